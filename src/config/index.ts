@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { THRESHOLDS, type Threshold } from './thresholds.js';
+
+/**
+ * Service configuration. The embedded defaults run a complete service with no external
+ * servers; a JSON file (`--config FILE` or LIVECHECK_CONFIG) overrides any subset, and a
+ * few LIVECHECK_* variables override the most common settings.
+ */
+const ConfigSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    dataDir: z.string().default('./data'),
+    /** Largest accepted request body; SPEC: "body up to 6 MB accepted". */
+    bodyLimitBytes: z.number().int().positive().default(6 * 1024 * 1024),
+    challengeTtlSec: z.number().int().positive().default(600),
+    /** Accepted difference between the signature's t and the server clock. */
+    clockSkewSec: z.number().int().nonnegative().default(300),
+    /** Multi-use signatures may live at most this long after t (SPEC: 3 months). */
+    maxSignatureTtlSec: z.number().int().positive().default(92 * 24 * 3600),
+    /** Default per-app limit; apps can carry their own. 0 disables. */
+    rateLimitPerMinute: z.number().int().nonnegative().default(600),
+    workers: z.number().int().positive().default(defaultWorkers()),
+    /** Requests waiting for a worker beyond this are refused at once with SERVER_BUSY. */
+    maxQueue: z.number().int().nonnegative().default(16),
+    /** Keep videos, photos and face templates after the request (off: SPEC Security). */
+    retention: z.boolean().default(false),
+    fetch: z
+      .object({
+        allowPrivate: z.boolean().default(false),
+        maxBytes: z.number().int().positive().default(6 * 1024 * 1024),
+        timeoutMs: z.number().int().positive().default(10_000),
+        maxRedirects: z.number().int().min(0).max(3).default(3),
+      })
+      .default({}),
+    masterKey: z.string().optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    thresholds: z.record(z.string(), z.record(z.string(), z.number())).default({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+function defaultWorkers(): number {
+  // availableParallelism honours cgroup/affinity limits where cpus().length does not.
+  return Math.max(1, Number(process.env.LIVECHECK_WORKERS) || availableParallelism());
+}
+
+export function loadConfig(opts: { file?: string; overrides?: Partial<Config> } = {}): Config {
+  const file = opts.file ?? process.env.LIVECHECK_CONFIG;
+  const fromFile = file ? (JSON.parse(readFileSync(file, 'utf8')) as unknown) : {};
+  const fromEnv: Record<string, unknown> = {};
+  if (process.env.LIVECHECK_PORT) fromEnv.port = Number(process.env.LIVECHECK_PORT);
+  if (process.env.LIVECHECK_DATA) fromEnv.dataDir = process.env.LIVECHECK_DATA;
+  if (process.env.LIVECHECK_MASTER_KEY) fromEnv.masterKey = process.env.LIVECHECK_MASTER_KEY;
+  if (process.env.LIVECHECK_LOG_LEVEL) fromEnv.logLevel = process.env.LIVECHECK_LOG_LEVEL;
+  const merged = { ...(fromFile as object), ...fromEnv, ...stripUndefined(opts.overrides ?? {}) };
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  validateThresholdOverrides(parsed.data.thresholds);
+  return parsed.data;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function validateThresholdOverrides(over: Config['thresholds']): void {
+  for (const [section, values] of Object.entries(over)) {
+    const known = (THRESHOLDS as Record<string, Record<string, Threshold>>)[section];
+    if (!known) throw new Error(`invalid configuration: unknown threshold section "${section}"`);
+    for (const key of Object.keys(values)) {
+      if (!(key in known)) throw new Error(`invalid configuration: unknown threshold "${section}.${key}"`);
+    }
+  }
+}
+
+/** Resolved threshold values: defaults with the operator's overrides applied. */
+export type Thresholds = { [S in keyof typeof THRESHOLDS]: { [K in keyof (typeof THRESHOLDS)[S]]: number } };
+
+export function resolveThresholds(over: Config['thresholds'] = {}): Thresholds {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [section, values] of Object.entries(THRESHOLDS as Record<string, Record<string, Threshold>>)) {
+    out[section] = {};
+    for (const [key, th] of Object.entries(values)) out[section][key] = over[section]?.[key] ?? th.value;
+  }
+  return out as Thresholds;
+}
