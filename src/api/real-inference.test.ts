@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { LiveDetectFourData } from '../client/index.js';
+import { resolveThresholds } from '../config/index.js';
+import type { Inference } from '../core/inference.js';
+import { createInference } from '../workers/index.js';
+import { startTestServer, type TestServer } from './test-server.test-helper.js';
+
+/**
+ * One end-to-end pass of livedetectfour through the real worker pool (slow: the workers load
+ * their models once for the whole file). The first stage's answers are checked on videos
+ * generated here with ffmpeg.
+ */
+let s: TestServer;
+let inference: Inference;
+let dir: string;
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lc-e2e-'));
+  ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=480x640:rate=15:duration=2', '-pix_fmt', 'yuv420p', join(dir, 'silent.mp4')]);
+  ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=15:duration=2', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-pix_fmt', 'yuv420p', '-shortest', join(dir, 'tiny.mp4')]);
+  inference = createInference({ workers: 1, maxQueue: 4, thresholds: resolveThresholds() });
+  s = await startTestServer({ inference });
+});
+after(async () => {
+  await s.close();
+  await inference.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function verify(video: Uint8Array): Promise<LiveDetectFourData> {
+  const digits = ((await s.client.livegetfour()).data as { validate_data: string }).validate_data;
+  const res = await s.client.livedetectfour({ validateData: digits, video });
+  assert.equal(res.code, 0, res.message);
+  return res.data as LiveDetectFourData;
+}
+
+describe('livedetectfour through the real inference workers', { timeout: 180_000 }, () => {
+  it('a video without an audio stream fails with -5007', async () => {
+    const d = await verify(readFileSync(join(dir, 'silent.mp4')));
+    assert.deepEqual([d.live_status, d.live_msg], [-5007, 'VIDEO_NO_SOUND']);
+    assert.ok(d.details.checks.some((c) => c.name === 'video'));
+  });
+
+  it('random bytes fail with -5001', async () => {
+    const d = await verify(randomBytes(64 * 1024));
+    assert.equal(d.live_status, -5001);
+  });
+
+  it('a 160x120 video fails with -5015', async () => {
+    const d = await verify(readFileSync(join(dir, 'tiny.mp4')));
+    assert.equal(d.live_status, -5015);
+  });
+});

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { assertSameAppid } from '../../auth/authenticate.js';
+import { ApiError } from '../../core/errors.js';
+import type { ApiDeps } from '../deps.js';
+import { sendOk } from '../envelope.js';
+import type { Handler } from '../hooks.js';
+import { lookupIdentity } from '../identity-lookup.js';
+import { readMultipart } from '../multipart.js';
+import { appid, idcardName, idcardNumber, seq, validateData } from '../params.js';
+import { verifyChallengeVideo } from '../video-verification.js';
+
+const Fields = z
+  .object({ appid, validate_data: validateData, idcard_number: idcardNumber, idcard_name: idcardName, seq })
+  .passthrough();
+
+/**
+ * POST /face/idcardlivedetectfour (multipart): liveness plus comparison with the registry's
+ * reference for the ID. Identity failures (-5801/-5803/-5804) are answered at the top level
+ * before the challenge is spent or the video decoded (docs/api.md).
+ */
+export function idcardlivedetectfourRoute(app: FastifyInstance, deps: ApiDeps, wrap: (h: Handler) => Handler): void {
+  app.post(
+    '/face/idcardlivedetectfour',
+    { config: { endpoint: 'idcardlivedetectfour', verification: true } },
+    wrap(async (req, reply) => {
+      const auth = deps.auth.authenticate(req.headers.authorization, 'idcardlivedetectfour');
+      req.lc.appid = auth.appid;
+      const body = await readMultipart(req, { fileFields: ['video'], tmpDir: deps.tmpDir, limitBytes: deps.config.bodyLimitBytes });
+      const f = Fields.parse(body.fields);
+      assertSameAppid(auth.appid, f.appid);
+      const video = body.files.video;
+      if (!video) throw new ApiError('INVALID_PARAMETER', 'video (a file part) is required');
+      const template = lookupIdentity(deps, req, f.idcard_number, f.idcard_name);
+
+      const a = await verifyChallengeVideo(deps, req, 'idcardlivedetectfour', {
+        appid: f.appid,
+        digits: f.validate_data,
+        videoPath: video.path,
+        reference: { kind: 'template', template },
+      });
+      const compare = a.compare ?? a.live;
+      const data: Record<string, unknown> = {
+        live_status: a.live.status,
+        live_msg: a.live.msg,
+        compare_status: compare.status,
+        compare_msg: compare.msg,
+      };
+      if (compare.status === 0) {
+        data.sim = Math.round(a.compare?.sim ?? 0);
+        data.video_photo = a.photoJpeg ? Buffer.from(a.photoJpeg).toString('base64') : '';
+      }
+      if (f.seq !== undefined) data.seq = f.seq;
+      data.details = a.details;
+      return sendOk(reply, data);
+    }),
+  );
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ApiError } from '../../core/errors.js';
+import type { ApiDeps } from '../deps.js';
+import { sendOk } from '../envelope.js';
+import type { Handler } from '../hooks.js';
+import { readImageRequest, resolveImage } from '../image-input.js';
+import { appid, sessionId, url } from '../params.js';
+import { runInference } from '../run-inference.js';
+
+const Fields = z.object({ appid, url: url.optional(), session_id: sessionId }).passthrough();
+
+/** SPEC: session_id is echoed, or this placeholder when the caller sent none. */
+export const NO_SESSION_ID = 'not_set_session_id';
+
+/**
+ * POST /face/livedetectpicture: single-photo liveness score. Failures (image -5805, photo
+ * -4011/-4012) are the top-level code, like idcardcompare.
+ */
+export function livedetectpictureRoute(app: FastifyInstance, deps: ApiDeps, wrap: (h: Handler) => Handler): void {
+  app.post(
+    '/face/livedetectpicture',
+    { config: { endpoint: 'livedetectpicture', verification: true } },
+    wrap(async (req, reply) => {
+      const { fields: f, image } = await readImageRequest(deps, req, 'livedetectpicture', Fields);
+      const session = f.session_id || NO_SESSION_ID;
+      req.lc.sessionId = session;
+      const photo = await resolveImage(deps, req, f.url, image);
+      const result = await runInference(deps.metrics, () => deps.inference.pictureLiveness(photo));
+      deps.metrics.verification('livedetectpicture', 'live', result.ok ? 'OK' : (result.error ?? 'LIVENESS_FAILED'), []);
+      if (!result.ok || result.score === undefined) throw new ApiError(result.error ?? 'LIVENESS_FAILED');
+      const score = Math.round(result.score);
+      req.lc.liveStatus = 0;
+      req.lc.score = score;
+      req.lc.message = 'OK';
+      return sendOk(reply, { score, session_id: session, details: { request_id: req.id, ...(result.details ?? {}) } });
+    }),
+  );
+}

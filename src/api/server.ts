@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import multipart from '@fastify/multipart';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AppStore } from '../auth/apps.js';
+import { Authenticator } from '../auth/authenticate.js';
+import { loadMasterKey } from '../auth/masterkey.js';
+import { MemoryRateLimitStore, type RateLimitStore } from '../auth/ratelimit.js';
+import { ReplayStore } from '../auth/replay.js';
+import { ChallengeStore } from '../challenge/store.js';
+import type { Config } from '../config/index.js';
+import { ERRORS } from '../core/errors.js';
+import type { Inference } from '../core/inference.js';
+import { fetchImage } from '../fetch/index.js';
+import { IdentityRegistry } from '../identity/index.js';
+import type { Db } from '../store/db.js';
+import { RecordStore } from '../store/records.js';
+import type { ApiDeps, FetchImage, IdentityLookup } from './deps.js';
+import { sendError } from './envelope.js';
+import { mapError } from './error-mapping.js';
+import { installLifecycle } from './hooks.js';
+import { ApiMetrics } from './metrics.js';
+import { newRequestState } from './request-state.js';
+import { healthRoute } from './routes/health.js';
+import { idcardcompareRoute } from './routes/idcardcompare.js';
+import { idcardlivedetectfourRoute } from './routes/idcardlivedetectfour.js';
+import { livedetectfourRoute } from './routes/livedetectfour.js';
+import { livedetectpictureRoute } from './routes/livedetectpicture.js';
+import { livegetfourRoute } from './routes/livegetfour.js';
+import { metricsRoute } from './routes/metrics.js';
+
+export interface BuildServerOptions {
+  config: Config;
+  inference: Inference;
+  db: Db;
+  /** Milliseconds since the epoch (signature times, challenge expiry, records). */
+  clock?: () => number;
+  /** Defaults to the identity registry in `db`. */
+  identity?: IdentityLookup;
+  /** Defaults to src/fetch's safe downloader. */
+  fetchImage?: FetchImage;
+  /** Defaults to an in-memory store (one server process). */
+  rateLimits?: RateLimitStore;
+  /** Where the JSON log lines go (default stdout). */
+  logStream?: NodeJS.WritableStream;
+}
+
+/**
+ * The HTTP service: the five legacy endpoints, /healthz and /metrics. Every answer is the
+ * SPEC envelope; every error the framework can raise is mapped to a SPEC code.
+ */
+export function buildServer(opts: BuildServerOptions): FastifyInstance {
+  const { config, db } = opts;
+  const clock = opts.clock ?? Date.now;
+  const dataDir = resolve(config.dataDir);
+  const tmpDir = join(dataDir, 'tmp');
+  const retainedDir = join(dataDir, 'retained');
+  mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+  if (config.retention) mkdirSync(retainedDir, { recursive: true, mode: 0o700 });
+
+  const apps = new AppStore(db, loadMasterKey({ masterKey: config.masterKey, dataDir }), clock);
+  const deps: ApiDeps = {
+    config,
+    db,
+    clock,
+    auth: new Authenticator({
+      apps,
+      replay: new ReplayStore(db),
+      rateLimits: opts.rateLimits ?? new MemoryRateLimitStore(),
+      clock,
+      clockSkewSec: config.clockSkewSec,
+      maxSignatureTtlSec: config.maxSignatureTtlSec,
+      defaultRateLimitPerMinute: config.rateLimitPerMinute,
+    }),
+    challenges: new ChallengeStore(db, config.challengeTtlSec),
+    inference: opts.inference,
+    identity: opts.identity ?? new IdentityRegistry(db, { retention: config.retention, dataDir }),
+    fetchImage: opts.fetchImage ?? fetchImage,
+    metrics: new ApiMetrics(),
+    tmpDir,
+  };
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Defence in depth: request logs carry no headers, but a SecretKey must never reach a log.
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'secretKey', '*.secretKey'], censor: '[redacted]' },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    frameworkErrors: (err, req, reply) => answerError(err, req, reply, clock),
+  });
+  app.register(multipart, { limits: { fileSize: config.bodyLimitBytes, fieldSize: config.bodyLimitBytes } });
+
+  const wrap = installLifecycle(app, deps, new RecordStore(db), retainedDir);
+  app.setErrorHandler((err: FastifyError, req, reply) => answerError(err, req, reply, clock));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, 'BAD_REQUEST', `no such endpoint: ${req.method} ${req.url.slice(0, 200)}`, { request_id: req.id }, 404),
+  );
+
+  livegetfourRoute(app, deps, wrap);
+  livedetectfourRoute(app, deps, wrap);
+  idcardlivedetectfourRoute(app, deps, wrap);
+  idcardcompareRoute(app, deps, wrap);
+  livedetectpictureRoute(app, deps, wrap);
+  healthRoute(app, deps);
+  metricsRoute(app, deps);
+  return app;
+}
+
+function answerError(err: unknown, req: FastifyRequest, reply: FastifyReply, clock: () => number): FastifyReply {
+  // Router-level errors (bad URL) arrive before onRequest has set up the request state.
+  req.lc ??= newRequestState(clock(), null);
+  const m = mapError(err);
+  if (m.internal) req.log.error({ err }, 'request failed');
+  const data: Record<string, unknown> = { request_id: req.id };
+  if (req.lc.sessionId !== null) data.session_id = req.lc.sessionId;
+  return sendError(reply, m.name, m.internal ? ERRORS[m.name].message : m.message, data, m.http);
+}

@@ -1,0 +1,1 @@
+export { analyzeAudio, type AudioAnalysis, type SpeechSegment } from './analyze.js';

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { beforeEach, describe, it } from 'node:test';
+import { ApiError } from '../core/errors.js';
+import { openDatabase } from '../store/db.js';
+import { AppStore } from './apps.js';
+import { Authenticator } from './authenticate.js';
+import { MemoryRateLimitStore } from './ratelimit.js';
+import { ReplayStore } from './replay.js';
+import { signToken } from './signature.js';
+
+const SECRET_KEY = 'bLcPnl88WU30VY57ipRhSePfPdOfSruK';
+const SECRET_ID = 'AKIDUfLUEUigQiXqm7CVSspKJnuaiIKtxqAv';
+const MULTI =
+  'vxzLR6vzMNhBMUVzMTWKUB+LMeVhPTIwMDAwMSZrPUFLSURVZkxVRVVpZ1FpWHFtN0NWU3NwS0pudWFpSUt0eHFBdiZlPTE0Mzc5OTU3MDQmdD0xNDM3OTk1NjQ0JnI9MjA4MTY2MDQyMSZmPSZiPW5ld2J1Y2tldA==';
+const SINGLE =
+  'f11dDSuw86CR02Ko1INzsZstbRlhPTIwMDAwMSZrPUFLSURVZkxVRVVpZ1FpWHFtN0NWU3NwS0pudWFpSUt0eHFBdiZlPTAmdD0xNDM3OTk1NjQ1JnI9MTE2NjcxMDc5MiZmPS8yMDAwMDEvbmV3YnVja2V0L3RlbmNlbnRfdGVzdC5qcGcmYj1uZXdidWNrZXQ=';
+const WITH_U = 'kkpmzYYP/xTQHkHaHb+fkF7hxUxhPTIwMDAwMSZrPUFLSURVZkxVRVVpZ1FpWHFtN0NWU3NwS0pudWFpSUt0eHFBdiZlPTE0MzYwNzcyMTUmdD0xNDM2MDc3MTE1JnI9MTIzNDUmdT0wJmY9';
+const TRUNCATED = 'FCHXdPTEwMDAwMzc5Jms9QUtJRGVRZDBrRU1yM2J4ZjhRckJi==';
+
+let nowMs = 1437995650_000;
+let apps: AppStore;
+let auth: Authenticator;
+
+function codeOf(fn: () => unknown): number {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ApiError, String(err));
+    return err.def.code;
+  }
+  return 0;
+}
+
+beforeEach(() => {
+  nowMs = 1437995650_000;
+  const db = openDatabase(':memory:');
+  apps = new AppStore(db, randomBytes(32), () => nowMs);
+  apps.createApp({ appid: '200001', key: { secretId: SECRET_ID, secretKey: SECRET_KEY }, rateLimitPerMinute: 0 });
+  auth = new Authenticator({
+    apps,
+    replay: new ReplayStore(db),
+    rateLimits: new MemoryRateLimitStore(),
+    clock: () => nowMs,
+    clockSkewSec: 300,
+    maxSignatureTtlSec: 92 * 24 * 3600,
+    defaultRateLimitPerMinute: 600,
+  });
+});
+
+describe('authentication (SPEC "Signature" and request-level codes)', () => {
+  it('accepts the three SPEC vectors at their own time (injected clock)', () => {
+    assert.equal(codeOf(() => auth.authenticate(MULTI, 'livegetfour', '200001')), 0);
+    assert.equal(codeOf(() => auth.authenticate(SINGLE, 'livegetfour', '200001')), 0);
+    nowMs = 1436077120_000;
+    assert.equal(codeOf(() => auth.authenticate(WITH_U, 'livegetfour', '200001')), 0);
+  });
+
+  it('answers 4 for a missing or blank header and 5 for the truncated sample', () => {
+    assert.equal(codeOf(() => auth.authenticate(undefined, 'livegetfour')), 4);
+    assert.equal(codeOf(() => auth.authenticate('  ', 'livegetfour')), 4);
+    assert.equal(codeOf(() => auth.authenticate(TRUNCATED, 'livegetfour')), 5);
+  });
+
+  it('answers 6 when the body appid differs from the signed one', () => {
+    assert.equal(codeOf(() => auth.authenticate(MULTI, 'livegetfour', '200002')), 6);
+  });
+
+  it('answers 9 once a multi-use signature has expired, and for t far in the future', () => {
+    nowMs = 1437995705_000;
+    assert.equal(codeOf(() => auth.authenticate(MULTI, 'livegetfour', '200001')), 9);
+    nowMs = 1437995644_000 - 301_000;
+    assert.equal(codeOf(() => auth.authenticate(MULTI, 'livegetfour', '200001')), 9);
+  });
+
+  it('answers 9 for a single-use signature older than the clock skew', () => {
+    nowMs = (1437995645 + 301) * 1000;
+    assert.equal(codeOf(() => auth.authenticate(SINGLE, 'livegetfour', '200001')), 9);
+  });
+
+  it('answers 10 for an unknown appid, 11 for an unknown or revoked SecretId, 12 for a SecretId of another app', () => {
+    const t = Math.floor(nowMs / 1000);
+    assert.equal(codeOf(() => auth.authenticate(signToken({ appid: '999', secretId: SECRET_ID, secretKey: SECRET_KEY, now: t }), 'livegetfour')), 10);
+    assert.equal(codeOf(() => auth.authenticate(signToken({ appid: '200001', secretId: 'AKIDnope', secretKey: SECRET_KEY, now: t }), 'livegetfour')), 11);
+    const other = apps.createApp({ appid: '300001' });
+    assert.equal(codeOf(() => auth.authenticate(signToken({ appid: '200001', secretId: other.secretId, secretKey: other.secretKey, now: t }), 'livegetfour')), 12);
+    apps.revokeKey(other.secretId);
+    assert.equal(codeOf(() => auth.authenticate(signToken({ ...other, now: t }), 'livegetfour')), 11);
+  });
+
+  it('answers 14 when the HMAC does not match', () => {
+    const t = Math.floor(nowMs / 1000);
+    assert.equal(codeOf(() => auth.authenticate(signToken({ appid: '200001', secretId: SECRET_ID, secretKey: 'wrong-key-000000', now: t }), 'livegetfour')), 14);
+  });
+
+  it('answers 13 the second time a single-use signature is presented', () => {
+    assert.equal(codeOf(() => auth.authenticate(SINGLE, 'livegetfour', '200001')), 0);
+    assert.equal(codeOf(() => auth.authenticate(SINGLE, 'livegetfour', '200001')), 13);
+    assert.equal(codeOf(() => auth.authenticate(MULTI, 'livegetfour', '200001')), 0);
+    assert.equal(codeOf(() => auth.authenticate(MULTI, 'livegetfour', '200001')), 0);
+  });
+
+  it('answers 3 "account abnormal" for a disabled app and 24 for a service the app may not use', () => {
+    apps.setEnabled('200001', false);
+    assert.equal(codeOf(() => auth.authenticate(MULTI, 'livegetfour', '200001')), 3);
+    apps.setEnabled('200001', true);
+    const limited = apps.createApp({ appid: '400001', services: ['livegetfour'] });
+    const token = signToken({ ...limited, now: Math.floor(nowMs / 1000) });
+    assert.equal(codeOf(() => auth.authenticate(token, 'livegetfour')), 0);
+    assert.equal(codeOf(() => auth.authenticate(token, 'livedetectfour')), 24);
+  });
+
+  it('answers 15 beyond the app rate limit and lets requests through again in the next minute', () => {
+    const app = apps.createApp({ appid: '500001', rateLimitPerMinute: 3 });
+    nowMs = 1437995640_000;
+    const token = signToken({ ...app, now: Math.floor(nowMs / 1000) });
+    const codes = Array.from({ length: 4 }, () => codeOf(() => auth.authenticate(token, 'livegetfour')));
+    assert.deepEqual(codes, [0, 0, 0, 15]);
+    nowMs += 60_000;
+    assert.equal(codeOf(() => auth.authenticate(token, 'livegetfour')), 0);
+  });
+
+  it('answers 107 when the SecretKey cannot be decrypted (wrong master key)', () => {
+    const db = openDatabase(':memory:');
+    new AppStore(db, randomBytes(32)).createApp({ appid: '200001', key: { secretId: SECRET_ID, secretKey: SECRET_KEY } });
+    const wrong = new Authenticator({
+      apps: new AppStore(db, randomBytes(32)),
+      replay: new ReplayStore(db),
+      rateLimits: new MemoryRateLimitStore(),
+      clock: () => nowMs,
+      clockSkewSec: 300,
+      maxSignatureTtlSec: 92 * 24 * 3600,
+      defaultRateLimitPerMinute: 0,
+    });
+    assert.equal(codeOf(() => wrong.authenticate(MULTI, 'livegetfour', '200001')), 107);
+  });
+});

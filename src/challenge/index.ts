@@ -1,0 +1,1 @@
+export { ChallengeStore, type RedeemResult } from './store.js';

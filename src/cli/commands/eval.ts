@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { defaultDataDir } from '../../eval/data-dir.js';
+import { EvalInputError, EvalPipelineError, runEval } from '../../eval/index.js';
+import { loadSpeechEval } from '../../eval/pipeline.js';
+import { pct } from '../../eval/report.js';
+
+interface EvalCliOptions {
+  data?: string;
+  out: string;
+  json?: boolean;
+  workers: string;
+  maxSources?: string;
+  seed: string;
+  speech: boolean;
+  work?: string;
+}
+
+/** Quoted so the recorded command can be pasted back into a shell. */
+function commandLine(): string {
+  const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  return ['livecheck', ...process.argv.slice(2).map(quote)].join(' ');
+}
+
+function positiveInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new EvalInputError('BAD_OPTION', `${name} must be a positive integer (got "${value}")`);
+  return n;
+}
+
+function fail(err: unknown, json: boolean | undefined): void {
+  const known = err instanceof EvalInputError || err instanceof EvalPipelineError;
+  const code = known ? err.code : 'INTERNAL';
+  const message = err instanceof Error ? err.message : String(err);
+  if (json) console.log(JSON.stringify({ ok: false, error: { code, message } }));
+  else console.error(`error: ${code}: ${message}`);
+  process.exitCode = err instanceof EvalInputError ? 2 : err instanceof EvalPipelineError ? 3 : 1;
+}
+
+export function registerEval(program: Command): void {
+  const evalCmd = program
+    .command('eval')
+    .description('liveness evaluation: builds genuine and attack cases from real data, runs the pipeline, writes metrics.json, report.md and plots/ (ISO/IEC 30107-3 APCER per attack type, BPCER)')
+    .option('--data <dir>', 'evaluation data folder (default ../shared/data next to the repository, or LIVECHECK_SHARED_DATA)')
+    .option('--out <dir>', 'output folder', 'eval-out')
+    .option('--json', 'print the metrics as JSON on stdout')
+    .option('--workers <n>', 'inference workers', '1')
+    .option('--max-sources <n>', 'build attacks from at most n of the genuine clips (default all)')
+    .option('--seed <n>', 'seed of the challenge digits and digit recordings chosen', '1')
+    .option('--no-speech', 'skip the separate speech evaluation')
+    .option('--work <dir>', 'keep the generated media in this folder instead of a removed temp folder')
+    .action(async (_o: EvalCliOptions, cmd: Command) => {
+      // optsWithGlobals: the program's own -d/--data takes `--data` when given before or after `eval`.
+      const opts = cmd.optsWithGlobals<EvalCliOptions>();
+      try {
+        const report = await runEval({
+          dataDir: opts.data ?? defaultDataDir(),
+          outDir: opts.out,
+          command: commandLine(),
+          workers: positiveInt(opts.workers, '--workers'),
+          seed: positiveInt(opts.seed, '--seed'),
+          maxSources: positiveInt(opts.maxSources, '--max-sources'),
+          speech: opts.speech,
+          workDir: opts.work,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+        const m = report.metrics;
+        if (opts.json) {
+          console.log(JSON.stringify({ ok: true, out: opts.out, bpcer: m.bpcer, apcer: m.apcer, apcerMax: m.apcerMax, counts: m.counts }));
+          return;
+        }
+        console.log(`wrote ${opts.out}/report.md, metrics.json and plots/`);
+        console.log(`BPCER ${pct(m.bpcer)} (n=${m.bpcer.n})`);
+        for (const [type, p] of Object.entries(m.apcer)) console.log(`APCER ${type}: ${pct(p)} (n=${p.n})`);
+      } catch (err) {
+        fail(err, opts.json);
+      }
+    });
+
+  evalCmd
+    .command('speech')
+    .description('digit recognition on real recorded speech (runSpeechEval from src/speech)')
+    .option('--data <dir>', 'evaluation data folder (default ../shared/data next to the repository, or LIVECHECK_SHARED_DATA)')
+    .option('--out <dir>', 'output folder for the speech report')
+    .option('--json', 'print the result as JSON')
+    .action(async (_o: { data?: string; out?: string; json?: boolean }, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ data?: string; out?: string; json?: boolean }>();
+      try {
+        const { runSpeechEval } = await loadSpeechEval();
+        await runSpeechEval({ data: opts.data ?? defaultDataDir(), out: opts.out, json: opts.json });
+      } catch (err) {
+        fail(err, opts.json);
+      }
+    });
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { getFaceEmbedder, scorePictureLiveness, simFromCosine, TemplateMismatchError, type FaceEmbedder } from './index.js';
+import { decodeImage } from './decode.js';
+import { sharedDataDir } from './eval-data.js';
+import { THRESHOLDS } from '../config/thresholds.js';
+
+const shared = sharedDataDir();
+const faces = join(shared, 'faces');
+const noShared = existsSync(join(faces, 'pairs.csv')) ? false : `shared data not found at ${shared} (set LIVECHECK_SHARED_DATA)`;
+const read = (rel: string): Uint8Array => new Uint8Array(readFileSync(join(shared, rel)));
+
+/** A face-free picture: smooth colour gradients, generated here so the test needs no data. */
+async function landscape(): Promise<Uint8Array> {
+  const w = 320;
+  const h = 240;
+  const px = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) px.set([x % 256, (y * 2) % 256, 90], (y * w + x) * 3);
+  return new Uint8Array(await sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg().toBuffer());
+}
+
+describe('sim scale', () => {
+  it('maps the calibration anchors to 70 and 80 and clamps to 0-100', () => {
+    assert.equal(simFromCosine(THRESHOLDS.compare.cosineAtSim70.value), 70);
+    assert.ok(Math.abs(simFromCosine(THRESHOLDS.compare.cosineAtSim80.value) - 80) < 1e-9);
+    assert.equal(simFromCosine(1.5), 100);
+    assert.equal(simFromCosine(-1), 0);
+    assert.ok(simFromCosine(0.55) < simFromCosine(0.56));
+  });
+});
+
+describe('face embedder', () => {
+  let embedder: FaceEmbedder;
+  before(async () => {
+    embedder = await getFaceEmbedder();
+  });
+
+  it('answers -4018 / -4011 for bytes that are not an image', async () => {
+    const junk = new TextEncoder().encode('definitely not a JPEG');
+    assert.deepEqual(await embedder.embedImage(junk, 'card'), { ok: false, error: 'CARD_DECODE_FAILED' });
+    assert.deepEqual(await embedder.embedImage(junk, 'photo'), { ok: false, error: 'PHOTO_DECODE_FAILED' });
+    assert.deepEqual(await embedder.embedImage(new Uint8Array(), 'photo'), { ok: false, error: 'PHOTO_DECODE_FAILED' });
+  });
+
+  it('answers -4017 / -4012 / -4015 for a picture without a face', async () => {
+    const img = await landscape();
+    assert.deepEqual(await embedder.embedImage(img, 'card'), { ok: false, error: 'CARD_NO_FACE' });
+    assert.deepEqual(await embedder.embedImage(img, 'photo'), { ok: false, error: 'PHOTO_NO_FACE' });
+    const frame = await decodeImage(img);
+    assert.ok(frame);
+    assert.deepEqual(await embedder.embedFrame(frame), { ok: false, error: 'VIDEO_NO_FACE' });
+  });
+
+  it('answers -4006 for a video frame whose buffer does not match its size', async () => {
+    assert.deepEqual(await embedder.embedFrame({ width: 10, height: 10, data: new Uint8Array(5), t: 0 }), { ok: false, error: 'VIDEO_FEATURE_FAILED' });
+  });
+
+  it('refuses to compare templates made by different models', () => {
+    assert.throws(() => embedder.similarity({ model: 'a', embedding: [1] }, { model: 'b', embedding: [1] }), TemplateMismatchError);
+  });
+
+  it('scores a same-person pair above 70 and a different-person pair below', { skip: noShared }, async () => {
+    const obama = await embedder.embedImage(read('faces/face_recognition/examples/obama.jpg'), 'photo');
+    const obama2 = await embedder.embedImage(read('faces/face_recognition/examples/obama2.jpg'), 'photo');
+    const biden = await embedder.embedImage(read('faces/face_recognition/examples/biden.jpg'), 'photo');
+    assert.ok(obama.ok && obama2.ok && biden.ok);
+    const same = embedder.similarity(obama.template, obama2.template);
+    const different = embedder.similarity(obama.template, biden.template);
+    assert.ok(same > 70, `same person scored ${same}`);
+    assert.ok(different < 70, `different people scored ${different}`);
+  });
+
+  it('embeds a decoded video frame like the same picture given as a file', { skip: noShared }, async () => {
+    const bytes = read('faces/face_recognition/examples/obama.jpg');
+    const frame = await decodeImage(bytes);
+    assert.ok(frame);
+    const fromFrame = await embedder.embedFrame(frame);
+    const fromFile = await embedder.embedImage(bytes, 'card');
+    assert.ok(fromFrame.ok && fromFile.ok);
+    assert.ok(embedder.similarity(fromFrame.template, fromFile.template) > 95);
+  });
+
+  it('finds a face on ID documents with small halftone portraits', { skip: noShared }, async () => {
+    for (const doc of ['id/passporteye/passporteye/mrz/testdata/25_pass-uto.jpg', 'id/passporteye/tests/data/passport-td3.jpg']) {
+      const r = await embedder.embedImage(read(doc), 'card');
+      assert.equal(r.ok, true, `${doc}: ${r.ok ? '' : r.error}`);
+    }
+  });
+});
+
+describe('picture liveness', () => {
+  it('answers -4011 for bytes that are not an image and -4012 without a face', async () => {
+    assert.deepEqual(await scorePictureLiveness(new TextEncoder().encode('nope')), { ok: false, error: 'PHOTO_DECODE_FAILED' });
+    assert.deepEqual(await scorePictureLiveness(await landscape()), { ok: false, error: 'PHOTO_NO_FACE' });
+  });
+
+  it('scores the real selfie and the two attack photos on the 0-100 scale', { skip: noShared }, async () => {
+    for (const f of ['image_T1.jpg', 'image_F1.jpg', 'image_F2.jpg']) {
+      const r = await scorePictureLiveness(read(`spoof/silent_face/images/sample/${f}`));
+      assert.equal(r.ok, true, f);
+      assert.ok(r.score !== undefined && r.score >= 0 && r.score <= 100, `${f}: ${r.score}`);
+      assert.equal(typeof r.details?.antispoofReal, 'number');
+    }
+  });
+});

@@ -1,0 +1,3 @@
+export { getFaceEmbedder, TEMPLATE_MODEL, type FaceEmbedder } from './embedder.js';
+export { scorePictureLiveness } from './picture-liveness.js';
+export { simFromCosine, TemplateMismatchError } from './similarity.js';

@@ -1,0 +1,38 @@
+import type { PictureLivenessResult } from '../core/inference.js';
+import { decodeImage } from './decode.js';
+import { getHuman } from './human.js';
+
+const PAD_MODELS = { face: { description: { enabled: false }, antispoof: { enabled: true }, liveness: { enabled: true } } };
+
+/**
+ * Single-photo liveness score for livedetectpicture: 0-100, above 87 = live (SPEC).
+ *
+ * Signals: Human's two presentation-attack classifiers on the main face crop, `antispoof`
+ * (real vs. spoof, trained on print/replay crops) and `liveness` (live vs. not live); the
+ * score is the geometric mean of the two probabilities, so either model can veto.
+ *
+ * What it cannot do (docs/face.md has the figures): on the only labelled attack photos we
+ * have (../shared/data/spoof/silent_face) neither model separates the real selfie from the
+ * printed photo or the screen replay. A single still carries no motion, depth or
+ * challenge-response evidence; the video liveness check is the one to rely on.
+ */
+export async function scorePictureLiveness(image: Uint8Array): Promise<PictureLivenessResult> {
+  const frame = await decodeImage(image);
+  if (!frame) return { ok: false, error: 'PHOTO_DECODE_FAILED' };
+  const human = await getHuman();
+  const input = human.tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
+  try {
+    const result = await human.detect(input, PAD_MODELS);
+    const faces = result.face.filter((f) => typeof f.real === 'number' && typeof f.live === 'number');
+    if (faces.length === 0) return { ok: false, error: 'PHOTO_NO_FACE' };
+    const main = faces.reduce((b, f) => (f.box[2] * f.box[3] > b.box[2] * b.box[3] ? f : b));
+    const real = main.real ?? 0;
+    const live = main.live ?? 0;
+    const score = Math.round(100 * Math.sqrt(Math.max(0, real) * Math.max(0, live)));
+    return { ok: true, score, details: { antispoofReal: real, livenessLive: live, faces: result.face.length } };
+  } catch {
+    return { ok: false, error: 'PHOTO_NO_FACE' };
+  } finally {
+    input.dispose();
+  }
+}

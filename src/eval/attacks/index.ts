@@ -1,0 +1,58 @@
+import type { CheckName } from '../../core/inference.js';
+import type { AttackType } from '../types.js';
+
+export { audioShift } from './audio-shift.js';
+export { dubbing } from './dubbing.js';
+export { extractFrame } from './frame.js';
+export { heavyReencode } from './heavy-reencode.js';
+export { lowResolution } from './low-resolution.js';
+export { noAudio } from './no-audio.js';
+export { findSpoofPhotos, uprightPhoto, type SpoofPhoto, type SpoofScan } from './real-spoof.js';
+export { screenRecapture } from './screen-recapture.js';
+export { silentAudio } from './silent-audio.js';
+export { stillPhoto } from './still-photo.js';
+export { warpedPhoto } from './warped-photo.js';
+export { wrongDigits } from './wrong-digits.js';
+export { AttackMediaError, probe, type MediaInfo } from './ffmpeg.js';
+
+export interface Judging {
+  description: string;
+  /** Checks whose verdict decides the case. */
+  judgedBy: CheckName[];
+  /** Checks left out, and why: a failure that only the way the case was built would cause. */
+  excluded: { check: CheckName; why: string }[];
+}
+
+const ALL: CheckName[] = ['video', 'audio', 'face', 'mouth', 'digits', 'sync', 'presentation'];
+
+const NO_DIGIT_READING = 'the real clips do not read the challenge digits, so the digit check would reject every case for that alone';
+
+function judging(description: string, excluded: Judging['excluded']): Judging {
+  return { description, judgedBy: ALL.filter((c) => !excluded.some((e) => e.check === c)), excluded };
+}
+
+const withoutDigits = (description: string): Judging => judging(description, [{ check: 'digits', why: NO_DIGIT_READING }]);
+
+/** Bona fide clips: real people speaking, but none of them reads four challenge digits. */
+export const GENUINE_JUDGING: Judging = withoutDigits('real speaking clip (GRID corpus or talking-head clip) with its own audio');
+
+export const ATTACKS: Record<AttackType, Judging> = {
+  'wrong-digits': judging('live face with a recording of four other digits than the challenge (FSDD voices)', [
+    {
+      check: 'sync',
+      why: 'the digit audio is pasted onto a face saying other words, so lip-sync would fail for that alone; a person reading wrong digits is in sync',
+    },
+  ]),
+  dubbing: withoutDigits("one person's face with another person's voice"),
+  'audio-shift-0.5s': withoutDigits("the clip's own speech delayed by 0.5 s"),
+  'audio-shift-1s': withoutDigits("the clip's own speech delayed by 1 s"),
+  'still-photo': withoutDigits('a still frame of the person (or a real selfie photo) with genuine speech audio'),
+  'warped-photo': withoutDigits('the same photo zoomed, panned, rotated and keystoned in 2D, with genuine speech audio'),
+  'no-audio': withoutDigits('the live clip with its sound track removed'),
+  'silent-audio': withoutDigits('the live clip with a sound track of digital silence'),
+  'low-resolution': withoutDigits('the live clip scaled to a third of its size'),
+  'heavy-reencode': withoutDigits('the live clip through a 1/4-size CRF 45 encode, scaled back to its size'),
+  'screen-recapture': withoutDigits('the live clip as if filmed off a monitor: gamma, moire, glare, bezel'),
+  'real-print-photo': withoutDigits('real printed-photo attack (spoof/), as a still and as a warped video with genuine speech'),
+  'real-screen-photo': withoutDigits('real screen-replay attack photo (spoof/), as a still and as a warped video with genuine speech'),
+};

@@ -1,0 +1,242 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { THRESHOLDS } from '../config/thresholds.js';
+import {
+  ATTACKS,
+  GENUINE_JUDGING,
+  audioShift,
+  dubbing,
+  extractFrame,
+  findSpoofPhotos,
+  heavyReencode,
+  lowResolution,
+  noAudio,
+  probe,
+  screenRecapture,
+  silentAudio,
+  stillPhoto,
+  uprightPhoto,
+  warpedPhoto,
+  wrongDigits,
+} from './attacks/index.js';
+import { ffmpeg, input, MP4_OUT } from './attacks/ffmpeg.js';
+import type { AttackType, EvalCase } from './types.js';
+
+/** A photo for the picture-liveness path. */
+export interface PictureCase {
+  id: string;
+  kind: 'genuine' | 'attack';
+  attack?: AttackType;
+  source: string;
+  imagePath: string;
+}
+
+export interface BuiltCases {
+  cases: EvalCase[];
+  pictures: PictureCase[];
+  notes: string[];
+}
+
+export interface BuildOptions {
+  dataDir: string;
+  workDir: string;
+  /** Seed of the challenge digits and digit recordings chosen, so a rerun builds the same cases. */
+  seed?: number;
+  /** Build attacks from at most this many genuine clips (spread over the list); default all. */
+  maxSources?: number;
+  onProgress?: (label: string) => void;
+}
+
+/** Bad evaluation input, reported as a code and a message (never a stack trace). */
+export class EvalInputError extends Error {
+  constructor(
+    readonly code: 'DATA_NOT_FOUND' | 'NO_GENUINE_CLIPS' | 'BAD_OPTION',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EvalInputError';
+  }
+}
+
+const VIDEO_EXT = /\.(mp4|mov|webm|mkv|avi|flv|3gp)$/i;
+
+/** mulberry32: a tiny seeded generator; the cases only need repeatable choices, not secrecy. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(rng: () => number, items: T[]): T => items[Math.floor(rng() * items.length)];
+
+function challenge(rng: () => number): string {
+  return Array.from({ length: 4 }, () => String(Math.floor(rng() * 10))).join('');
+}
+
+/** Four digits that differ from the challenge in every position. */
+export function otherDigits(digits: string, rng: () => number): string {
+  return [...digits].map((d) => String((Number(d) + 1 + Math.floor(rng() * 9)) % 10)).join('');
+}
+
+/** Indices of n items spread evenly over a list of length len. */
+export function spread(len: number, n: number): number[] {
+  if (n >= len) return Array.from({ length: len }, (_, i) => i);
+  return Array.from({ length: n }, (_, i) => Math.floor((i * len) / n));
+}
+
+async function listFiles(dir: string, pattern: RegExp): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  return (await readdir(dir)).filter((f) => pattern.test(f)).sort().map((f) => join(dir, f));
+}
+
+interface Clip {
+  /** Short name used in case ids, e.g. grid-bbaf2n. */
+  name: string;
+  /** Original file, relative to the data dir. */
+  source: string;
+  /** The file the pipeline and the generators read (the original, or its upscaled copy). */
+  path: string;
+  durationSec: number;
+}
+
+/**
+ * Clips under the SPEC minimum of 270x480 would be refused with -5015 before any other check
+ * runs; GRID's 360x288 clips are such. They are upscaled just enough to meet it, and the
+ * report says so, so that face, mouth, sync and presentation can be measured on them.
+ */
+async function prepareClip(path: string, dataDir: string, workDir: string, notes: string[]): Promise<Clip | null> {
+  const group = basename(join(path, '..'));
+  const name = `${group}-${basename(path).replace(VIDEO_EXT, '')}`;
+  const source = relative(dataDir, path);
+  const info = await probe(path);
+  if (!info.hasAudio || !info.width || !info.height) {
+    notes.push(`${source} skipped: it has no audio or no video stream.`);
+    return null;
+  }
+  const short = Math.min(info.width, info.height);
+  const long = Math.max(info.width, info.height);
+  const minShort = THRESHOLDS.video.minShortSide.value;
+  const minLong = THRESHOLDS.video.minLongSide.value;
+  if (short >= minShort && long >= minLong) return { name, source, path, durationSec: info.durationSec };
+  const factor = Math.max(minShort / short, minLong / long);
+  const w = Math.ceil((info.width * factor) / 2) * 2;
+  const h = Math.ceil((info.height * factor) / 2) * 2;
+  const out = join(workDir, 'genuine', `${name}.mp4`);
+  await ffmpeg([...input(path), '-vf', `scale=${w}:${h}:flags=lanczos`, ...MP4_OUT, '-crf', '18', out]);
+  notes.push(`${source} is ${info.width}x${info.height}, under the SPEC minimum of ${minShort}x${minLong}: upscaled to ${w}x${h} (lanczos, CRF 18) for the genuine case and every attack built from it.`);
+  return { name, source, path: out, durationSec: info.durationSec };
+}
+
+export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
+  const { dataDir, workDir } = opts;
+  if (!existsSync(join(dataDir, 'video'))) {
+    throw new EvalInputError('DATA_NOT_FOUND', `no video/ folder in ${dataDir}: pass --data with the shared evaluation data`);
+  }
+  if (opts.maxSources !== undefined && !(Number.isInteger(opts.maxSources) && opts.maxSources > 0)) {
+    throw new EvalInputError('BAD_OPTION', `max sources must be a positive integer (got ${opts.maxSources})`);
+  }
+  for (const sub of ['genuine', 'attacks', 'frames', 'photos']) await mkdir(join(workDir, sub), { recursive: true });
+  const rng = seeded(opts.seed ?? 1);
+  const notes: string[] = [];
+  const progress = opts.onProgress ?? (() => undefined);
+
+  const clips: Clip[] = [];
+  for (const group of ['grid', 'talking']) {
+    for (const path of await listFiles(join(dataDir, 'video', group), VIDEO_EXT)) {
+      progress(`prepare ${relative(dataDir, path)}`);
+      const clip = await prepareClip(path, dataDir, workDir, notes);
+      if (clip) clips.push(clip);
+    }
+  }
+  if (clips.length === 0) throw new EvalInputError('NO_GENUINE_CLIPS', `no usable speaking clips under ${join(dataDir, 'video')}`);
+
+  const cases: EvalCase[] = clips.map((c) => ({
+    id: `genuine-${c.name}`,
+    kind: 'genuine',
+    videoPath: c.path,
+    digits: challenge(rng),
+    judgedBy: GENUINE_JUDGING.judgedBy,
+    sources: [c.source],
+  }));
+  const pictures: PictureCase[] = [];
+
+  const attack = async (type: AttackType, id: string, sources: string[], make: (out: string) => Promise<string>, digits?: string): Promise<void> => {
+    const out = join(workDir, 'attacks', `${id}.mp4`);
+    progress(`generate ${id}`);
+    try {
+      await make(out);
+      cases.push({ id, kind: 'attack', attack: type, videoPath: out, digits: digits ?? challenge(rng), judgedBy: ATTACKS[type].judgedBy, sources });
+    } catch (err) {
+      notes.push(`${id} not generated: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  const digitWavs = new Map<string, string[]>();
+  for (const wav of await listFiles(join(dataDir, 'speech', 'fsdd'), /^\d_.+\.wav$/)) {
+    const d = basename(wav)[0];
+    digitWavs.set(d, [...(digitWavs.get(d) ?? []), wav]);
+  }
+  if (digitWavs.size < 10) notes.push('speech/fsdd is missing or incomplete: no wrong-digits cases.');
+
+  const frames = new Map<string, string>();
+  for (const clip of clips) {
+    const frame = await extractFrame({ clip: clip.path, atSec: clip.durationSec / 2, out: join(workDir, 'frames', `${clip.name}.png`) });
+    frames.set(clip.name, frame);
+    pictures.push({ id: `frame-${clip.name}`, kind: 'genuine', source: clip.source, imagePath: frame });
+  }
+
+  const chosen = spread(clips.length, opts.maxSources ?? clips.length);
+  if (chosen.length < clips.length) notes.push(`attacks built from ${chosen.length} of ${clips.length} clips (--max-sources).`);
+  for (const i of chosen) {
+    const clip = clips[i];
+    const other = clips[(i + 1) % clips.length];
+    const src = [clip.source];
+    if (digitWavs.size === 10) {
+      const digits = challenge(rng);
+      const spoken = otherDigits(digits, rng);
+      const wavs = [...spoken].map((d) => pick(rng, digitWavs.get(d) ?? []));
+      await attack('wrong-digits', `wrong-digits-${clip.name}`, [...src, ...wavs.map((w) => relative(dataDir, w))], (out) => wrongDigits({ face: clip.path, digitWavs: wavs, out }), digits);
+    }
+    if (other !== clip) {
+      await attack('dubbing', `dubbing-${clip.name}+${other.name}`, [...src, other.source], (out) => dubbing({ face: clip.path, voice: other.path, out }));
+    }
+    await attack('audio-shift-0.5s', `audio-shift-0.5s-${clip.name}`, src, (out) => audioShift({ clip: clip.path, seconds: 0.5, out }));
+    await attack('audio-shift-1s', `audio-shift-1s-${clip.name}`, src, (out) => audioShift({ clip: clip.path, seconds: 1, out }));
+    const frame = frames.get(clip.name) as string;
+    await attack('still-photo', `still-photo-${clip.name}`, src, (out) => stillPhoto({ image: frame, audio: clip.path, out }));
+    await attack('warped-photo', `warped-photo-${clip.name}`, src, (out) => warpedPhoto({ image: frame, audio: clip.path, out }));
+    await attack('no-audio', `no-audio-${clip.name}`, src, (out) => noAudio({ clip: clip.path, out }));
+    await attack('silent-audio', `silent-audio-${clip.name}`, src, (out) => silentAudio({ clip: clip.path, out }));
+    await attack('low-resolution', `low-resolution-${clip.name}`, src, (out) => lowResolution({ clip: clip.path, out }));
+    await attack('heavy-reencode', `heavy-reencode-${clip.name}`, src, (out) => heavyReencode({ clip: clip.path, out }));
+    await attack('screen-recapture', `screen-recapture-${clip.name}`, src, (out) => screenRecapture({ clip: clip.path, out }));
+  }
+
+  const spoofDir = join(dataDir, 'spoof');
+  if (existsSync(spoofDir)) {
+    const scan = await findSpoofPhotos(spoofDir);
+    for (const u of scan.unlabelled) notes.push(`spoof/${u} has no bona fide/attack label and was not evaluated.`);
+    const voices = [...clips].reverse();
+    for (const [n, photo] of scan.photos.entries()) {
+      const image = await uprightPhoto(photo.path, join(workDir, 'photos'));
+      const source = `spoof/${photo.source}`;
+      const name = basename(photo.source).replace(/\.\w+$/, '');
+      pictures.push({ id: `photo-${name}`, kind: photo.kind, attack: photo.attack, source, imagePath: image });
+      // As a video, even a live selfie is a still photo presented to the camera.
+      const stillType: AttackType = photo.attack ?? 'still-photo';
+      const warpedType: AttackType = photo.attack ?? 'warped-photo';
+      const voice = voices[n % voices.length];
+      await attack(stillType, `${stillType}-still-${name}`, [source, voice.source], (out) => stillPhoto({ image, audio: voice.path, out }));
+      await attack(warpedType, `${warpedType}-warped-${name}`, [source, voice.source], (out) => warpedPhoto({ image, audio: voice.path, out }));
+    }
+  } else {
+    notes.push('no spoof/ folder: no real attack photos evaluated.');
+  }
+  return { cases, pictures, notes };
+}

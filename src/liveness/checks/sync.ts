@@ -1,0 +1,40 @@
+import type { Thresholds } from '../../config/index.js';
+import { notRun, round, type CheckOutcome, type Evidence } from '../evidence.js';
+import { syncScore } from '../sync-score.js';
+import { mouthRange } from './mouth.js';
+
+/**
+ * -5002: the mouth movement does not follow the speech (dubbed, replayed or shifted audio,
+ * or a still picture with sound). A mouth that does not move scores 0 rather than whatever
+ * correlation its jitter happens to have.
+ */
+export function checkSync(ev: Evidence, th: Thresholds): CheckOutcome {
+  if (!ev.track) return notRun('sync', 'no frames were decoded');
+  if (!ev.audio) return notRun('sync', 'no audio');
+  const start = performance.now();
+  const t = th.sync;
+  const range = mouthRange(ev.track.faces, ev.audio.segments);
+  const s =
+    range !== null && range >= th.mouth.minOpeningRange
+      ? syncScore({
+          mouth: ev.track.faces.map((f) => f?.lips ?? null),
+          fps: ev.fps,
+          envelope: ev.audio.envelope,
+          envelopeRate: ev.audio.envelopeRate,
+          maxLagSec: t.maxLagSec,
+        })
+      : null;
+  const score = s?.score ?? 0;
+  const report = {
+    name: 'sync' as const,
+    score: round(score),
+    threshold: t.minScore,
+    ms: Math.round(performance.now() - start),
+    extra: s ? { lagMs: Math.round(s.lagSec * 1000), frames: s.frames } : undefined,
+  };
+  if (score < t.minScore) {
+    const why = s ? `lip-sync score ${score.toFixed(3)} < ${t.minScore}` : 'the mouth does not move with the speech';
+    return { report: { ...report, passed: false, message: why }, error: 'LIP_READING_FAILED' };
+  }
+  return { report: { ...report, passed: true, message: `mouth follows the speech (lag ${Math.round((s?.lagSec ?? 0) * 1000)} ms)` } };
+}

@@ -1,0 +1,14 @@
+/**
+ * How the pipeline samples a video. Not decision thresholds (those are in
+ * src/config/thresholds.ts) but they set accuracy and cost; docs/pipeline.md has the figures.
+ */
+export const PIPELINE = {
+  /** Analysis frame rate: per-frame face mesh is the dominant cost. */
+  fps: 10,
+  /** Long side of analysed frames: Human's detector and mesh work on 256/192 px crops anyway. */
+  longSide: 480,
+  /** Best frames kept for the attack models, the face comparison and the returned photo. */
+  keepBest: 3,
+  probeTimeoutMs: 10_000,
+  decodeTimeoutMs: 60_000,
+} as const;

@@ -1,0 +1,101 @@
+/**
+ * Lip-sync score: how well the mouth opening follows the loudness of the speech. Both signals
+ * are brought to the video frame rate, normalised, and compared by Pearson correlation at every
+ * lag in a small range (mouth and sound are not exactly simultaneous: the lips open before the
+ * vowel is heard, and recorders add offsets). The score is the best correlation in that range.
+ */
+
+export interface SyncInput {
+  /** Mouth opening per video frame; null where no mouth was found. */
+  mouth: ReadonlyArray<number | null>;
+  fps: number;
+  /** Speech envelope (linear RMS) and its rate. */
+  envelope: ArrayLike<number>;
+  envelopeRate: number;
+  /** Lags tried, in seconds either way. */
+  maxLagSec: number;
+}
+
+export interface SyncScore {
+  /** Best correlation in the lag range, in [-1, 1]; 0 when a signal is flat. */
+  score: number;
+  /** Lag at the best score in seconds; positive means the sound comes after the mouth. */
+  lagSec: number;
+  frames: number;
+}
+
+/** Level below which sound counts as silence: differences in room noise must not correlate. */
+const FLOOR = 1e-3;
+/** Per-sample variance below which a signal counts as flat. */
+const FLAT = 1e-12;
+
+/** Fills gaps by linear interpolation (holding the ends); null when most frames are missing. */
+export function fillGaps(series: ReadonlyArray<number | null>): number[] | null {
+  const known = series.filter((v): v is number => v !== null).length;
+  if (known < Math.max(2, series.length / 2)) return null;
+  const out = new Array<number>(series.length);
+  let last = -1;
+  for (let i = 0; i <= series.length; i++) {
+    if (i < series.length && series[i] === null) continue;
+    const right = i < series.length ? (series[i] as number) : null;
+    for (let j = last + 1; j < i; j++) {
+      const left = last >= 0 ? out[last] : null;
+      out[j] = left === null ? (right as number) : right === null ? left : left + ((right - left) * (j - last)) / (i - last);
+    }
+    if (right !== null) out[i] = right;
+    last = i;
+  }
+  return out;
+}
+
+/** Mean log-loudness of the envelope over each video frame's interval. */
+export function envelopeAtFrames(envelope: ArrayLike<number>, rate: number, fps: number, frames: number): number[] {
+  const out = new Array<number>(frames);
+  for (let i = 0; i < frames; i++) {
+    const from = Math.max(0, Math.floor(((i - 0.5) / fps) * rate));
+    const to = Math.min(envelope.length, Math.max(from + 1, Math.floor(((i + 0.5) / fps) * rate)));
+    let sum = 0;
+    for (let k = from; k < to; k++) sum += Math.log10(Math.max(FLOOR, envelope[k]));
+    out[i] = to > from ? sum / (to - from) : Math.log10(FLOOR);
+  }
+  return out;
+}
+
+function pearson(a: number[], b: number[], lag: number): number {
+  let n = 0;
+  let sa = 0;
+  let sb = 0;
+  for (let i = Math.max(0, -lag); i < a.length && i + lag < b.length; i++) {
+    sa += a[i];
+    sb += b[i + lag];
+    n++;
+  }
+  if (n < 3) return 0;
+  const ma = sa / n;
+  const mb = sb / n;
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = Math.max(0, -lag); i < a.length && i + lag < b.length; i++) {
+    const x = a[i] - ma;
+    const y = b[i + lag] - mb;
+    cov += x * y;
+    va += x * x;
+    vb += y * y;
+  }
+  // A flat signal (a still mouth, digital silence) correlates with nothing, whatever rounding says.
+  return va > FLAT * n && vb > FLAT * n ? cov / Math.sqrt(va * vb) : 0;
+}
+
+export function syncScore(input: SyncInput): SyncScore | null {
+  const mouth = fillGaps(input.mouth);
+  if (!mouth) return null;
+  const sound = envelopeAtFrames(input.envelope, input.envelopeRate, input.fps, mouth.length);
+  const maxLag = Math.round(input.maxLagSec * input.fps);
+  let best = { score: -1, lagSec: 0 };
+  for (let lag = -maxLag; lag <= maxLag; lag++) {
+    const r = pearson(mouth, sound, lag);
+    if (r > best.score) best = { score: r, lagSec: lag / input.fps };
+  }
+  return { ...best, frames: mouth.length };
+}

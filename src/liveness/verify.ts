@@ -1,0 +1,127 @@
+import { outcome } from '../core/errors.js';
+import type { VideoVerifyRequest, VideoVerifyResult } from '../core/inference.js';
+import type { Thresholds } from '../config/index.js';
+import { analyzeAudio } from '../audio/index.js';
+import { decodeAudio, decodeFrames, MediaError, probeVideo, SAMPLE_RATE, type VideoInfo } from '../media/index.js';
+import { attackScores, frameToJpeg, trackFaces, type TrackResult } from '../vision/index.js';
+import { checkAudio } from './checks/audio.js';
+import { checkDigits } from './checks/digits.js';
+import { checkFace } from './checks/face.js';
+import { checkMouth } from './checks/mouth.js';
+import { checkPresentation } from './checks/presentation.js';
+import { checkSync } from './checks/sync.js';
+import { checkVideo } from './checks/video.js';
+import { compareWithReference } from './compare-stage.js';
+import { decide } from './decide.js';
+import { runDigits } from './digits-stage.js';
+import type { Evidence } from './evidence.js';
+import { PIPELINE } from './settings.js';
+
+export interface VerifyHooks {
+  /** Called as each stage ends (the CLI prints a progress line per stage). */
+  onStage?: (stage: string, ms: number) => void;
+}
+
+const reason = (err: unknown): string => (err instanceof MediaError ? err.message : 'the video could not be decoded');
+
+/**
+ * The whole liveness pipeline for one upload: probe, then audio (analysis and digit
+ * recognition) and frames (face, mesh, mouth) in parallel, then the attack models on the best
+ * frames, the checks in SPEC order, and the optional face comparison.
+ */
+export async function verifyVideo(req: VideoVerifyRequest, th: Thresholds, hooks: VerifyHooks = {}): Promise<VideoVerifyResult> {
+  const started = performance.now();
+  const timings: Record<string, number> = {};
+  const stageMs: Evidence['stageMs'] = {};
+  const lap = (stage: string, since: number): number => {
+    const ms = Math.round(performance.now() - since);
+    timings[stage] = ms;
+    hooks.onStage?.(stage, ms);
+    return ms;
+  };
+
+  let info: VideoInfo | null = null;
+  let invalidReason: string | null = null;
+  let t = performance.now();
+  try {
+    info = await probeVideo(req.videoPath, {
+      minShortSide: th.video.minShortSide,
+      minLongSide: th.video.minLongSide,
+      maxDurationSec: th.video.maxDurationSec,
+      timeoutMs: PIPELINE.probeTimeoutMs,
+    });
+  } catch (err) {
+    invalidReason = reason(err);
+  }
+  stageMs.video = lap('probe', t);
+
+  let pcm: Float32Array | null = null;
+  let audio: Evidence['audio'] = null;
+  let digits: Evidence['digits'] = null;
+  let track: TrackResult | null = null;
+  let attack: Evidence['attack'] = null;
+
+  if (info) {
+    const probed = info;
+    const limits = { maxDurationSec: th.video.maxDurationSec, timeoutMs: PIPELINE.decodeTimeoutMs };
+    const audioSide = async (): Promise<void> => {
+      if (probed.audioCodec === null) return;
+      const ta = performance.now();
+      pcm = await decodeAudio(req.videoPath, limits);
+      audio = analyzeAudio(pcm, SAMPLE_RATE);
+      stageMs.audio = lap('audio', ta);
+      const td = performance.now();
+      digits = await runDigits(pcm, req.digits);
+      stageMs.digits = lap('digits', td);
+    };
+    const videoSide = async (): Promise<void> => {
+      const tv = performance.now();
+      const frames = decodeFrames(req.videoPath, probed, { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide });
+      track = await trackFaces(frames, { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest });
+      stageMs.face = lap('vision', tv);
+    };
+    const [a, v] = await Promise.allSettled([audioSide(), videoSide()]);
+    const failed = [a, v].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      invalidReason = reason(failed.reason);
+      track = null;
+    }
+  }
+
+  const tracked = track as TrackResult | null;
+  if (tracked && tracked.best.length > 0) {
+    t = performance.now();
+    attack = await attackScores(tracked.best);
+    stageMs.presentation = lap('presentation', t);
+  }
+
+  const ev: Evidence = { info, invalidReason, pcm, audio, track: tracked, fps: PIPELINE.fps, attack, digits, stageMs };
+  const { live, checks } = decide([
+    checkVideo(ev, th),
+    checkAudio(ev, th),
+    checkFace(ev, th),
+    checkMouth(ev, th),
+    checkDigits(ev),
+    checkSync(ev, th),
+    checkPresentation(ev, th),
+  ]);
+
+  const result: VideoVerifyResult = { live, checks, timingsMs: timings };
+  let photoIndex = 0;
+  if (req.reference) {
+    t = performance.now();
+    if (!tracked) {
+      result.compare = { ...outcome('VIDEO_SELFIE_DECODE_FAILED'), name: 'VIDEO_SELFIE_DECODE_FAILED' };
+    } else {
+      const c = await compareWithReference(req.reference, tracked.best);
+      result.compare = c.compare;
+      photoIndex = c.bestIndex;
+    }
+    lap('compare', t);
+  }
+  const photo = tracked?.best[photoIndex] ?? tracked?.best[0];
+  if (photo) result.photoJpeg = await frameToJpeg(photo.frame);
+  timings.total = Math.round(performance.now() - started);
+  return result;
+}
+

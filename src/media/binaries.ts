@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+/**
+ * ffmpeg/ffprobe paths: the system binaries when present (distribution builds get security
+ * updates), else the npm-shipped static builds so that `npm ci` alone yields a working service.
+ * LIVECHECK_FFMPEG / LIVECHECK_FFPROBE override both.
+ */
+
+const require = createRequire(import.meta.url);
+
+function onPath(name: string): boolean {
+  try {
+    execFileSync(name, ['-version'], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function resolve(name: 'ffmpeg' | 'ffprobe', envVar: string, fallbackPackage: string): string {
+  const fromEnv = process.env[envVar];
+  if (fromEnv) return fromEnv;
+  if (onPath(name)) return name;
+  try {
+    return (require(fallbackPackage) as { path: string }).path;
+  } catch {
+    throw new Error(`${name} not found: install it or the npm package ${fallbackPackage}`);
+  }
+}
+
+let ffmpeg: string | undefined;
+let ffprobe: string | undefined;
+
+export function ffmpegPath(): string {
+  ffmpeg ??= resolve('ffmpeg', 'LIVECHECK_FFMPEG', '@ffmpeg-installer/ffmpeg');
+  return ffmpeg;
+}
+
+export function ffprobePath(): string {
+  ffprobe ??= resolve('ffprobe', 'LIVECHECK_FFPROBE', '@ffprobe-installer/ffprobe');
+  return ffprobe;
+}
+
+/** Network and device protocols are refused: uploads may be playlists pointing elsewhere. */
+export const PROTOCOL_WHITELIST = ['-protocol_whitelist', 'file,pipe'];

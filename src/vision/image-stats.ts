@@ -1,0 +1,45 @@
+import type { RgbFrame } from '../core/frames.js';
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface RegionStats {
+  /** Variance of the 4-neighbour Laplacian of luma: higher is sharper. */
+  sharpness: number;
+  /** Mean luma in [0, 1]. */
+  brightness: number;
+}
+
+/** Sharpness and brightness of a region, on luma sampled at most ~128 px across. */
+export function regionStats(frame: RgbFrame, box: Box): RegionStats {
+  const x0 = Math.max(1, Math.floor(box.x));
+  const y0 = Math.max(1, Math.floor(box.y));
+  const x1 = Math.min(frame.width - 2, Math.ceil(box.x + box.width));
+  const y1 = Math.min(frame.height - 2, Math.ceil(box.y + box.height));
+  if (x1 <= x0 || y1 <= y0) return { sharpness: 0, brightness: 0 };
+  const step = Math.max(1, Math.floor((x1 - x0) / 128));
+  const luma = (x: number, y: number): number => {
+    const i = (y * frame.width + x) * 3;
+    return 0.299 * frame.data[i] + 0.587 * frame.data[i + 1] + 0.114 * frame.data[i + 2];
+  };
+  let sum = 0;
+  let lapSum = 0;
+  let lapSq = 0;
+  let n = 0;
+  for (let y = y0; y <= y1; y += step) {
+    for (let x = x0; x <= x1; x += step) {
+      const c = luma(x, y);
+      const lap = luma(x - 1, y) + luma(x + 1, y) + luma(x, y - 1) + luma(x, y + 1) - 4 * c;
+      sum += c;
+      lapSum += lap;
+      lapSq += lap * lap;
+      n++;
+    }
+  }
+  const mean = lapSum / n;
+  return { sharpness: lapSq / n - mean * mean, brightness: sum / n / 255 };
+}

@@ -1,0 +1,127 @@
+import type { RgbFrame } from '../core/frames.js';
+import type { FaceResult } from '@vladmandic/human';
+import { getHuman, type Human } from './human.js';
+import { regionStats, type Box } from './image-stats.js';
+import { lipHeight, mouthOpening } from './mouth.js';
+
+/** What the tracker keeps of one frame's main face. */
+export interface FaceObservation {
+  t: number;
+  /** Faces detected in the frame (the main one is the largest). */
+  faceCount: number;
+  score: number;
+  box: Box;
+  /** Inner-lip gap over mouth width; null when the mesh has no usable mouth. */
+  mouth: number | null;
+  /** Outer lip height over mouth width (the lip-sync signal); null without a usable mouth. */
+  lips: number | null;
+  yaw: number;
+  pitch: number;
+  sharpness: number;
+  brightness: number;
+  /** Frame quality for picking the best frame (sharp, frontal, well lit, confident). */
+  quality: number;
+  /** 468 mesh points as x,y pairs in frame pixels. */
+  mesh: Float32Array;
+}
+
+export interface KeptFrame {
+  frame: RgbFrame;
+  face: FaceObservation;
+}
+
+export interface TrackResult {
+  frameCount: number;
+  width: number;
+  height: number;
+  /** One entry per analysed frame, null when no face was found in it. */
+  faces: Array<FaceObservation | null>;
+  /** The best frames by quality, best first, with their pixels. */
+  best: KeptFrame[];
+  ms: number;
+}
+
+export interface TrackOptions {
+  minFaceScore: number;
+  keepBest: number;
+}
+
+/**
+ * Per-frame passes only need detection and mesh; the attack models run on the best frames.
+ * Human merges a per-call config into its own, so both variants are spelled out in full.
+ */
+const PER_FRAME = { face: { antispoof: { enabled: false }, liveness: { enabled: false } } };
+const WITH_ATTACK_MODELS = { face: { antispoof: { enabled: true }, liveness: { enabled: true } } };
+
+function toTensor(human: Human, frame: RgbFrame): ReturnType<Human['tf']['tensor3d']> {
+  return human.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
+}
+
+export async function detectFaces(frame: RgbFrame, withAttackModels = false): Promise<FaceResult[]> {
+  const human = await getHuman();
+  const tensor = toTensor(human, frame);
+  try {
+    const result = await human.detect(tensor as never, withAttackModels ? WITH_ATTACK_MODELS : PER_FRAME);
+    return result.face;
+  } finally {
+    human.tf.dispose(tensor);
+  }
+}
+
+const area = (f: FaceResult): number => f.box[2] * f.box[3];
+
+function observe(frame: RgbFrame, faces: FaceResult[], minScore: number): FaceObservation | null {
+  const usable = faces.filter((f) => f.score >= minScore && f.mesh.length >= 468);
+  if (usable.length === 0) return null;
+  const main = usable.reduce((a, b) => (area(b) > area(a) ? b : a));
+  const box = { x: main.box[0], y: main.box[1], width: main.box[2], height: main.box[3] };
+  const stats = regionStats(frame, box);
+  const yaw = main.rotation?.angle.yaw ?? 0;
+  const pitch = main.rotation?.angle.pitch ?? 0;
+  const frontal = Math.max(0, Math.cos(yaw) * Math.cos(pitch));
+  const light = Math.max(0, 1 - 2 * Math.abs(stats.brightness - 0.5));
+  const sharp = stats.sharpness / (stats.sharpness + 50);
+  const mesh = new Float32Array(main.mesh.length * 2);
+  main.mesh.forEach((p, i) => {
+    mesh[2 * i] = p[0];
+    mesh[2 * i + 1] = p[1];
+  });
+  return {
+    t: frame.t,
+    faceCount: usable.length,
+    score: main.score,
+    box,
+    mouth: mouthOpening(main.mesh),
+    lips: lipHeight(main.mesh),
+    yaw,
+    pitch,
+    sharpness: stats.sharpness,
+    brightness: stats.brightness,
+    quality: main.score * frontal * (0.3 + 0.7 * light) * (0.3 + 0.7 * sharp),
+    mesh,
+  };
+}
+
+/**
+ * Detects the face and its mesh in every frame as the frames arrive (decoding and analysis
+ * overlap), keeping only the few best frames' pixels so memory stays bounded.
+ */
+export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOptions): Promise<TrackResult> {
+  const start = performance.now();
+  const faces: Array<FaceObservation | null> = [];
+  const best: KeptFrame[] = [];
+  let width = 0;
+  let height = 0;
+  for await (const frame of frames) {
+    width = frame.width;
+    height = frame.height;
+    const face = observe(frame, await detectFaces(frame), opts.minFaceScore);
+    faces.push(face);
+    if (face && (best.length < opts.keepBest || face.quality > best[best.length - 1].face.quality)) {
+      best.push({ frame, face });
+      best.sort((a, b) => b.face.quality - a.face.quality);
+      best.length = Math.min(best.length, opts.keepBest);
+    }
+  }
+  return { frameCount: faces.length, width, height, faces, best, ms: performance.now() - start };
+}

@@ -1,0 +1,54 @@
+import { Piscina } from 'piscina';
+import type { Thresholds } from '../config/index.js';
+import { InferenceBusyError, type Inference } from '../core/inference.js';
+import type { Task, TaskResults } from './tasks.js';
+
+export interface PoolOptions {
+  /** Worker threads; one per core is right because each runs its models single-threaded. */
+  workers: number;
+  /** Tasks that may wait for a thread; beyond it calls fail at once with InferenceBusyError. */
+  maxQueue: number;
+  thresholds: Thresholds;
+}
+
+/** Under tsx (tests) this module is .ts and so is its worker; from dist/ both are .js. */
+function workerFile(): string {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./worker${ext}`, import.meta.url).href;
+}
+
+/** Inference on a pool of worker threads, off the HTTP event loop. */
+export function createInference(opts: PoolOptions): Inference {
+  const pool = new Piscina({
+    filename: workerFile(),
+    minThreads: opts.workers,
+    maxThreads: opts.workers,
+    // Piscina's own limit is a backstop; the check below refuses before queueing anything.
+    maxQueue: Math.max(1, opts.maxQueue + opts.workers),
+    idleTimeout: Number.MAX_SAFE_INTEGER,
+    workerData: { thresholds: opts.thresholds },
+  });
+
+  // Counted here rather than read from Piscina so the limit is exact: running plus waiting.
+  let inFlight = 0;
+  const run = async <K extends Task['kind']>(task: Extract<Task, { kind: K }>): Promise<TaskResults[K]> => {
+    if (inFlight >= opts.workers + opts.maxQueue) throw new InferenceBusyError();
+    inFlight++;
+    try {
+      return (await pool.run(task)) as TaskResults[K];
+    } catch (err) {
+      if (err instanceof Error && /queue is at limit/i.test(err.message)) throw new InferenceBusyError();
+      throw err;
+    } finally {
+      inFlight--;
+    }
+  };
+
+  return {
+    verifyVideo: (req) => run({ kind: 'verifyVideo', req }),
+    embedPhoto: (image, role) => run({ kind: 'embedPhoto', image, role }),
+    comparePhoto: (image, template) => run({ kind: 'comparePhoto', image, template }),
+    pictureLiveness: (image) => run({ kind: 'pictureLiveness', image }),
+    close: () => pool.destroy(),
+  };
+}

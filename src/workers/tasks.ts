@@ -1,0 +1,48 @@
+import type { Thresholds } from '../config/index.js';
+import type { EmbedResult, FaceTemplate, PhotoCompareResult, PictureLivenessResult, VideoVerifyRequest, VideoVerifyResult } from '../core/inference.js';
+import { getFaceEmbedder, scorePictureLiveness } from '../compare/index.js';
+import { verifyVideo, type VerifyHooks } from '../liveness/index.js';
+import { getHuman } from '../vision/index.js';
+
+/** The work an inference thread does, as plain data so it crosses a worker boundary. */
+export type Task =
+  | { kind: 'verifyVideo'; req: VideoVerifyRequest }
+  | { kind: 'embedPhoto'; image: Uint8Array; role: 'card' | 'photo' }
+  | { kind: 'comparePhoto'; image: Uint8Array; template: FaceTemplate }
+  | { kind: 'pictureLiveness'; image: Uint8Array };
+
+export interface TaskResults {
+  verifyVideo: VideoVerifyResult;
+  embedPhoto: EmbedResult;
+  comparePhoto: PhotoCompareResult;
+  pictureLiveness: PictureLivenessResult;
+}
+
+/** Loads every model this thread will need, so the first request does not pay for it. */
+export async function warmUp(): Promise<void> {
+  await Promise.all([getHuman(), getFaceEmbedder()]);
+}
+
+async function comparePhoto(image: Uint8Array, template: FaceTemplate): Promise<PhotoCompareResult> {
+  const embedder = await getFaceEmbedder();
+  const emb = await embedder.embedImage(image, 'photo');
+  if (!emb.ok) return { ok: false, error: emb.error };
+  try {
+    return { ok: true, similarity: embedder.similarity(template, emb.template) };
+  } catch {
+    return { ok: false, error: 'SIMILARITY_FAILED' };
+  }
+}
+
+export async function runTask(task: Task, thresholds: Thresholds, hooks?: VerifyHooks): Promise<TaskResults[Task['kind']]> {
+  switch (task.kind) {
+    case 'verifyVideo':
+      return verifyVideo(task.req, thresholds, hooks);
+    case 'embedPhoto':
+      return (await getFaceEmbedder()).embedImage(task.image, task.role);
+    case 'comparePhoto':
+      return comparePhoto(task.image, task.template);
+    case 'pictureLiveness':
+      return scorePictureLiveness(task.image);
+  }
+}

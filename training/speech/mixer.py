@@ -1,0 +1,184 @@
+"""Builds augmented training utterances on the fly from the clip bank.
+
+Each utterance is digit clips of one language joined with natural pauses, sometimes with
+non-digit speech around or between them (one FILLER token per run), or a negative (filler
+only, noise only), or a whole synthesized sentence; then augmented hard: speed, gain,
+reverberation, band limiting (telephone, low-pass), white/pink/brown/babble noise.
+"""
+import random
+
+import numpy as np
+import torch
+
+from tokens import FILLER, SAMPLE_RATE, en, zh
+
+SR = SAMPLE_RATE
+
+
+class Mixer:
+    def __init__(self, bank: dict, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.np = np.random.default_rng(seed)
+        self.en = [(x.numpy(), d, s) for x, d, s in bank['en_digits']]
+        self.zh = [(x.numpy(), d, s) for x, d, s in bank['zh_digits']]
+        self.en_real = [t for t in self.en if t[2].startswith('fsdd')]
+        self.en_synth = [t for t in self.en if not t[2].startswith('fsdd')]
+        self.zh_real = [t for t in self.zh if t[2].startswith('gcin')]
+        self.zh_synth = [t for t in self.zh if not t[2].startswith('gcin')]
+        self.fill = {'en': [x.numpy() for x in bank['fill_en']], 'zh': [x.numpy() for x in bank['fill_zh']]}
+        self.utts = [(x.numpy(), t) for x, t, _ in bank['utts']]
+
+    # --- pieces -------------------------------------------------------------
+    def silence(self, lo: float, hi: float) -> np.ndarray:
+        return np.zeros(int(self.rng.uniform(lo, hi) * SR), dtype=np.float32)
+
+    def speed(self, x: np.ndarray, lo: float = 0.85, hi: float = 1.2) -> np.ndarray:
+        f = self.rng.uniform(lo, hi)
+        n = max(16, int(len(x) / f))
+        return np.interp(np.linspace(0, len(x) - 1, n), np.arange(len(x)), x).astype(np.float32)
+
+    def seg(self, x: np.ndarray) -> np.ndarray:
+        x = self.speed(x) if self.rng.random() < 0.7 else x
+        peak = np.abs(x).max() + 1e-6
+        return x / peak * 10 ** (self.rng.uniform(-8, 0) / 20)
+
+    def digit(self, lang: str) -> tuple[np.ndarray, int]:
+        if lang == 'en':
+            pool = self.en_real if self.rng.random() < 0.45 else self.en_synth
+        else:
+            pool = self.zh_real if self.rng.random() < 0.4 else self.zh_synth
+        x, d, _ = self.rng.choice(pool)
+        return x, (en(d) if lang == 'en' else zh(d))
+
+    def filler(self, lang: str) -> np.ndarray:
+        if lang == 'zh' and self.rng.random() < 0.6:
+            # gcin syllables run together into a pseudo-sentence.
+            parts = [self.seg(self.rng.choice(self.fill['zh'])) for _ in range(self.rng.randint(1, 7))]
+            return np.concatenate(parts)
+        return self.seg(self.rng.choice(self.fill[lang]))
+
+    # --- utterances ---------------------------------------------------------
+    def compose(self) -> tuple[np.ndarray, list[int]]:
+        r = self.rng.random()
+        if r < 0.04:
+            return self.silence(0.5, 4.0), []
+        if r < 0.14:
+            lang = self.rng.choice(['en', 'zh'])
+            parts, toks = [self.silence(0.05, 0.8)], []
+            for _ in range(self.rng.randint(1, 3)):
+                parts += [self.filler(lang), self.silence(0.15, 0.8)]
+                toks.append(FILLER)
+            return np.concatenate(parts), toks
+        if r < 0.38:
+            x, toks = self.rng.choice(self.utts)
+            return np.concatenate([self.silence(0.05, 0.8), self.seg(x), self.silence(0.05, 0.8)]), list(toks)
+        lang = self.rng.choice(['en', 'zh'])
+        n = self.rng.choice([1, 2, 3, 4, 4, 4, 4, 4, 4, 5, 6])
+        parts, toks = [self.silence(0.05, 1.0)], []
+        if self.rng.random() < 0.2:
+            parts += [self.filler(lang), self.silence(0.1, 0.6)]
+            toks.append(FILLER)
+        fast = self.rng.random() < 0.3
+        for i in range(n):
+            x, tok = self.digit(lang)
+            parts.append(self.seg(x))
+            toks.append(tok)
+            if i < n - 1:
+                parts.append(self.silence(0.0, 0.12) if fast else self.silence(0.05, 0.7))
+                if self.rng.random() < 0.04:
+                    parts += [self.filler(lang), self.silence(0.1, 0.4)]
+                    toks.append(FILLER)
+        if self.rng.random() < 0.2:
+            parts += [self.silence(0.1, 0.6), self.filler(lang)]
+            toks.append(FILLER)
+        parts.append(self.silence(0.05, 1.0))
+        return np.concatenate(parts), toks
+
+    # --- augmentation -------------------------------------------------------
+    def band(self, x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+        # torch's FFT on power-of-two sizes: numpy FFT and IIR filters were the mixer's bottleneck.
+        size = fft_size(len(x))
+        spec = torch.fft.rfft(torch.from_numpy(x), size)
+        f = torch.fft.rfftfreq(size, 1 / SR)
+        spec[(f < lo) | (f > hi)] = 0
+        return torch.fft.irfft(spec, size)[: len(x)].numpy().astype(np.float32)
+
+    def reverb(self, x: np.ndarray) -> np.ndarray:
+        rt60 = self.rng.uniform(0.15, 0.7)
+        n = int(rt60 * SR)
+        t = np.arange(n) / SR
+        rir = self.np.standard_normal(n).astype(np.float32) * np.exp(-6.9 * t / rt60).astype(np.float32)
+        rir[0] = 1.0 / self.rng.uniform(0.3, 1.0)
+        rir /= np.sqrt((rir ** 2).sum())
+        size = fft_size(len(x) + n - 1)
+        spec = torch.fft.rfft(torch.from_numpy(x), size) * torch.fft.rfft(torch.from_numpy(rir), size)
+        return torch.fft.irfft(spec, size)[: len(x)].numpy().astype(np.float32)
+
+    def noise(self, n: int) -> np.ndarray:
+        kind = self.rng.choice(['white', 'pink', 'brown', 'babble', 'babble'])
+        if kind == 'babble':
+            out = np.zeros(n, dtype=np.float32)
+            for _ in range(self.rng.randint(3, 7)):
+                src = self.rng.choice([self.rng.choice(self.fill['en']), self.rng.choice(self.fill['zh']), self.rng.choice(self.en)[0]])
+                src = src / (np.abs(src).max() + 1e-6)
+                reps = int(np.ceil(n / max(1, len(src)))) + 1
+                tiled = np.tile(np.concatenate([src, np.zeros(self.rng.randint(0, 4000), dtype=np.float32)]), reps)
+                off = self.rng.randint(0, max(0, len(tiled) - n))
+                out += tiled[off: off + n]
+            return out
+        w = self.np.standard_normal(n).astype(np.float32)
+        if kind == 'white':
+            return w
+        size = fft_size(n)
+        spec = torch.fft.rfft(torch.from_numpy(self.np.standard_normal(size).astype(np.float32)))
+        f = torch.fft.rfftfreq(size, 1 / SR).clamp(min=20.0)
+        spec /= torch.sqrt(f) if kind == 'pink' else f
+        return torch.fft.irfft(spec, size)[:n].numpy().astype(np.float32)
+
+    def augment(self, x: np.ndarray) -> np.ndarray:
+        if self.rng.random() < 0.3:
+            x = self.reverb(x)
+        r = self.rng.random()
+        if r < 0.15:
+            x = self.band(x, self.rng.uniform(200, 400), self.rng.uniform(3000, 3600))
+        elif r < 0.35:
+            x = self.band(x, 0, self.rng.uniform(3500, 7000))
+        if self.rng.random() < 0.75:
+            nz = self.noise(len(x))
+            snr = self.rng.uniform(0, 35)
+            px = (x ** 2).mean() + 1e-9
+            pn = (nz ** 2).mean() + 1e-9
+            x = x + nz * np.sqrt(px / pn / 10 ** (snr / 10))
+        peak = np.abs(x).max() + 1e-6
+        return (x / peak * self.rng.uniform(0.03, 0.95)).astype(np.float32)
+
+    def example(self) -> tuple[np.ndarray, list[int]]:
+        x, toks = self.compose()
+        return self.augment(x), toks
+
+
+def fft_size(n: int) -> int:
+    # Arbitrary lengths can be prime, and numpy's FFT is then orders of magnitude slower.
+    return 1 << (n - 1).bit_length()
+
+
+class MixerDataset(torch.utils.data.IterableDataset):
+    def __init__(self, bank_path: str, batch: int, seed: int) -> None:
+        self.bank_path, self.batch, self.seed = bank_path, batch, seed
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        mixer = Mixer(torch.load(self.bank_path), self.seed + (info.id if info else 0))
+        while True:
+            items = [mixer.example() for _ in range(self.batch)]
+            yield collate(items)
+
+
+def collate(items):
+    lens = torch.tensor([len(x) for x, _ in items])
+    pcm = torch.zeros(len(items), int(lens.max()))
+    for i, (x, _) in enumerate(items):
+        pcm[i, : len(x)] = torch.from_numpy(x)
+    targets = torch.tensor([t for _, toks in items for t in toks], dtype=torch.long)
+    target_lens = torch.tensor([len(toks) for _, toks in items])
+    return pcm, lens, targets, target_lens
