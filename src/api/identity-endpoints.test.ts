@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { signToken } from '../auth/signature.js';
 import type { IdcardCompareData, IdcardLiveDetectFourData, LiveDetectPictureData } from '../client/index.js';
+import { IdentityRegistry } from '../identity/index.js';
 import { post } from './http.test-helper.js';
 import { startTestServer, TEMPLATE, type TestServer } from './test-server.test-helper.js';
 
@@ -52,6 +53,26 @@ describe('POST /face/idcardlivedetectfour', () => {
     const r = await s.client.idcardlivedetectfour({ validateData: await digits(), video: VIDEO, idcardNumber: ID, idcardName: NAME });
     const d = r.data as IdcardLiveDetectFourData;
     assert.deepEqual([r.code, d.live_status, d.compare_status, 'sim' in d], [0, -5007, -5007, false]);
+  });
+});
+
+describe('the identity registry behind the endpoints', () => {
+  it('idcardcompare finds an enrolled ID in the real registry and maps its failures', async () => {
+    const r = await startTestServer({ realRegistry: true });
+    try {
+      const registry = new IdentityRegistry(r.db, { retention: false, dataDir: r.config.dataDir });
+      const added = await registry.add({ number: ID, name: NAME, photo: Buffer.from('portrait') }, async () => ({ ok: true, template: TEMPLATE }));
+      assert.ok(added.ok);
+      const ok = await r.client.idcardcompare({ idcardNumber: ID, idcardName: NAME, url: 'https://img.test/a.jpg' });
+      assert.equal(ok.code, 0, ok.message);
+      const codes = [];
+      for (const [number, name] of [[ID, '李四'], ['11010519491231002Y', NAME], ['110105194912310021', NAME]]) {
+        codes.push((await r.client.idcardcompare({ idcardNumber: number, idcardName: name, url: 'https://img.test/a.jpg' })).code);
+      }
+      assert.deepEqual(codes, [-5803, -5804, -5804]);
+    } finally {
+      await r.close();
+    }
   });
 });
 

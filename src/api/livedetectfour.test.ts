@@ -124,6 +124,32 @@ describe('POST /face/livedetectfour', () => {
   });
 });
 
+describe('a client that hangs up mid-verification', () => {
+  it('still leaves its record, and its upload is removed only after the worker finished', async () => {
+    s.inference.videoDelayMs = 300;
+    const digits = await challenge();
+    const abort = new AbortController();
+    const pending = fetch(new URL('/face/livedetectfour', s.baseUrl), {
+      method: 'POST',
+      headers: auth(),
+      body: form({ appid: s.creds.appid, validate_data: digits, compare_flag: 'false' }),
+      signal: abort.signal,
+    }).catch(() => 'aborted');
+    await new Promise((r) => setTimeout(r, 100));
+    const tmp = join(s.config.dataDir, 'tmp');
+    assert.equal(readdirSync(tmp).length, 1, 'upload present while the worker runs');
+    abort.abort();
+    assert.equal(await pending, 'aborted');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(readdirSync(tmp).length, 1, 'upload kept until the worker is done');
+    await new Promise((r) => setTimeout(r, 250));
+    assert.deepEqual(readdirSync(tmp), []);
+    const row = new RecordStore(s.db).list().find((r) => r.liveStatus === 0 && /closed the connection/.test(r.message));
+    assert.ok(row, 'a record of the aborted verification');
+    assert.equal(s.inference.videoCalls.at(-1)!.digits, digits);
+  });
+});
+
 describe('livedetectfour parameter errors', () => {
   const cases: Array<[string, () => Promise<{ headers?: Record<string, string>; body?: string | FormData | Uint8Array }>, number]> = [
     ['a JSON body', async () => ({ headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ appid: s.creds.appid }) }), 21],

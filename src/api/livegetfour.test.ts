@@ -118,6 +118,22 @@ describe('malformed requests get a clear code, never a 500', () => {
     assert.deepEqual([r.status, r.body.code], [413, 23]);
   });
 
+  it('HTTP that Node refuses to parse (a 20 KB header) -> 3 in the envelope with HTTP 431', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(s.baseUrl);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: '/face/livegetfour', method: 'POST', headers: { 'x-big': 'a'.repeat(20_000) } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(answer.status, 431);
+    assert.equal(JSON.parse(answer.body).code, 3);
+  });
+
   it('an unknown endpoint -> 3 with HTTP 404', async () => {
     const r = await post(s.baseUrl, '/face/nope', json({}));
     assert.deepEqual([r.status, r.body.code], [404, 3]);

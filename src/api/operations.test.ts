@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -40,14 +40,32 @@ describe('/healthz and /metrics', () => {
   });
 });
 
+describe('retention', () => {
+  it('keeps uploads under <dataDir>/retained only when retention is on', async () => {
+    const kept = await startTestServer({ config: { retention: true } });
+    try {
+      const digits = ((await kept.client.livegetfour()).data as { validate_data: string }).validate_data;
+      await kept.client.livedetectfour({ validateData: digits, video: Buffer.from('kept video') });
+      await new Promise((r) => setTimeout(r, 50));
+      const files = readdirSync(join(kept.config.dataDir, 'retained'));
+      assert.equal(files.length, 1);
+      assert.equal(readFileSync(join(kept.config.dataDir, 'retained', files[0]), 'utf8'), 'kept video');
+      assert.deepEqual(readdirSync(join(kept.config.dataDir, 'tmp')), []);
+    } finally {
+      await kept.close();
+    }
+    assert.equal(existsSync(join(s.config.dataDir, 'retained')), false);
+  });
+});
+
 describe('logs', () => {
-  it('carry the request id on each request line and never the Authorization header or a SecretKey', async () => {
+  it('carry the request id on each request line (successful livegetfour at debug, failures at info) and never the Authorization header or a SecretKey', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lc-log-'));
     const lines: string[] = [];
     const stream = new PassThrough();
     stream.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)));
     const masterKey = randomBytes(32).toString('base64');
-    const config = loadConfig({ overrides: { dataDir, masterKey, logLevel: 'info', rateLimitPerMinute: 0 } });
+    const config = loadConfig({ overrides: { dataDir, masterKey, logLevel: 'debug', rateLimitPerMinute: 0 } });
     const db = openDatabase(dataDir);
     const app = buildServer({ config, db, inference: new FakeInference(), identity: fakeIdentity, fetchImage: fakeFetch, logStream: stream });
     try {
@@ -60,10 +78,9 @@ describe('logs', () => {
       const all = lines.join('\n');
       assert.equal(all.includes(creds.secretKey), false);
       assert.equal(all.includes(client.authorization()), false);
-      const done = lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string; code?: number }).filter((l) => l.msg === 'request done');
-      assert.equal(done.length, 2);
+      const done = lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string; code?: number; level: number }).filter((l) => l.msg === 'request done');
       assert.ok(done.every((l) => typeof l.reqId === 'string' && l.reqId.length === 36));
-      assert.deepEqual(done.map((l) => l.code), [0, 10]);
+      assert.deepEqual(done.map((l) => [l.code, l.level]), [[0, 20], [10, 30]]);
     } finally {
       await app.close();
       db.close();

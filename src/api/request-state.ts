@@ -20,6 +20,8 @@ export interface RequestState {
   /** The route handler is still working (it may outlive an aborted connection). */
   handlerRunning: boolean;
   responseClosed: boolean;
+  /** The connection closed before the answer was written. */
+  clientGone: boolean;
   finished: boolean;
 }
 
@@ -50,6 +52,7 @@ export function newRequestState(receivedAt: number, endpoint: Service | null): R
     sessionId: null,
     handlerRunning: false,
     responseClosed: false,
+    clientGone: false,
     finished: false,
   };
 }

@@ -16,6 +16,7 @@ import { fetchImage } from '../fetch/index.js';
 import { IdentityRegistry } from '../identity/index.js';
 import type { Db } from '../store/db.js';
 import { RecordStore } from '../store/records.js';
+import { clientErrorHandler } from './client-error.js';
 import type { ApiDeps, FetchImage, IdentityLookup } from './deps.js';
 import { sendError } from './envelope.js';
 import { mapError } from './error-mapping.js';
@@ -42,6 +43,11 @@ export interface BuildServerOptions {
   fetchImage?: FetchImage;
   /** Defaults to an in-memory store (one server process). */
   rateLimits?: RateLimitStore;
+  /**
+   * How long apps and keys read from SQLite are reused (default 1000 ms): the time within which
+   * `apps disable` / `keys revoke` from the CLI reach a running server.
+   */
+  authCacheMs?: number;
   /** Where the JSON log lines go (default stdout). */
   logStream?: NodeJS.WritableStream;
 }
@@ -72,6 +78,7 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
       clockSkewSec: config.clockSkewSec,
       maxSignatureTtlSec: config.maxSignatureTtlSec,
       defaultRateLimitPerMinute: config.rateLimitPerMinute,
+      cacheMs: opts.authCacheMs ?? 1000,
     }),
     challenges: new ChallengeStore(db, config.challengeTtlSec),
     inference: opts.inference,
@@ -93,6 +100,7 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     frameworkErrors: (err, req, reply) => answerError(err, req, reply, clock),
+    clientErrorHandler,
   });
   app.register(multipart, { limits: { fileSize: config.bodyLimitBytes, fieldSize: config.bodyLimitBytes } });
 

@@ -43,13 +43,16 @@ export interface TestServer {
 }
 
 /** A real server on 127.0.0.1:0 over a private data dir, with one app allowed everything. */
-export async function startTestServer(opts: { config?: Partial<Config>; inference?: Inference; clock?: () => number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { config?: Partial<Config>; inference?: Inference; clock?: () => number; realRegistry?: boolean } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-api-'));
   const masterKey = randomBytes(32).toString('base64');
   const config = loadConfig({ overrides: { dataDir, masterKey, logLevel: 'silent', port: 0, rateLimitPerMinute: 0, ...opts.config } });
   const db = openDatabase(dataDir);
   const inference = new FakeInference();
-  const app = buildServer({ config, db, inference: opts.inference ?? inference, clock: opts.clock, identity: fakeIdentity, fetchImage: fakeFetch });
+  const identity = opts.realRegistry ? undefined : fakeIdentity;
+  const app = buildServer({ config, db, inference: opts.inference ?? inference, clock: opts.clock, identity, fetchImage: fakeFetch, authCacheMs: 0 });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const apps = new AppStore(db, Buffer.from(masterKey, 'base64'));
   const creds = apps.createApp({ appid: '1000001' });

@@ -120,6 +120,28 @@ describe('authentication (SPEC "Signature" and request-level codes)', () => {
     assert.equal(codeOf(() => auth.authenticate(token, 'livegetfour')), 0);
   });
 
+  it('with a cache, sees apps disable within the cache time and not before', async () => {
+    const db = openDatabase(':memory:');
+    const store = new AppStore(db, randomBytes(32));
+    const creds = store.createApp({ appid: '600001' });
+    const cached = new Authenticator({
+      apps: store,
+      replay: new ReplayStore(db),
+      rateLimits: new MemoryRateLimitStore(),
+      clock: () => nowMs,
+      clockSkewSec: 300,
+      maxSignatureTtlSec: 92 * 24 * 3600,
+      defaultRateLimitPerMinute: 0,
+      cacheMs: 40,
+    });
+    const token = signToken({ ...creds, now: Math.floor(nowMs / 1000) });
+    assert.equal(codeOf(() => cached.authenticate(token, 'livegetfour')), 0);
+    store.setEnabled('600001', false);
+    assert.equal(codeOf(() => cached.authenticate(token, 'livegetfour')), 0);
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(codeOf(() => cached.authenticate(token, 'livegetfour')), 3);
+  });
+
   it('answers 107 when the SecretKey cannot be decrypted (wrong master key)', () => {
     const db = openDatabase(':memory:');
     new AppStore(db, randomBytes(32)).createApp({ appid: '200001', key: { secretId: SECRET_ID, secretKey: SECRET_KEY } });

@@ -21,6 +21,33 @@ export interface AuthenticatorOptions {
   maxSignatureTtlSec: number;
   /** Used for apps without their own limit; 0 disables. */
   defaultRateLimitPerMinute: number;
+  /**
+   * How long an app or key read from SQLite (and its decrypted SecretKey) is reused. Bounds how
+   * late `apps disable` / `keys revoke` take effect; 0 reads the store on every request.
+   * Measured on the real monotonic clock, not `clock` (which tests move freely).
+   */
+  cacheMs?: number;
+}
+
+type KeyLookup = ReturnType<AppStore['lookupKey']>;
+
+/** Short-lived memo of store reads: the two SELECTs and the AES-GCM open dominate a livegetfour. */
+class TtlCache<V> {
+  private readonly entries = new Map<string, { value: V; until: number }>();
+  constructor(private readonly ttlMs: number) {}
+
+  get(key: string, load: () => V): V {
+    const now = performance.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now) return hit.value;
+    const value = load();
+    if (this.ttlMs > 0) {
+      // Unknown ids are cached too, so a flood of random ones must not grow the map without bound.
+      if (this.entries.size >= 10_000) this.entries.clear();
+      this.entries.set(key, { value, until: now + this.ttlMs });
+    }
+    return value;
+  }
 }
 
 /**
@@ -30,7 +57,13 @@ export interface AuthenticatorOptions {
  * answers reveal nothing about a token whose MAC is wrong.
  */
 export class Authenticator {
-  constructor(private readonly o: AuthenticatorOptions) {}
+  private readonly apps: TtlCache<AppRow | undefined>;
+  private readonly keys: TtlCache<KeyLookup>;
+
+  constructor(private readonly o: AuthenticatorOptions) {
+    this.apps = new TtlCache(o.cacheMs ?? 0);
+    this.keys = new TtlCache(o.cacheMs ?? 0);
+  }
 
   /** `requestAppid` is the appid of the body when it is already known (JSON requests). */
   authenticate(header: string | undefined, service: Service, requestAppid?: string): AuthContext {
@@ -71,9 +104,12 @@ export class Authenticator {
     return { appid: sig.appid, secretId: sig.secretId, singleUse };
   }
 
-  private load(appid: string, secretId: string): { app: AppRow | undefined; key: ReturnType<AppStore['lookupKey']> } {
+  private load(appid: string, secretId: string): { app: AppRow | undefined; key: KeyLookup } {
     try {
-      return { app: this.o.apps.getApp(appid), key: this.o.apps.lookupKey(secretId) };
+      return {
+        app: this.apps.get(appid, () => this.o.apps.getApp(appid)),
+        key: this.keys.get(secretId, () => this.o.apps.lookupKey(secretId)),
+      };
     } catch (err) {
       // A locked or unreadable database, or a master key that cannot open the SecretKey.
       throw new ApiError('AUTH_UNAVAILABLE', (err as Error).message);

@@ -14,7 +14,8 @@ export class ReplayStore {
     db.exec(`CREATE TABLE IF NOT EXISTS used_signatures (
       mac BLOB PRIMARY KEY,
       forget_after_ms INTEGER NOT NULL
-    ) WITHOUT ROWID`);
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS used_signatures_forget ON used_signatures(forget_after_ms)`);
     this.insert = db.prepare('INSERT OR IGNORE INTO used_signatures (mac, forget_after_ms) VALUES (?, ?)');
     this.purge = db.prepare('DELETE FROM used_signatures WHERE forget_after_ms < ?');
   }

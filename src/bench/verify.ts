@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,20 @@ function makeClip(dir: string): string {
   return out;
 }
 
+/** CPU seconds used so far by this process (all threads) and its reaped children (ffmpeg). */
+function cpuSeconds(): number {
+  const own = process.cpuUsage();
+  let children = 0;
+  try {
+    // Fields 16 and 17 of /proc/self/stat: cutime and cstime in clock ticks (100 Hz on Linux).
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    children = (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    children = 0;
+  }
+  return (own.user + own.system) / 1e6 + children;
+}
+
 const median = (v: number[]): number => {
   const s = [...v].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -54,7 +68,11 @@ export async function benchVerify(): Promise<BenchSection> {
     await Promise.all(Array.from({ length: workers }, () => timed(inference, clip)));
 
     const runs: { ms: number; result: VideoVerifyResult }[] = [];
+    const cpuBefore = cpuSeconds();
     for (let i = 0; i < RUNS; i++) runs.push(await timed(inference, clip));
+    // CPU time does not depend on what else the machine runs, unlike wall time.
+    const cpuPerRequest = (cpuSeconds() - cpuBefore) / RUNS;
+    const idleCapacity = (workers * 60) / cpuPerRequest;
     const stages = [...new Set(runs.flatMap((r) => Object.keys(r.result.timingsMs)))];
     const stageMedian = Object.fromEntries(stages.map((s) => [s, median(runs.map((r) => r.result.timingsMs[s] ?? 0))]));
     const single = median(runs.map((r) => r.ms));
@@ -76,6 +94,8 @@ export async function benchVerify(): Promise<BenchSection> {
       `| fastest / slowest run | ${(Math.min(...runs.map((r) => r.ms)) / 1000).toFixed(2)} s / ${(Math.max(...runs.map((r) => r.ms)) / 1000).toFixed(2)} s |`,
       ...stages.map((s) => `| stage ${s} (median) | ${stageMedian[s]} ms |`),
       `| throughput, ${CONCURRENT_REQUESTS} concurrent requests | ${perMinute.toFixed(1)} verifications/min (${wallSec.toFixed(1)} s wall) |`,
+      `| CPU time per verification (all threads + ffmpeg) | ${cpuPerRequest.toFixed(2)} s |`,
+      `| capacity if ${workers} cores were free (${workers} x 60 / CPU time; an estimate, not a measurement) | ${idleCapacity.toFixed(0)} verifications/min |`,
       '',
       `Checks on the clip: ${checks}.`,
     ].join('\n');
@@ -85,6 +105,8 @@ export async function benchVerify(): Promise<BenchSection> {
       figures: {
         medianSec: single / 1000,
         perMinute,
+        cpuSecPerRequest: cpuPerRequest,
+        idleCapacityPerMinute: idleCapacity,
         workers,
         loadBefore,
         loadAfter,

@@ -1,12 +1,13 @@
 import type { Human, FaceResult } from '@vladmandic/human';
+import { THRESHOLDS } from '../config/thresholds.js';
 import type { ErrorName } from '../core/errors.js';
 import type { RgbFrame } from '../core/frames.js';
 import type { EmbedResult, FaceTemplate } from '../core/inference.js';
 import { alignByEyes, type AlignGeometry, type Point } from './align.js';
 import { decodeImage } from './decode.js';
 import { getRecogniser, type Recogniser } from './faceapi.js';
-import { getHuman, type Tf } from './human.js';
-import { similarityFromTemplates } from './similarity.js';
+import { exclusive, getHuman, type Tf } from './human.js';
+import { DEFAULT_ANCHORS, similarityFromTemplates, type SimAnchors } from './similarity.js';
 
 /** Stored with every template so a registry entry made by another model is never compared. */
 export const TEMPLATE_MODEL = 'faceapi-resnet34/human-mesh-dlib-chip-v1';
@@ -43,23 +44,24 @@ export class AlignedFaceEmbedder implements FaceEmbedder {
   constructor(
     private readonly human: Human,
     private readonly recogniser: Recogniser,
+    private readonly scale: SimAnchors,
   ) {}
 
   async embedImage(image: Uint8Array, role: 'card' | 'photo'): Promise<EmbedResult> {
     const frame = await decodeImage(image);
     if (!frame) return { ok: false, error: ERRORS_BY_ROLE[role].decode };
-    return this.embed(frame, role);
+    return exclusive(() => this.embed(frame, role));
   }
 
   embedFrame(frame: RgbFrame): Promise<EmbedResult> {
     if (frame.width <= 0 || frame.height <= 0 || frame.data.length !== frame.width * frame.height * 3) {
       return Promise.resolve({ ok: false, error: 'VIDEO_FEATURE_FAILED' });
     }
-    return this.embed(frame, 'video');
+    return exclusive(() => this.embed(frame, 'video'));
   }
 
   similarity(a: FaceTemplate, b: FaceTemplate): number {
-    return similarityFromTemplates(a, b);
+    return similarityFromTemplates(a, b, this.scale);
   }
 
   private async embed(frame: RgbFrame, role: Role): Promise<EmbedResult> {
@@ -67,7 +69,8 @@ export class AlignedFaceEmbedder implements FaceEmbedder {
     const tf = this.human.tf;
     const input = tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
     try {
-      const found = await findMainFace(this.human, input);
+      // Video frames show one close face; tiling them would only slow down the no-face answer.
+      const found = await findMainFace(this.human, input, { tiles: role !== 'video' });
       if (!found) return { ok: false, error: errors.noFace };
       try {
         const eyes = eyeCentres(found.face);
@@ -87,32 +90,64 @@ export class AlignedFaceEmbedder implements FaceEmbedder {
 }
 
 /** The largest detected face: the subject, not a bystander or a face on a poster behind. */
-export async function detectMainFace(human: Human, input: ReturnType<Tf['tensor4d']>): Promise<FaceResult | null> {
+export async function detectMainFace(human: Human, input: ReturnType<Tf['tensor4d']>, minScore = 0): Promise<FaceResult | null> {
   const result = await human.detect(input, DETECT_ONLY);
-  const faces = result.face.filter((f) => f.mesh.length >= 468);
+  const faces = result.face.filter((f) => f.mesh.length >= 468 && f.boxScore >= minScore);
   if (faces.length === 0) return null;
   return faces.reduce((best, f) => (f.box[2] * f.box[3] > best.box[2] * best.box[3] ? f : best));
 }
 
+/** The fallback passes look at more clutter (borders, document fields), so they want a surer detection. */
+const RETRY_MIN_SCORE = THRESHOLDS.compare.retryMinDetectorScore.value;
 /** Share of the longer side added as a border when the first detection pass finds nothing. */
 const FALLBACK_PAD = 0.3;
+/** Tile windows along the long side (start, length as fractions) for small faces on documents. */
+const TILES: ReadonlyArray<readonly [number, number]> = [
+  [0, 0.5],
+  [0.25, 0.5],
+  [0.5, 0.5],
+];
+const TILE_LONG_SIDE = 640;
+
+type Tensor4D = ReturnType<Tf['tensor4d']>;
 
 /**
- * The main face, looking twice: a portrait cropped tight to the face (ID photos, face
- * crops) leaves the detector no context, and the same picture with a plain border around it
- * is found. `image` is the tensor the face's coordinates refer to.
+ * The main face, looking up to three ways, each only when the previous found nothing:
+ * the whole picture; the picture with a plain border (a portrait cropped tight to the face
+ * gives the detector no context); and, for still images, overlapping halves enlarged (the
+ * detector sees the whole picture at 256 px, where a small portrait on a wide document photo
+ * is too few pixels). `image` is the tensor the face's coordinates refer to.
  */
 export async function findMainFace(
   human: Human,
-  input: ReturnType<Tf['tensor4d']>,
-): Promise<{ face: FaceResult; image: ReturnType<Tf['tensor4d']> } | null> {
+  input: Tensor4D,
+  opts: { tiles: boolean } = { tiles: true },
+): Promise<{ face: FaceResult; image: Tensor4D } | null> {
+  const tf = human.tf;
   const face = await detectMainFace(human, input);
   if (face) return { face, image: input };
-  const pad = Math.round(FALLBACK_PAD * Math.max(input.shape[1], input.shape[2]));
-  const padded = human.tf.pad(input, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) as ReturnType<Tf['tensor4d']>;
-  const second = await detectMainFace(human, padded);
+  const [, h, w] = input.shape;
+  const pad = Math.round(FALLBACK_PAD * Math.max(h, w));
+  const padded = tf.pad(input, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) as Tensor4D;
+  const second = await detectMainFace(human, padded, RETRY_MIN_SCORE);
   if (second) return { face: second, image: padded };
   padded.dispose();
+  if (!opts.tiles) return null;
+  const wide = w >= h;
+  const long = wide ? w : h;
+  for (const [start, length] of TILES) {
+    const from = Math.round(start * long);
+    const size = Math.round(length * long);
+    const scale = TILE_LONG_SIDE / Math.max(size, wide ? h : w);
+    const tile = tf.tidy(() => {
+      const cut = wide ? tf.slice(input, [0, 0, from, 0], [1, h, size, 3]) : tf.slice(input, [0, from, 0, 0], [1, size, w, 3]);
+      const [, ch, cw] = cut.shape;
+      return tf.image.resizeBilinear(tf.cast(cut, 'float32') as Tensor4D, [Math.round(ch * scale), Math.round(cw * scale)]) as Tensor4D;
+    });
+    const found = await detectMainFace(human, tile, RETRY_MIN_SCORE);
+    if (found) return { face: found, image: tile };
+    tile.dispose();
+  }
   return null;
 }
 
@@ -178,10 +213,14 @@ export function normalise(v: number[]): number[] | null {
   return v.map((x) => x / norm);
 }
 
-let embedder: Promise<FaceEmbedder> | undefined;
+let models: Promise<[Human, Recogniser]> | undefined;
 
-/** The thread's embedder; models load once on first use. */
-export function getFaceEmbedder(): Promise<FaceEmbedder> {
-  embedder ??= (async () => new AlignedFaceEmbedder(await getHuman(), await getRecogniser()))();
-  return embedder;
+/**
+ * The thread's embedder; models load once on first use. `scale` takes the operator's
+ * `thresholds.compare` overrides (resolveThresholds), the calibrated defaults otherwise.
+ */
+export async function getFaceEmbedder(scale: SimAnchors = DEFAULT_ANCHORS): Promise<FaceEmbedder> {
+  models ??= (async () => [await getHuman(), await getRecogniser()] as [Human, Recogniser])();
+  const [human, recogniser] = await models;
+  return new AlignedFaceEmbedder(human, recogniser, scale);
 }

@@ -94,3 +94,16 @@ function registerFileLoader(tf: Tf): void {
     };
   });
 }
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `fn` when every earlier call has finished. Human's bundle keeps per-call state at
+ * module level (face boxes carried between calls, the instance's state fields), so two
+ * detections interleaving at their awaits on one thread could mix their results.
+ */
+export function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => undefined);
+  return run;
+}

@@ -1,6 +1,8 @@
+import type { Human } from '@vladmandic/human';
+import type { RgbFrame } from '../core/frames.js';
 import type { PictureLivenessResult } from '../core/inference.js';
 import { decodeImage } from './decode.js';
-import { getHuman } from './human.js';
+import { exclusive, getHuman } from './human.js';
 
 const PAD_MODELS = { face: { description: { enabled: false }, antispoof: { enabled: true }, liveness: { enabled: true } } };
 
@@ -20,6 +22,10 @@ export async function scorePictureLiveness(image: Uint8Array): Promise<PictureLi
   const frame = await decodeImage(image);
   if (!frame) return { ok: false, error: 'PHOTO_DECODE_FAILED' };
   const human = await getHuman();
+  return exclusive(() => scoreFrame(human, frame));
+}
+
+async function scoreFrame(human: Human, frame: RgbFrame): Promise<PictureLivenessResult> {
   const input = human.tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
   try {
     const result = await human.detect(input, PAD_MODELS);

@@ -25,25 +25,37 @@ export const THRESHOLDS = {
     minSnrDb: t(13, 'speech level over noise floor below this is too noisy (-5012): real recordings measured 21.5-45 dB; LibriSpeech with white noise 0.05 reads 11.3 dB, with pink noise 0.1 reads 12.4 dB, noise alone 1.8 dB'),
   },
   face: {
-    minFaceScore: t(0.5, 'Human detector confidence for a usable face: faces in all 11 GRID/talking clips scored 1.0; provisional floor from Human defaults'),
+    minFaceScore: t(0.5, 'Human detector confidence for a usable face (its default): at this floor all 11 genuine GRID/talking clips had a face in every analysed frame'),
     minFaceShare: t(0.8, 'share of analysed frames that need one usable face (-5005): every GRID and talking clip measured 1.0'),
     minAnyFaceShare: t(0.1, 'below this share the video has no face or mouth at all (-5009) rather than too few faces (-5005)'),
   },
   mouth: {
-    minOpeningRange: t(0.03, 'provisional'),
+    minOpeningRange: t(0.04, 'spread (p90-p10) of inner-lip gap over mouth width while speech is heard (-5010): genuine GRID and talking clips 0.072-0.223; a still photo with speech 0.000-0.008 (mesh jitter); set midway'),
   },
-  digits: {},
+  digits: {
+    minMargin: t(2, 'provisional: nats by which the expected digit string must beat its best competitor (one digit changed or dropped, another string, no digits)'),
+  },
   sync: {
-    minScore: t(0.2, 'provisional'),
-    maxLagSec: t(0.2, 'provisional'),
+    minScore: t(0.25, 'best correlation of outer-lip height with log loudness within the lag range (-5002): lowest genuine clip measured 0.27 (retalking_2); see docs/pipeline.md for the swapped-audio overlap'),
+    maxLagSec: t(0.2, 'lags tried either way: genuine GRID and talking clips peaked between -0.2 and +0.2 s at 10 fps'),
   },
   presentation: {
-    minAntispoof: t(0.4, 'provisional'),
-    minMotion: t(0.001, 'provisional'),
+    minAntispoof: t(0.4, 'mean of Human antispoof "real" on the best frames (-5016): genuine clips 0.49-0.87, but the printed (0.66) and screen (0.54) attacks of silent_face score inside that range, so this only stops gross fakes'),
+    minFaceChange: t(0.001, 'median luma change (0-1) in the face box between analysed frames (-5016): genuine GRID clips 0.0055-0.0089; a still photo with speech 0.00000-0.00005 after H.264'),
   },
   compare: {
-    cosineAtSim70: t(0.5, 'provisional'),
-    cosineAtSim80: t(0.6, 'provisional'),
+    cosineAtSim70: t(
+      0.925,
+      'sim 70 ~ 1/1000 false accepts: no impostor among the 1646 cross-identity pairs of shared/data/faces reaches 0.925 (top impostor 0.9246); 92.7% of the 124 genuine pairs do (src/compare/evaluate.ts)',
+    ),
+    cosineAtSim80: t(
+      0.9555,
+      'sim 80 ~ 1/10000: normal fit to the 1646 impostor cosines (mean 0.8388, sd 0.0314) at 1e-4, an extrapolation the data cannot verify; 46.8% of genuine pairs reach it',
+    ),
+    retryMinDetectorScore: t(
+      0.5,
+      'detector confidence a face needs when found only on the bordered picture or a tile: a tile of a German ID-card back gave a false face at 0.31, the true faces found that way scored 0.75 and above (shared/data/id, faces)',
+    ),
   },
   picture: {},
 } satisfies Record<string, Record<string, Threshold>>;

@@ -162,6 +162,7 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
     videoPath: c.path,
     digits: challenge(rng),
     judgedBy: GENUINE_JUDGING.judgedBy,
+    targets: GENUINE_JUDGING.targets,
     sources: [c.source],
   }));
   const pictures: PictureCase[] = [];
@@ -171,7 +172,7 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
     progress(`generate ${id}`);
     try {
       await make(out);
-      cases.push({ id, kind: 'attack', attack: type, videoPath: out, digits: digits ?? challenge(rng), judgedBy: ATTACKS[type].judgedBy, sources });
+      cases.push({ id, kind: 'attack', attack: type, videoPath: out, digits: digits ?? challenge(rng), judgedBy: ATTACKS[type].judgedBy, targets: ATTACKS[type].targets, sources });
     } catch (err) {
       notes.push(`${id} not generated: ${err instanceof Error ? err.message : String(err)}`);
     }

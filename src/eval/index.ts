@@ -24,6 +24,8 @@ export interface EvalOptions {
   maxSources?: number;
   /** Run the separate speech evaluation (runSpeechEval) and summarise it in the report. */
   speech?: boolean;
+  /** Passed on to the speech evaluation, which prints its own result. */
+  json?: boolean;
   /** Where generated media goes; a temp dir (removed afterwards) when not given. */
   workDir?: string;
   log?: (line: string) => void;
@@ -43,7 +45,8 @@ async function speechSection(opts: EvalOptions, log: (line: string) => void): Pr
     const { runSpeechEval } = await loadSpeechEval();
     log('speech: running runSpeechEval');
     const out = join(opts.outDir, 'speech');
-    const report = await runSpeechEval({ data: opts.dataDir, out });
+    // runSpeechEval also prints its own result on stdout (JSON with --json): one line ahead of ours.
+    const report = await runSpeechEval({ data: opts.dataDir, out, json: opts.json });
     return { ok: true, markdown: summarizeSpeech(report, 'speech/') };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };

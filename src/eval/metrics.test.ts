@@ -53,8 +53,9 @@ function result(
   checks: CheckOutcome[],
   attack?: AttackType,
   error?: string,
+  targets: CheckName[] = judgedBy,
 ): CaseResult {
-  return { id, kind, attack, judgedBy, sources: [], checks, live: null, error, ms: 1 };
+  return { id, kind, attack, judgedBy, targets, sources: [], checks, live: null, error, ms: 1 };
 }
 
 test('a case is accepted only when every judged check passed, whatever the others said', () => {
@@ -87,10 +88,10 @@ test('APCER is counted per attack type and BPCER over genuine cases, with counts
   assert.deepEqual(m.checks.sync.scores.attack.sort(), [0.1, 0.3, 0.6]);
 });
 
-test('the curve only uses attack scores of attacks the check judges', () => {
+test('the curve of a check only uses attacks that check is designed to catch', () => {
   const results = [
     result('g1', 'genuine', ['sync'], [check('sync', true, 0.9)]),
-    result('w1', 'attack', ['digits'], [check('sync', false, 0.05), check('digits', false, 0)], 'wrong-digits'),
+    result('w1', 'attack', ['sync', 'digits'], [check('sync', false, 0.05), check('digits', false, 0)], 'wrong-digits', undefined, ['digits']),
     result('d1', 'attack', ['sync'], [check('sync', false, 0.2)], 'dubbing'),
   ];
   assert.deepEqual(computeMetrics(results).checks.sync.scores, { genuine: [0.9], attack: [0.2] });

@@ -56,7 +56,7 @@ export interface CheckSummary {
   threshold: number | null;
   /** Share of cases in each group ('genuine' or an attack type) where this check passed. */
   passRate: Record<string, Proportion>;
-  /** Scores used by the curve: genuine cases, and attack cases this check judges. */
+  /** Scores used by the curve: genuine cases, and attack cases this check is designed to catch. */
   scores: { genuine: number[]; attack: number[] };
   curve: CurvePoint[];
   /** Point of the curve where APCER and BPCER are closest (equal-error estimate). */
@@ -160,7 +160,7 @@ function summarizeCheck(name: CheckName, results: CaseResult[]): CheckSummary {
   const scoreOf = (r: CaseResult): number | null => outcomeOf(r)?.score ?? null;
   const genuine = results.filter((r) => r.kind === 'genuine').map(scoreOf).filter((s): s is number => s !== null);
   const attack = results
-    .filter((r) => r.kind === 'attack' && r.judgedBy.includes(name))
+    .filter((r) => r.kind === 'attack' && r.targets.includes(name))
     .map(scoreOf)
     .filter((s): s is number => s !== null);
   const curve = direction ? sweep(genuine, attack, direction) : [];

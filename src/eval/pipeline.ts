@@ -17,21 +17,6 @@ export class EvalPipelineError extends Error {
   }
 }
 
-export interface SpeechEvalModule {
-  runSpeechEval(opts: { data: string; out?: string; json?: boolean }): Promise<unknown>;
-}
-
-async function load<T>(specifier: string, exportName: string, code: EvalPipelineError['code']): Promise<T> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(specifier)) as Record<string, unknown>;
-  } catch (err) {
-    throw new EvalPipelineError(code, `cannot load ${specifier}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (typeof mod[exportName] !== 'function') throw new EvalPipelineError(code, `${specifier} does not export ${exportName}()`);
-  return mod as T;
-}
-
 export async function createPipeline(opts: { workers: number; thresholds?: Thresholds }): Promise<Inference> {
   let createInference: (typeof import('../workers/index.js'))['createInference'];
   try {
@@ -43,6 +28,12 @@ export async function createPipeline(opts: { workers: number; thresholds?: Thres
   return createInference({ workers: opts.workers, maxQueue: opts.workers, thresholds: opts.thresholds ?? resolveThresholds() });
 }
 
-export function loadSpeechEval(): Promise<SpeechEvalModule> {
-  return load<SpeechEvalModule>('../speech/eval.js', 'runSpeechEval', 'SPEECH_EVAL_UNAVAILABLE');
+type SpeechEvalModule = typeof import('../speech/eval.js');
+
+export async function loadSpeechEval(): Promise<SpeechEvalModule> {
+  try {
+    return await import('../speech/eval.js');
+  } catch (err) {
+    throw new EvalPipelineError('SPEECH_EVAL_UNAVAILABLE', `cannot load the speech evaluation: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { computeMetrics } from './metrics.js';
 import { pct, renderReport, type EvalReport } from './report.js';
 import { escapeXml, ticks } from './svg.js';
+import { summarizeSpeech } from './speech-summary.js';
 import type { CaseResult } from './types.js';
 
 const checks = (sync: number, presentation: number, digits = 0): CaseResult['checks'] => [
@@ -16,12 +17,12 @@ const checks = (sync: number, presentation: number, digits = 0): CaseResult['che
 const judged: CaseResult['judgedBy'] = ['video', 'sync', 'presentation'];
 
 const results: CaseResult[] = [
-  { id: 'genuine-a', kind: 'genuine', judgedBy: judged, sources: ['video/grid/a.mp4'], checks: checks(0.9, 0.8), live: { status: -5008, msg: 'VIDEO_AUDIO_RECOG_FAILED' }, ms: 10 },
-  { id: 'genuine-b', kind: 'genuine', judgedBy: judged, sources: ['video/grid/b.mp4'], checks: checks(0.3, 0.8), live: { status: -5002, msg: 'LIP_READING_FAILED' }, ms: 10 },
-  { id: 'dub-a', kind: 'attack', attack: 'dubbing', judgedBy: judged, sources: ['video/grid/a.mp4', 'video/grid/b.mp4'], checks: checks(0.6, 0.7), live: { status: -5008, msg: 'VIDEO_AUDIO_RECOG_FAILED' }, ms: 10 },
-  { id: 'dub-b', kind: 'attack', attack: 'dubbing', judgedBy: judged, sources: [], checks: checks(0.1, 0.7), live: { status: -5002, msg: 'LIP_READING_FAILED' }, ms: 10 },
-  { id: 'wd-a', kind: 'attack', attack: 'wrong-digits', judgedBy: ['video', 'presentation', 'digits'], sources: [], checks: checks(0.1, 0.9, 0.1), live: { status: -5008, msg: 'VIDEO_AUDIO_RECOG_FAILED' }, ms: 10 },
-  { id: 'sr-a', kind: 'attack', attack: 'screen-recapture', judgedBy: judged, sources: [], checks: [], live: null, error: 'worker crashed', ms: 10 },
+  { id: 'genuine-a', kind: 'genuine', judgedBy: judged, targets: ['sync'], sources: ['video/grid/a.mp4'], checks: checks(0.9, 0.8), live: { status: -5008, msg: 'VIDEO_AUDIO_RECOG_FAILED' }, ms: 10 },
+  { id: 'genuine-b', kind: 'genuine', judgedBy: judged, targets: ['sync'], sources: ['video/grid/b.mp4'], checks: checks(0.3, 0.8), live: { status: -5002, msg: 'LIP_READING_FAILED' }, ms: 10 },
+  { id: 'dub-a', kind: 'attack', attack: 'dubbing', judgedBy: judged, targets: ['sync'], sources: ['video/grid/a.mp4', 'video/grid/b.mp4'], checks: checks(0.6, 0.7), live: { status: -5008, msg: 'VIDEO_AUDIO_RECOG_FAILED' }, ms: 10 },
+  { id: 'dub-b', kind: 'attack', attack: 'dubbing', judgedBy: judged, targets: ['sync'], sources: [], checks: checks(0.1, 0.7), live: { status: -5002, msg: 'LIP_READING_FAILED' }, ms: 10 },
+  { id: 'wd-a', kind: 'attack', attack: 'wrong-digits', judgedBy: ['video', 'presentation', 'digits'], targets: ['digits'], sources: [], checks: checks(0.1, 0.9, 0.1), live: { status: -5008, msg: 'VIDEO_AUDIO_RECOG_FAILED' }, ms: 10 },
+  { id: 'sr-a', kind: 'attack', attack: 'screen-recapture', judgedBy: judged, targets: ['sync'], sources: [], checks: [], live: null, error: 'worker crashed', ms: 10 },
 ];
 
 function fixedReport(): EvalReport {
@@ -122,4 +123,23 @@ test('plot text is XML-escaped and axis ticks are round numbers inside the range
   assert.equal(escapeXml('a<b & "c"'), 'a&lt;b &amp; &quot;c&quot;');
   assert.deepEqual(ticks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
   assert.deepEqual(ticks(-0.03, 0.97), [0, 0.2, 0.4, 0.6, 0.8]);
+});
+
+test('the speech evaluation is nested under the report with its headings pushed down', () => {
+  const md = summarizeSpeech(
+    {
+      model: 'models/digits.onnx',
+      threshold: 0.5,
+      sets: {},
+      nonDigit: { clips: 0, stringsTried: 0, accepted: 0, maxScore: 0 },
+      msPer5sClip: 10,
+      pocketsphinx: 'not installed',
+      markdown: '# Speech\n\n## Sets\n\n| a |\n',
+    },
+    'speech/',
+  );
+  assert.match(md, /model `models\/digits\.onnx`, threshold 0\.5/);
+  assert.match(md, /^### Speech$/m);
+  assert.match(md, /^#### Sets$/m);
+  assert.doesNotMatch(md, /^# /m);
 });

@@ -53,7 +53,7 @@ function headline(m: Metrics, results: CaseResult[]): string {
     const a = ATTACKS[t];
     const p = m.apcer[t] as Proportion;
     const silent = results.filter((r) => r.attack === t && !r.error && r.judgedBy.some((n) => (r.checks.find((c) => c.name === n)?.passed ?? null) === null));
-    return [t, a.description, String(p.n), String(p.k), pct(p), String(silent.length), a.judgedBy.join(', '), a.excluded.map((e) => `${e.check}: ${e.why}`).join('; ')];
+    return [t, a.description, String(p.n), String(p.k), pct(p), String(silent.length), a.judgedBy.join(', '), a.targets.join(', '), a.excluded.map((e) => `${e.check}: ${e.why}`).join('; ')];
   });
   const silentGenuine = results.filter((r) => r.kind === 'genuine' && !r.error && r.judgedBy.some((n) => (r.checks.find((c) => c.name === n)?.passed ?? null) === null));
   rows.push([
@@ -64,10 +64,11 @@ function headline(m: Metrics, results: CaseResult[]): string {
     pct(m.bpcer),
     String(silentGenuine.length),
     GENUINE_JUDGING.judgedBy.join(', '),
+    '',
     GENUINE_JUDGING.excluded.map((e) => `${e.check}: ${e.why}`).join('; '),
   ]);
   return table(
-    ['attack type', 'what', 'cases', 'accepted (rejected for BPCER)', 'APCER / BPCER [95% CI]', 'cases where a judged check gave no verdict', 'judged by', 'excluded (why)'],
+    ['attack type', 'what', 'cases', 'accepted (rejected for BPCER)', 'APCER / BPCER [95% CI]', 'cases where a judged check gave no verdict', 'judged by', 'designed to be caught by', 'excluded (why)'],
     rows,
   );
 }
@@ -118,7 +119,7 @@ function checkCurves(m: Metrics): string {
       c.scores.genuine.length + c.scores.attack.length ? `![${name} scores](plots/${name}-scores.svg) ![${name} error rates](plots/${name}-curve.svg)` : 'no plot (no scores)',
     ];
   });
-  return table(['check', 'score direction', 'configured threshold', 'scored genuine / judged attack', 'closest APCER = BPCER point', 'plots'], rows);
+  return table(['check', 'score direction', 'configured threshold', 'scored genuine / targeted attack', 'closest APCER = BPCER point', 'plots'], rows);
 }
 
 function pictureSection(m: Metrics, pictures: PictureResult[]): string {
@@ -127,7 +128,9 @@ function pictureSection(m: Metrics, pictures: PictureResult[]): string {
   rows.push(['**bona fide photos (BPCER)**', String(m.picture.bpcer.n), pct(m.picture.bpcer)]);
   const detail = pictures.map((p) => [p.id, p.kind === 'genuine' ? 'bona fide' : (p.attack ?? ''), p.source, p.score === null ? `error: ${p.error ?? ''}` : String(p.score)]);
   return [
-    `livedetectpicture answers live when the score is above ${m.picture.threshold ?? 'n/a'} (SPEC).`,
+    `livedetectpicture answers live when the score is above ${m.picture.threshold ?? 'n/a'} (SPEC). Attack photos: the real`,
+    'print and screen attacks in spoof/. Bona fide photos: the real selfie in spoof/ and the middle frame of each genuine clip;',
+    'those frames are compressed video (GRID ones upscaled), softer than a camera photo, which may cost them score.',
     '',
     table(['presentation', 'photos', 'APCER / BPCER [95% CI]'], rows),
     '',
@@ -165,7 +168,7 @@ function plotsFor(m: Metrics, results: CaseResult[]): Record<string, string> {
     const scoreOf = (r: CaseResult): number | null => r.checks.find((x) => x.name === name)?.score ?? null;
     const groups: ScoreGroup[] = [{ label: 'bona fide', kind: 'genuine', values: c.scores.genuine }];
     for (const t of ATTACK_TYPES) {
-      if (!ATTACKS[t].judgedBy.includes(name)) continue;
+      if (!ATTACKS[t].targets.includes(name)) continue;
       const values = results.filter((r) => r.attack === t).map(scoreOf).filter((s): s is number => s !== null);
       if (values.length) groups.push({ label: t, kind: 'attack', values });
     }
@@ -220,8 +223,9 @@ export function renderReport(r: EvalReport): RenderedReport {
     '',
     '## Scores and error-rate curves per check',
     '',
-    'Curves sweep each check\'s threshold over the observed scores: BPCER over bona fide cases, APCER over the attack cases that',
-    'the check judges. The score direction is read from the pipeline\'s own verdicts.',
+    'Curves sweep each check\'s threshold over the observed scores: BPCER over bona fide cases, APCER over the attack types the',
+    'check is designed to catch (the "designed to be caught by" column above). Each curve is that check alone; the system',
+    'decision combines them all. The score direction is read from the pipeline\'s own verdicts.',
     '',
     checkCurves(m),
     '',

@@ -17,7 +17,7 @@ export async function runVideoCases(
   const results: CaseResult[] = [];
   for (const c of cases) {
     const t0 = performance.now();
-    const base = { id: c.id, kind: c.kind, attack: c.attack, judgedBy: c.judgedBy, sources: c.sources };
+    const base = { id: c.id, kind: c.kind, attack: c.attack, judgedBy: c.judgedBy, targets: c.targets, sources: c.sources };
     try {
       const r = await inference.verifyVideo({ videoPath: c.videoPath, digits: c.digits });
       results.push({

@@ -7,7 +7,7 @@ import type { CurvePoint } from './metrics.js';
  */
 
 const WIDTH = 640;
-const MARGIN = { left: 150, right: 20, top: 36, bottom: 44 };
+const MARGIN = { left: 210, right: 20, top: 44, bottom: 44 };
 const COLORS = { genuine: '#1b7837', attack: '#b2182b', threshold: '#444', apcer: '#b2182b', bpcer: '#2166ac' };
 
 export function escapeXml(s: string): string {
@@ -131,8 +131,7 @@ export function errorCurvePlot(opts: { title: string; xLabel: string; curve: Cur
   } else {
     body.push(`<text x="${WIDTH / 2}" y="${height / 2}" text-anchor="middle">no scores to sweep</text>`);
   }
-  body.push(`<text x="${MARGIN.left - 8}" y="${MARGIN.top + plotH / 2 - 8}" text-anchor="end" fill="${COLORS.apcer}">APCER</text>`);
-  body.push(`<text x="${MARGIN.left - 8}" y="${MARGIN.top + plotH / 2 + 8}" text-anchor="end" fill="${COLORS.bpcer}">BPCER (dashed)</text>`);
+  body.push(`<text x="${WIDTH - MARGIN.right}" y="${MARGIN.top - 12}" text-anchor="end"><tspan fill="${COLORS.apcer}">APCER (solid)</tspan>  <tspan fill="${COLORS.bpcer}">BPCER (dashed)</tspan></text>`);
   body.push(...thresholdLine(opts.threshold, x, MARGIN.top, plotBottom));
   body.push(...xAxis(lo, hi, x, plotBottom, opts.xLabel));
   return frame(height, opts.title, body);

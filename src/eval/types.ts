@@ -32,6 +32,8 @@ export interface EvalCase {
   digits: string;
   /** Checks whose verdict decides this case; the others are reported but not counted. */
   judgedBy: CheckName[];
+  /** Checks designed to catch this attack (empty for genuine cases); used by the per-check curves. */
+  targets: CheckName[];
   /** Real files the case was built from, relative to the data dir. */
   sources: string[];
 }
@@ -50,6 +52,7 @@ export interface CaseResult {
   kind: 'genuine' | 'attack';
   attack?: AttackType;
   judgedBy: CheckName[];
+  targets: CheckName[];
   sources: string[];
   checks: CheckOutcome[];
   /** The pipeline's own overall answer (live_status / live_msg), digits included. */

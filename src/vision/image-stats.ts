@@ -43,3 +43,24 @@ export function regionStats(frame: RgbFrame, box: Box): RegionStats {
   const mean = lapSum / n;
   return { sharpness: lapSq / n - mean * mean, brightness: sum / n / 255 };
 }
+
+/**
+ * Mean absolute luma difference (0-1) between two frames inside one box, on a 32x32 grid.
+ * Codec noise on a still picture stays far below the change a moving, speaking face makes.
+ */
+export function regionChange(a: RgbFrame, b: RgbFrame, box: Box): number {
+  if (a.width !== b.width || a.height !== b.height) return 0;
+  const N = 32;
+  let sum = 0;
+  for (let gy = 0; gy < N; gy++) {
+    const y = Math.min(a.height - 1, Math.max(0, Math.round(box.y + ((gy + 0.5) / N) * box.height)));
+    for (let gx = 0; gx < N; gx++) {
+      const x = Math.min(a.width - 1, Math.max(0, Math.round(box.x + ((gx + 0.5) / N) * box.width)));
+      const i = (y * a.width + x) * 3;
+      const la = 0.299 * a.data[i] + 0.587 * a.data[i + 1] + 0.114 * a.data[i + 2];
+      const lb = 0.299 * b.data[i] + 0.587 * b.data[i + 1] + 0.114 * b.data[i + 2];
+      sum += Math.abs(la - lb);
+    }
+  }
+  return sum / (N * N) / 255;
+}

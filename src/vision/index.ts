@@ -1,6 +1,6 @@
 export { trackFaces, detectFaces, type FaceObservation, type KeptFrame, type TrackResult, type TrackOptions } from './track.js';
 export { attackScores, type AttackScores } from './attack.js';
-export { landmarkMotion } from './motion.js';
+export { faceChange } from './motion.js';
 export { frameToJpeg } from './best-frame.js';
 export { mouthOpening } from './mouth.js';
 export { getHuman } from './human.js';

@@ -1,7 +1,7 @@
 import type { RgbFrame } from '../core/frames.js';
 import type { FaceResult } from '@vladmandic/human';
 import { getHuman, type Human } from './human.js';
-import { regionStats, type Box } from './image-stats.js';
+import { regionChange, regionStats, type Box } from './image-stats.js';
 import { lipHeight, mouthOpening } from './mouth.js';
 
 /** What the tracker keeps of one frame's main face. */
@@ -21,8 +21,8 @@ export interface FaceObservation {
   brightness: number;
   /** Frame quality for picking the best frame (sharp, frontal, well lit, confident). */
   quality: number;
-  /** 468 mesh points as x,y pairs in frame pixels. */
-  mesh: Float32Array;
+  /** Luma change in the face box since the previous frame (0-1); null on the first frame. */
+  change: number | null;
 }
 
 export interface KeptFrame {
@@ -70,7 +70,7 @@ export async function detectFaces(frame: RgbFrame, withAttackModels = false): Pr
 
 const area = (f: FaceResult): number => f.box[2] * f.box[3];
 
-function observe(frame: RgbFrame, faces: FaceResult[], minScore: number): FaceObservation | null {
+function observe(frame: RgbFrame, previous: RgbFrame | null, faces: FaceResult[], minScore: number): FaceObservation | null {
   const usable = faces.filter((f) => f.score >= minScore && f.mesh.length >= 468);
   if (usable.length === 0) return null;
   const main = usable.reduce((a, b) => (area(b) > area(a) ? b : a));
@@ -81,11 +81,6 @@ function observe(frame: RgbFrame, faces: FaceResult[], minScore: number): FaceOb
   const frontal = Math.max(0, Math.cos(yaw) * Math.cos(pitch));
   const light = Math.max(0, 1 - 2 * Math.abs(stats.brightness - 0.5));
   const sharp = stats.sharpness / (stats.sharpness + 50);
-  const mesh = new Float32Array(main.mesh.length * 2);
-  main.mesh.forEach((p, i) => {
-    mesh[2 * i] = p[0];
-    mesh[2 * i + 1] = p[1];
-  });
   return {
     t: frame.t,
     faceCount: usable.length,
@@ -93,12 +88,12 @@ function observe(frame: RgbFrame, faces: FaceResult[], minScore: number): FaceOb
     box,
     mouth: mouthOpening(main.mesh),
     lips: lipHeight(main.mesh),
+    change: previous ? regionChange(previous, frame, box) : null,
     yaw,
     pitch,
     sharpness: stats.sharpness,
     brightness: stats.brightness,
     quality: main.score * frontal * (0.3 + 0.7 * light) * (0.3 + 0.7 * sharp),
-    mesh,
   };
 }
 
@@ -112,11 +107,13 @@ export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOpt
   const best: KeptFrame[] = [];
   let width = 0;
   let height = 0;
+  let previous: RgbFrame | null = null;
   for await (const frame of frames) {
     width = frame.width;
     height = frame.height;
-    const face = observe(frame, await detectFaces(frame), opts.minFaceScore);
+    const face = observe(frame, previous, await detectFaces(frame), opts.minFaceScore);
     faces.push(face);
+    previous = frame;
     if (face && (best.length < opts.keepBest || face.quality > best[best.length - 1].face.quality)) {
       best.push({ frame, face });
       best.sort((a, b) => b.face.quality - a.face.quality);

@@ -112,12 +112,16 @@ def espeak(text: str, voice: str, rate: int, pitch: int, gap: int) -> np.ndarray
 
 
 def flite(text: str, voice: str, stretch: float, tmp: str) -> np.ndarray:
-    subprocess.run(
-        ['flite', '-voice', voice, '--setf', f'duration_stretch={stretch:.2f}', '-t', text, '-o', tmp],
-        check=True, capture_output=True, timeout=60,
-    )
-    with open(tmp, 'rb') as f:
-        return pcm_from_wav_bytes(f.read())
+    try:
+        subprocess.run(
+            ['flite', '-voice', voice, '--setf', f'duration_stretch={stretch:.2f}', '-t', text, '-o', tmp],
+            check=True, capture_output=True, timeout=60,
+        )
+        with open(tmp, 'rb') as f:
+            return pcm_from_wav_bytes(f.read())
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 def espeak_variants() -> list[str]:
@@ -264,7 +268,11 @@ def main() -> None:
 
     def run(job):
         kind, lang, text, lab, (voice, rate, pitch, gap) = job
-        return kind, lang, lab, trim(espeak(text, voice, rate, pitch, gap)), 'espeak'
+        try:
+            return kind, lang, lab, trim(espeak(text, voice, rate, pitch, gap)), 'espeak'
+        except (subprocess.SubprocessError, EOFError, AssertionError) as err:
+            print('skipped espeak job:', text, err, flush=True)
+            return kind, lang, lab, np.zeros(0, dtype=np.float32), 'espeak'
 
     with ThreadPoolExecutor(2) as ex:
         results = list(ex.map(run, jobs))
@@ -285,7 +293,11 @@ def main() -> None:
 
     def run_flite(i_job):
         i, (kind, lang, text, lab, v, stretch) = i_job
-        return kind, lang, lab, trim(flite(text, v, stretch, f'/tmp/lc_flite_{i % 2}_{os.getpid()}.wav')), 'flite'
+        try:
+            return kind, lang, lab, trim(flite(text, v, stretch, f'/tmp/lc_flite_{i}_{os.getpid()}.wav')), 'flite'
+        except (subprocess.SubprocessError, EOFError, AssertionError) as err:
+            print('skipped flite job:', text, err, flush=True)
+            return kind, lang, lab, np.zeros(0, dtype=np.float32), 'flite'
 
     with ThreadPoolExecutor(2) as ex:
         results += list(ex.map(run_flite, enumerate(fl_jobs)))

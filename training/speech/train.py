@@ -19,6 +19,7 @@ from tokens import BLANK, FILLER
 
 def export_onnx(model: DigitNet, path: str) -> None:
     model.eval()
+    model.front.use_fft = False
     tmp = path + '.tmp'
     dummy = torch.zeros(1, 32000)
     torch.onnx.export(
@@ -27,6 +28,7 @@ def export_onnx(model: DigitNet, path: str) -> None:
         opset_version=13,
     )
     os.replace(tmp, path)
+    model.front.use_fft = True
     model.train()
 
 
@@ -45,9 +47,9 @@ def main() -> None:
     ap.add_argument('--bank', required=True)
     ap.add_argument('--work', required=True)
     ap.add_argument('--minutes', type=float, required=True)
-    ap.add_argument('--batch', type=int, default=24)
+    ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--lr', type=float, default=2e-3)
-    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--threads', type=int, default=1, help='2 threads on a shared 2-core machine ran 5x slower')
     ap.add_argument('--resume', default='')
     ap.add_argument('--export-every', type=float, default=10.0, help='minutes between ONNX exports')
     ap.add_argument('--seed', type=int, default=7)
@@ -57,6 +59,7 @@ def main() -> None:
     os.makedirs(args.work, exist_ok=True)
 
     model = DigitNet()
+    model.front.use_fft = True
     if args.resume:
         model.load_state_dict(torch.load(args.resume))
     print('params', sum(p.numel() for p in model.parameters()), flush=True)

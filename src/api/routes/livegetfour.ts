@@ -17,7 +17,7 @@ export function livegetfourRoute(app: FastifyInstance, deps: ApiDeps, wrap: (h: 
       const body = Body.parse(req.body ?? {});
       req.lc.appid = body.appid;
       deps.auth.authenticate(req.headers.authorization, 'livegetfour', body.appid);
-      const digits = deps.challenges.issue(body.appid, deps.clock());
+      const digits = await deps.challenges.issue(body.appid, deps.clock());
       return sendOk(reply, body.seq === undefined ? { validate_data: digits } : { validate_data: digits, seq: body.seq });
     }),
   );

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ERRORS, type ErrorName } from '../../core/errors.js';
 import { getFaceEmbedder, type FaceEmbedder } from '../../compare/index.js';
+import { loadConfig, resolveThresholds } from '../../config/index.js';
 
 type CompareOutcome = { sim: number; similarity: number } | { error: number; token: string; message: string };
 
@@ -40,7 +41,9 @@ export function registerCompare(program: Command): void {
     .argument('[b]', 'second image file')
     .option('--json', 'print {"sim","similarity"} as JSON')
     .option('--batch <csv>', 'CSV with columns a,b (paths relative to the CSV); prints one JSON line per row')
-    .action(async (a: string | undefined, b: string | undefined, opts: { json?: boolean; batch?: string }) => {
+    .action(async (a: string | undefined, b: string | undefined, opts: { json?: boolean; batch?: string }, cmd: Command) => {
+      const config = loadConfig({ file: cmd.optsWithGlobals<{ config?: string }>().config });
+      const scale = resolveThresholds(config.thresholds).compare;
       if (opts.batch) {
         const text = await readFile(opts.batch, 'utf8').catch(() => null);
         const rows = text === null ? `cannot read ${opts.batch}` : parseBatch(text);
@@ -49,7 +52,7 @@ export function registerCompare(program: Command): void {
           process.exitCode = 2;
           return;
         }
-        const embedder = await getFaceEmbedder();
+        const embedder = await getFaceEmbedder(scale);
         const base = dirname(resolve(opts.batch));
         for (const row of rows) {
           const result = await compareFiles(embedder, resolve(base, row.a), resolve(base, row.b));
@@ -62,7 +65,7 @@ export function registerCompare(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const result = await compareFiles(await getFaceEmbedder(), a, b);
+      const result = await compareFiles(await getFaceEmbedder(scale), a, b);
       if (opts.json) console.log(JSON.stringify(result));
       else if ('sim' in result) console.log(`sim ${result.sim} (similarity ${result.similarity}): ${result.sim > 70 ? 'same person' : 'different people'} at the legacy threshold 70`);
       else console.error(`error ${result.error} ${result.token}: ${result.message}`);

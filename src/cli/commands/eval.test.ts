@@ -1,7 +1,7 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
-import { registerEval } from './eval.js';
+import { commandLine, registerEval } from './eval.js';
 
 /** Runs `livecheck <args>` on a program with the global -d/--data option of main.ts. */
 async function run(args: string[]): Promise<{ out: string; err: string; exitCode: number | undefined }> {
@@ -51,4 +51,17 @@ test('a non-numeric option value is refused with BAD_OPTION', async () => {
   const r = await run(['eval', '--data', '/nonexistent/x', '--max-sources', '0']);
   assert.equal(r.exitCode, 2);
   assert.match(r.err, /BAD_OPTION: --max-sources must be a positive integer/);
+});
+
+test('the recorded command is rebuilt from the options given, in a form a shell accepts', async () => {
+  const program = new Command('livecheck').option('-d, --data <dir>', 'data directory');
+  registerEval(program);
+  let seen = '';
+  const evalCmd = program.commands.find((c) => c.name() === 'eval');
+  assert.ok(evalCmd);
+  evalCmd.action((_o: unknown, cmd: Command) => {
+    seen = commandLine(cmd);
+  });
+  await program.parseAsync(['eval', '--data', '../shared/data', '--out', 'my out', '--max-sources', '4', '--no-speech'], { from: 'user' });
+  assert.equal(seen, "livecheck eval --data ../shared/data --out 'my out' --max-sources 4 --no-speech");
 });

@@ -15,10 +15,23 @@ interface EvalCliOptions {
   work?: string;
 }
 
-/** Quoted so the recorded command can be pasted back into a shell. */
-function commandLine(): string {
+/**
+ * The command as typed, rebuilt from the options given on the command line (not from argv, so
+ * it reads the same however the CLI was started); quoted so it can be pasted into a shell.
+ */
+export function commandLine(cmd: Command): string {
   const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
-  return ['livecheck', ...process.argv.slice(2).map(quote)].join(' ');
+  const parts = ['livecheck', 'eval'];
+  for (const c of [cmd.parent, cmd]) {
+    if (!c) continue;
+    for (const o of c.options) {
+      const key = o.attributeName();
+      if (c.getOptionValueSource(key) !== 'cli' || !o.long) continue;
+      const v: unknown = c.getOptionValue(key);
+      parts.push(typeof v === 'boolean' ? o.long : `${o.long} ${quote(String(v))}`);
+    }
+  }
+  return parts.join(' ');
 }
 
 function positiveInt(value: string | undefined, name: string): number | undefined {
@@ -56,11 +69,12 @@ export function registerEval(program: Command): void {
         const report = await runEval({
           dataDir: opts.data ?? defaultDataDir(),
           outDir: opts.out,
-          command: commandLine(),
+          command: commandLine(cmd),
           workers: positiveInt(opts.workers, '--workers'),
           seed: positiveInt(opts.seed, '--seed'),
           maxSources: positiveInt(opts.maxSources, '--max-sources'),
           speech: opts.speech,
+          json: opts.json,
           workDir: opts.work,
           log: (line) => process.stderr.write(`${line}\n`),
         });

@@ -33,8 +33,9 @@ export function registerIdentities(program: Command): void {
       if (!photo) return fail('ID_IMAGE_MISSING', `cannot read ${opts.photo}`);
       const { registry, close } = openRegistry(cmd);
       try {
-        const embedder = await getFaceEmbedder();
-        const result = await registry.add({ number: opts.number, name: opts.name, photo: new Uint8Array(photo) }, (img) => embedder.embedImage(img, 'card'));
+        // Models load only once the number and name have passed their checks.
+        const embed = async (img: Uint8Array) => (await getFaceEmbedder()).embedImage(img, 'card');
+        const result = await registry.add({ number: opts.number, name: opts.name, photo: new Uint8Array(photo) }, embed);
         if (!result.ok) return fail(result.error);
         console.log(`${result.replaced ? 'replaced' : 'enrolled'} ${opts.number.trim().toUpperCase()}`);
       } finally {

@@ -17,8 +17,10 @@ export { AttackMediaError, probe, type MediaInfo } from './ffmpeg.js';
 
 export interface Judging {
   description: string;
-  /** Checks whose verdict decides the case. */
+  /** Checks whose verdict decides the case (the system decision, less the exclusions). */
   judgedBy: CheckName[];
+  /** Checks designed to catch this attack: its scores go into those checks' error-rate curves. */
+  targets: CheckName[];
   /** Checks left out, and why: a failure that only the way the case was built would cause. */
   excluded: { check: CheckName; why: string }[];
 }
@@ -27,32 +29,35 @@ const ALL: CheckName[] = ['video', 'audio', 'face', 'mouth', 'digits', 'sync', '
 
 const NO_DIGIT_READING = 'the real clips do not read the challenge digits, so the digit check would reject every case for that alone';
 
-function judging(description: string, excluded: Judging['excluded']): Judging {
-  return { description, judgedBy: ALL.filter((c) => !excluded.some((e) => e.check === c)), excluded };
+function judging(description: string, targets: CheckName[], excluded: Judging['excluded']): Judging {
+  return { description, judgedBy: ALL.filter((c) => !excluded.some((e) => e.check === c)), targets, excluded };
 }
 
-const withoutDigits = (description: string): Judging => judging(description, [{ check: 'digits', why: NO_DIGIT_READING }]);
+const withoutDigits = (description: string, targets: CheckName[]): Judging =>
+  judging(description, targets, [{ check: 'digits', why: NO_DIGIT_READING }]);
+
+const PHOTO: CheckName[] = ['mouth', 'sync', 'presentation'];
 
 /** Bona fide clips: real people speaking, but none of them reads four challenge digits. */
-export const GENUINE_JUDGING: Judging = withoutDigits('real speaking clip (GRID corpus or talking-head clip) with its own audio');
+export const GENUINE_JUDGING: Judging = withoutDigits('real speaking clip (GRID corpus or talking-head clip) with its own audio', []);
 
 export const ATTACKS: Record<AttackType, Judging> = {
-  'wrong-digits': judging('live face with a recording of four other digits than the challenge (FSDD voices)', [
+  'wrong-digits': judging('live face with a recording of four other digits than the challenge (FSDD voices)', ['digits'], [
     {
       check: 'sync',
       why: 'the digit audio is pasted onto a face saying other words, so lip-sync would fail for that alone; a person reading wrong digits is in sync',
     },
   ]),
-  dubbing: withoutDigits("one person's face with another person's voice"),
-  'audio-shift-0.5s': withoutDigits("the clip's own speech delayed by 0.5 s"),
-  'audio-shift-1s': withoutDigits("the clip's own speech delayed by 1 s"),
-  'still-photo': withoutDigits('a still frame of the person (or a real selfie photo) with genuine speech audio'),
-  'warped-photo': withoutDigits('the same photo zoomed, panned, rotated and keystoned in 2D, with genuine speech audio'),
-  'no-audio': withoutDigits('the live clip with its sound track removed'),
-  'silent-audio': withoutDigits('the live clip with a sound track of digital silence'),
-  'low-resolution': withoutDigits('the live clip scaled to a third of its size'),
-  'heavy-reencode': withoutDigits('the live clip through a 1/4-size CRF 45 encode, scaled back to its size'),
-  'screen-recapture': withoutDigits('the live clip as if filmed off a monitor: gamma, moire, glare, bezel'),
-  'real-print-photo': withoutDigits('real printed-photo attack (spoof/), as a still and as a warped video with genuine speech'),
-  'real-screen-photo': withoutDigits('real screen-replay attack photo (spoof/), as a still and as a warped video with genuine speech'),
+  dubbing: withoutDigits("one person's face with another person's voice", ['sync', 'presentation']),
+  'audio-shift-0.5s': withoutDigits("the clip's own speech delayed by 0.5 s", ['sync']),
+  'audio-shift-1s': withoutDigits("the clip's own speech delayed by 1 s", ['sync']),
+  'still-photo': withoutDigits('a still frame of the person (or a real selfie photo) with genuine speech audio', PHOTO),
+  'warped-photo': withoutDigits('the same photo zoomed, panned, rotated and keystoned in 2D, with genuine speech audio', PHOTO),
+  'no-audio': withoutDigits('the live clip with its sound track removed', ['audio']),
+  'silent-audio': withoutDigits('the live clip with a sound track of digital silence', ['audio']),
+  'low-resolution': withoutDigits('the live clip scaled to a third of its size', ['video']),
+  'heavy-reencode': withoutDigits('the live clip through a 1/4-size CRF 45 encode, scaled back to its size', ['presentation']),
+  'screen-recapture': withoutDigits('the live clip as if filmed off a monitor: gamma, moire, glare, bezel', ['presentation']),
+  'real-print-photo': withoutDigits('real printed-photo attack (spoof/), as a still and as a warped video with genuine speech', PHOTO),
+  'real-screen-photo': withoutDigits('real screen-replay attack photo (spoof/), as a still and as a warped video with genuine speech', PHOTO),
 };

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { analyzeAudio, type AudioAnalysis } from '../audio/index.js';
+import { resolveThresholds } from '../config/index.js';
+import { decodeAudio, decodeFrames, probeVideo, SAMPLE_RATE } from '../media/index.js';
+import { sharedData, SHARED_DATA_MISSING } from '../media/fixtures.test-helper.js';
+import { trackFaces, type TrackResult } from '../vision/index.js';
+import { checkFace } from './checks/face.js';
+import { checkMouth } from './checks/mouth.js';
+import { checkSync } from './checks/sync.js';
+import type { Evidence } from './evidence.js';
+import { PIPELINE } from './settings.js';
+
+/**
+ * Real talking faces from ../shared/data (GRID corpus and talking-head clips): each clip is
+ * tracked once, then judged with its own audio (genuine), with every other clip's audio
+ * (dubbing) and with its own audio delayed or advanced (replayed out of sync).
+ */
+const th = resolveThresholds();
+const data = sharedData();
+const skip = data ? false : SHARED_DATA_MISSING;
+
+interface Clip {
+  name: string;
+  track: TrackResult;
+  audio: AudioAnalysis;
+}
+const clips: Clip[] = [];
+
+function evidence(track: TrackResult, audio: AudioAnalysis): Evidence {
+  return { info: null, invalidReason: null, pcm: null, audio, track, fps: PIPELINE.fps, attack: null, digits: null, stageMs: {} };
+}
+
+/** The same recording with its sound moved by `sec` (positive: the sound comes later). */
+function shifted(audio: AudioAnalysis, sec: number): AudioAnalysis {
+  const k = Math.round(Math.abs(sec) * audio.envelopeRate);
+  const env = sec > 0 ? Float32Array.from([...new Float32Array(k), ...audio.envelope]) : audio.envelope.slice(k);
+  return { ...audio, envelope: env, segments: audio.segments.map((s) => ({ start: s.start + sec, end: s.end + sec })) };
+}
+
+const syncScore = (track: TrackResult, audio: AudioAnalysis): number => checkSync(evidence(track, audio), th).report.score ?? 0;
+
+describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
+  before(async () => {
+    const root = data as string;
+    const files = ['grid', 'talking'].flatMap((dir) =>
+      readdirSync(join(root, 'video', dir))
+        .filter((n) => n.endsWith('.mp4'))
+        .map((n) => join(root, 'video', dir, n)),
+    );
+    for (const file of files) {
+      const info = await probeVideo(file);
+      const limits = { maxDurationSec: th.video.maxDurationSec, timeoutMs: 120_000 };
+      const audio = analyzeAudio(await decodeAudio(file, limits), SAMPLE_RATE);
+      const track = await trackFaces(decodeFrames(file, info, { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide }), {
+        minFaceScore: th.face.minFaceScore,
+        keepBest: 1,
+      });
+      clips.push({ name: file.split('/').pop() as string, track, audio });
+    }
+  });
+
+  it('finds all 11 clips', () => {
+    assert.equal(clips.length, 11);
+  });
+
+  it('passes the face, mouth-movement and lip-sync checks on every genuine clip', (t) => {
+    for (const c of clips) {
+      const ev = evidence(c.track, c.audio);
+      assert.equal(checkFace(ev, th).report.passed, true, `${c.name}: face`);
+      assert.equal(checkMouth(ev, th).report.passed, true, `${c.name}: mouth`);
+      const sync = checkSync(ev, th).report;
+      t.diagnostic(`${c.name}: sync ${sync.score} (lag ${String(sync.extra?.lagMs)} ms)`);
+      assert.equal(sync.passed, true, `${c.name}: sync ${sync.score}`);
+    }
+  });
+
+  it('reports the separation between genuine and swapped audio', (t) => {
+    const genuine = clips.map((c) => syncScore(c.track, c.audio));
+    const swapped = clips.flatMap((v) => clips.filter((a) => a !== v).map((a) => syncScore(v.track, a.audio)));
+    const rejected = swapped.filter((s) => s < th.sync.minScore).length;
+    t.diagnostic(`lowest genuine ${Math.min(...genuine)}, highest swapped ${Math.max(...swapped)}, swapped rejected ${rejected}/${swapped.length}`);
+    assert.ok(Math.min(...genuine) >= th.sync.minScore);
+  });
+
+  it('fails lip-sync for every clip with another clip\'s audio (dubbing)', { todo: 'not yet: 10 fps mesh correlation does not separate GRID clips, see docs/pipeline.md' }, () => {
+    for (const v of clips) {
+      for (const a of clips) {
+        if (a !== v) assert.ok(syncScore(v.track, a.audio) < th.sync.minScore, `${v.name} with ${a.name}'s audio`);
+      }
+    }
+  });
+
+  it('fails lip-sync when the audio is shifted by 0.4 s or more either way', { todo: 'not yet reliable, see docs/pipeline.md' }, () => {
+    for (const c of clips) {
+      for (const sec of [-0.5, -0.4, 0.4, 0.5]) assert.ok(syncScore(c.track, shifted(c.audio, sec)) < th.sync.minScore, `${c.name} shifted ${sec} s`);
+    }
+  });
+});

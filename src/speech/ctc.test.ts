@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { bestDigitString, forcedScore, greedyDigits } from './ctc.js';
+import type { Posteriors } from './model.js';
+import { BLANK, FILLER, NUM_CLASSES, digitToken } from './tokens.js';
+import { scoreDigits } from './verify.js';
+
+/** Posteriors whose frames each put probability 0.9 on one class (the rest spread evenly). */
+function frames(classes: number[]): Posteriors {
+  const logp = new Float32Array(classes.length * NUM_CLASSES).fill(Math.log(0.1 / (NUM_CLASSES - 1)));
+  classes.forEach((c, t) => (logp[t * NUM_CLASSES + c] = Math.log(0.9)));
+  return { frames: classes.length, logp };
+}
+
+const en = (d: number): number => digitToken('en', d);
+const zh = (d: number): number => digitToken('zh', d);
+const B = BLANK;
+
+test('the best string of N digits is the one the frames spell, repeated digits included', () => {
+  const p = frames([B, en(3), en(3), B, en(3), B, FILLER, en(0), B, en(7), B]);
+  assert.deepEqual(bestDigitString(p, 'en', 4).digits, '3307');
+  assert.deepEqual(greedyDigits(p), { digits: '3307', language: 'en', confidence: greedyDigits(p).confidence });
+});
+
+test('the expected string outscores any one-digit change, and the margin is positive', () => {
+  const p = frames([B, zh(1), B, zh(2), zh(2), B, zh(8), B, zh(9), B]);
+  assert.ok(forcedScore(p, [zh(1), zh(2), zh(8), zh(9)]) > forcedScore(p, [zh(1), zh(2), zh(8), zh(8)]));
+  const right = scoreDigits(p, '1289');
+  assert.equal(right.language, 'zh');
+  assert.ok(right.score > 3, `margin ${right.score}`);
+  assert.ok(right.perDigit.every((v) => v > 0.9));
+  assert.ok(scoreDigits(p, '1288').score < 0);
+});
+
+test('frames of filler and blank only make every digit string lose to "no digits"', () => {
+  const p = frames([B, FILLER, FILLER, B, FILLER, B, B, FILLER, B, B]);
+  assert.ok(scoreDigits(p, '1234').score < -5);
+  assert.equal(greedyDigits(p).digits, '');
+  assert.equal(greedyDigits(p).language, 'unknown');
+});
+
+test('a string with a digit missing does not verify as the full string', () => {
+  const p = frames([B, en(4), B, en(5), B, en(6), B, B]);
+  assert.ok(scoreDigits(p, '4561').score < 0);
+});

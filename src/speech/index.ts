@@ -1,0 +1,9 @@
+/**
+ * Digit speech verification: did the speaker read these digits, in Mandarin or English?
+ * A CTC model trained by training/speech (models/digits.onnx) runs in-process with
+ * onnxruntime-node; see docs/speech.md.
+ */
+export { verifyDigits, recognizeDigits, type DigitVerdict, type Recognition } from './verify.js';
+export { readAudioFile } from './audio.js';
+export { SpeechError } from './errors.js';
+export { runSpeechEval, type SpeechEvalReport } from './eval.js';
