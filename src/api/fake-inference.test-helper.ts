@@ -8,8 +8,8 @@ import { InferenceBusyError, type Inference, type VideoVerifyRequest, type Video
  */
 export class FakeInference implements Inference {
   videoCalls: VideoVerifyRequest[] = [];
-  /** Outcome of the next verifyVideo calls; 'busy' throws InferenceBusyError. */
-  videoOutcome: ErrorName | 'OK' | 'busy' = 'OK';
+  /** Outcome of the next verifyVideo calls; 'busy' throws InferenceBusyError, 'crash' a plain Error. */
+  videoOutcome: ErrorName | 'OK' | 'busy' | 'crash' = 'OK';
   videoDelayMs = 0;
   photoError: ErrorName | null = null;
   pictureScore = 93.6;
@@ -19,6 +19,7 @@ export class FakeInference implements Inference {
     this.videoCalls.push(req);
     if (this.videoDelayMs) await new Promise((r) => setTimeout(r, this.videoDelayMs));
     if (this.videoOutcome === 'busy') throw new InferenceBusyError();
+    if (this.videoOutcome === 'crash') throw new Error('worker exploded at /secret/path/model.onnx');
     const name = this.videoOutcome;
     const live = { ...outcome(name), name };
     const result: VideoVerifyResult = {
@@ -33,8 +34,12 @@ export class FakeInference implements Inference {
     return result;
   }
 
+  /** 'down' makes embedPhoto (the health probe's task) reject as a dead pool would. */
+  workers: 'up' | 'down' = 'up';
+
   async embedPhoto(): Promise<{ ok: false; error: ErrorName }> {
-    return { ok: false, error: 'PHOTO_NO_FACE' };
+    if (this.workers === 'down') throw new Error('worker pool terminated');
+    return { ok: false, error: 'PHOTO_DECODE_FAILED' };
   }
 
   async comparePhoto(): Promise<{ ok: boolean; error?: ErrorName; similarity?: number }> {

@@ -76,6 +76,19 @@ describe('the identity registry behind the endpoints', () => {
   });
 });
 
+describe('URL downloads through the real src/fetch', () => {
+  it('refuse a loopback URL as -5805 unless the operator allows private addresses', async () => {
+    const r = await startTestServer({ realFetch: true });
+    try {
+      const res = await r.client.livedetectpicture({ url: `${r.baseUrl}/healthz`, sessionId: 's' });
+      assert.deepEqual([res.code, (res.data as { session_id: string }).session_id], [-5805, 's']);
+      assert.match(res.message, /address-blocked/);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
 describe('POST /face/idcardcompare', () => {
   it('JSON with url answers a float similarity and echoes session_id', async () => {
     const r = await s.client.idcardcompare({ idcardNumber: ID, idcardName: NAME, url: 'https://img.test/a.jpg', sessionId: 'sess-1' });
@@ -97,6 +110,7 @@ describe('POST /face/idcardcompare', () => {
     assert.deepEqual([none.code, (none.data as { session_id: string }).session_id], [-5805, 'x']);
     const failed = await s.client.idcardcompare({ idcardNumber: ID, idcardName: NAME, url: 'http://10.0.0.1/a.jpg' });
     assert.equal(failed.code, -5805);
+    assert.match(failed.message, /address-blocked/);
   });
 
   it('answers the face failure (-4012) and identity failures at the top level', async () => {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { assertSameAppid } from '../auth/authenticate.js';
 import type { Service } from '../auth/services.js';
 import { ApiError } from '../core/errors.js';
+import { FetchImageError } from '../fetch/index.js';
 import type { ApiDeps } from './deps.js';
 import { readMultipart } from './multipart.js';
 
@@ -49,7 +50,9 @@ export async function resolveImage(deps: ApiDeps, req: FastifyRequest, url: stri
       return await deps.fetchImage(url, deps.config.fetch);
     } catch (err) {
       req.log.info({ err: (err as Error).message }, 'image download failed');
-      throw new ApiError('ID_IMAGE_MISSING', 'the url could not be downloaded');
+      // The failure kind (address-blocked, timeout, too-large, ...) helps the caller; the detail stays in the log.
+      const reason = err instanceof FetchImageError ? ` (${err.reason})` : '';
+      throw new ApiError('ID_IMAGE_MISSING', `the url could not be downloaded${reason}`);
     }
   }
   if (!image) throw new ApiError('ID_IMAGE_MISSING', 'send url or an image part');

@@ -102,6 +102,17 @@ describe('POST /face/livedetectfour', () => {
     assert.equal((retry.data as LiveDetectFourData).live_status, 0);
   });
 
+  it('answers 213 (HTTP 500) without internals when inference fails unexpectedly, and records it', async () => {
+    const digits = await challenge();
+    s.inference.videoOutcome = 'crash';
+    const r = await post(s.baseUrl, '/face/livedetectfour', { headers: auth(), body: form({ appid: s.creds.appid, validate_data: digits, compare_flag: 'false' }) });
+    assert.deepEqual([r.status, r.body.code, r.body.message], [500, 213, 'internal error']);
+    assert.doesNotMatch(JSON.stringify(r.body), /secret|onnx|\bat\b/);
+    await new Promise((res) => setTimeout(res, 20));
+    const row = new RecordStore(s.db).list().find((x) => x.requestId === r.body.data.request_id);
+    assert.equal(row?.code, 213);
+  });
+
   it('removes the uploaded files after the request', async () => {
     await s.client.livedetectfour({ validateData: await challenge(), video: VIDEO, compareFlag: true, card: VIDEO });
     await new Promise((r) => setTimeout(r, 20));
@@ -182,24 +193,26 @@ describe('livedetectfour parameter errors', () => {
     assert.deepEqual([r.status, r.body.code], [413, 23]);
   });
 
-  it('a streamed (chunked) body over the limit -> 23, counted while streaming and nothing left on disk', async () => {
-    const boundary = 'LIMITTEST';
-    const head = `--${boundary}\r\nContent-Disposition: form-data; name="appid"\r\n\r\n${s.creds.appid}\r\n--${boundary}\r\nContent-Disposition: form-data; name="video"; filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n`;
-    const chunk = new Uint8Array(256 * 1024);
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(ctrl) {
-        if (sent === 0) ctrl.enqueue(new TextEncoder().encode(head));
-        sent += chunk.length;
-        if (sent > 8 * 1024 * 1024) ctrl.close();
-        else ctrl.enqueue(chunk);
-      },
+  for (const part of ['video', 'ignored_extra']) {
+    it(`a streamed (chunked) body over the limit in the ${part} part -> 23, counted while streaming, nothing left on disk`, async () => {
+      const boundary = 'LIMITTEST';
+      const head = `--${boundary}\r\nContent-Disposition: form-data; name="appid"\r\n\r\n${s.creds.appid}\r\n--${boundary}\r\nContent-Disposition: form-data; name="${part}"; filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n`;
+      const chunk = new Uint8Array(256 * 1024);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(ctrl) {
+          if (sent === 0) ctrl.enqueue(new TextEncoder().encode(head));
+          sent += chunk.length;
+          if (sent > 8 * 1024 * 1024) ctrl.close();
+          else ctrl.enqueue(chunk);
+        },
+      });
+      const r = await post(s.baseUrl, '/face/livedetectfour', { headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${boundary}` }, body }).catch(
+        (err: Error) => ({ status: 0, body: { code: -1, message: err.message, data: {} } }),
+      );
+      assert.deepEqual([r.status, r.body.code], [413, 23], r.body.message);
+      await new Promise((res) => setTimeout(res, 50));
+      assert.deepEqual(readdirSync(join(s.config.dataDir, 'tmp')), []);
     });
-    const r = await post(s.baseUrl, '/face/livedetectfour', { headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${boundary}` }, body }).catch(
-      (err: Error) => ({ status: 0, body: { code: -1, message: err.message, data: {} } }),
-    );
-    assert.deepEqual([r.status, r.body.code], [413, 23], r.body.message);
-    await new Promise((res) => setTimeout(res, 50));
-    assert.deepEqual(readdirSync(join(s.config.dataDir, 'tmp')), []);
-  });
+  }
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../core/errors.js';
@@ -51,7 +51,8 @@ export async function readMultipart(req: FastifyRequest, opts: MultipartOptions)
         continue;
       }
       if (!opts.fileFields.includes(part.fieldname)) {
-        part.file.resume();
+        // Ignored, but its bytes still count against the body limit.
+        await pipeline(part.file, new ByteBudget(budget, opts.limitBytes), discard());
         continue;
       }
       const path = join(opts.tmpDir, `${req.id}-${part.fieldname}-${randomUUID()}`);
@@ -69,6 +70,10 @@ export async function readMultipart(req: FastifyRequest, opts: MultipartOptions)
     throw new ApiError(mapped.name, mapped.message);
   }
   return { fields, files };
+}
+
+function discard(): Writable {
+  return new Writable({ write: (_chunk, _enc, cb) => cb() });
 }
 
 /** Passes bytes through until the request's budget is spent, then fails with code 23. */

@@ -20,10 +20,22 @@ before(async () => {
 after(() => s.close());
 
 describe('/healthz and /metrics', () => {
-  it('/healthz answers without a signature when the database is reachable', async () => {
+  it('/healthz answers without a signature when the database and the workers answer', async () => {
     const res = await fetch(new URL('/healthz', s.baseUrl));
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { code: 0, message: 'OK', data: { db: 'ok', workers: 'ok' } });
+  });
+
+  it('/healthz answers 503 when the worker pool rejects work', async () => {
+    const down = await startTestServer();
+    try {
+      down.inference.workers = 'down';
+      const res = await fetch(new URL('/healthz', down.baseUrl));
+      assert.equal(res.status, 503);
+      assert.deepEqual(await res.json(), { code: 213, message: 'unhealthy', data: { db: 'ok', workers: 'down' } });
+    } finally {
+      await down.close();
+    }
   });
 
   it('/metrics counts requests by endpoint and code, and verification checks', async () => {

@@ -60,4 +60,9 @@ describe('livedetectfour through the real inference workers', { timeout: 180_000
     const d = await verify(readFileSync(join(dir, 'tiny.mp4')));
     assert.equal(d.live_status, -5015);
   });
+
+  it('/healthz sees the worker pool answering', async () => {
+    const res = await fetch(new URL('/healthz', s.baseUrl));
+    assert.deepEqual(((await res.json()) as { data: unknown }).data, { db: 'ok', workers: 'ok' });
+  });
 });

@@ -8,6 +8,7 @@ import { LivecheckClient } from '../client/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { FaceTemplate, Inference } from '../core/inference.js';
 import { openDatabase, type Db } from '../store/db.js';
+import { FetchImageError } from '../fetch/index.js';
 import type { FetchImage, IdentityLookup } from './deps.js';
 import { FakeInference } from './fake-inference.test-helper.js';
 import { buildServer } from './server.js';
@@ -26,7 +27,7 @@ export const fakeIdentity: IdentityLookup = {
 /** TEST DOUBLE of src/fetch: serves a few bytes for https://img.test/ URLs, fails otherwise. */
 export const fakeFetch: FetchImage = async (url) => {
   if (url.startsWith('https://img.test/')) return Uint8Array.from([1, 2, 3]);
-  throw new Error('download failed');
+  throw new FetchImageError('address-blocked', 'test double refuses everything but img.test');
 };
 
 export interface TestServer {
@@ -44,7 +45,7 @@ export interface TestServer {
 
 /** A real server on 127.0.0.1:0 over a private data dir, with one app allowed everything. */
 export async function startTestServer(
-  opts: { config?: Partial<Config>; inference?: Inference; clock?: () => number; realRegistry?: boolean } = {},
+  opts: { config?: Partial<Config>; inference?: Inference; clock?: () => number; realRegistry?: boolean; realFetch?: boolean } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-api-'));
   const masterKey = randomBytes(32).toString('base64');
@@ -52,7 +53,8 @@ export async function startTestServer(
   const db = openDatabase(dataDir);
   const inference = new FakeInference();
   const identity = opts.realRegistry ? undefined : fakeIdentity;
-  const app = buildServer({ config, db, inference: opts.inference ?? inference, clock: opts.clock, identity, fetchImage: fakeFetch, authCacheMs: 0 });
+  const fetchImage = opts.realFetch ? undefined : fakeFetch;
+  const app = buildServer({ config, db, inference: opts.inference ?? inference, clock: opts.clock, identity, fetchImage, authCacheMs: 0 });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const apps = new AppStore(db, Buffer.from(masterKey, 'base64'));
   const creds = apps.createApp({ appid: '1000001' });

@@ -120,7 +120,7 @@ describe('authentication (SPEC "Signature" and request-level codes)', () => {
     assert.equal(codeOf(() => auth.authenticate(token, 'livegetfour')), 0);
   });
 
-  it('with a cache, sees apps disable within the cache time and not before', async () => {
+  it('with a cache, sees apps disable within the cache time, and a cached token still gets every time and appid check', async () => {
     const db = openDatabase(':memory:');
     const store = new AppStore(db, randomBytes(32));
     const creds = store.createApp({ appid: '600001' });
@@ -140,6 +140,13 @@ describe('authentication (SPEC "Signature" and request-level codes)', () => {
     assert.equal(codeOf(() => cached.authenticate(token, 'livegetfour')), 0);
     await new Promise((r) => setTimeout(r, 60));
     assert.equal(codeOf(() => cached.authenticate(token, 'livegetfour')), 3);
+    store.setEnabled('600001', true);
+    await new Promise((r) => setTimeout(r, 60));
+    const short = signToken({ ...creds, ttlSec: 10, now: Math.floor(nowMs / 1000) });
+    assert.equal(codeOf(() => cached.authenticate(short, 'livegetfour')), 0);
+    nowMs += 11_000;
+    assert.equal(codeOf(() => cached.authenticate(short, 'livegetfour')), 9, 'a cached token still expires');
+    assert.equal(codeOf(() => cached.authenticate(short, 'livegetfour', '42')), 6, 'and is still bound to its appid');
   });
 
   it('answers 107 when the SecretKey cannot be decrypted (wrong master key)', () => {

@@ -3,7 +3,7 @@ import type { AppStore, AppRow } from './apps.js';
 import type { RateLimitStore } from './ratelimit.js';
 import type { ReplayStore } from './replay.js';
 import type { Service } from './services.js';
-import { macMatches, parseSignature } from './signature.js';
+import { macMatches, parseSignature, type ParsedSignature } from './signature.js';
 
 export interface AuthContext {
   appid: string;
@@ -37,16 +37,23 @@ class TtlCache<V> {
   constructor(private readonly ttlMs: number) {}
 
   get(key: string, load: () => V): V {
-    const now = performance.now();
-    const hit = this.entries.get(key);
-    if (hit && hit.until > now) return hit.value;
+    const hit = this.peek(key);
+    if (hit !== undefined) return hit;
     const value = load();
-    if (this.ttlMs > 0) {
-      // Unknown ids are cached too, so a flood of random ones must not grow the map without bound.
-      if (this.entries.size >= 10_000) this.entries.clear();
-      this.entries.set(key, { value, until: now + this.ttlMs });
-    }
+    this.set(key, value);
     return value;
+  }
+
+  peek(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.until > performance.now() ? hit.value : undefined;
+  }
+
+  set(key: string, value: V): void {
+    if (this.ttlMs <= 0) return;
+    // Unknown ids are cached too, so a flood of random ones must not grow the map without bound.
+    if (this.entries.size >= 10_000) this.entries.clear();
+    this.entries.set(key, { value, until: performance.now() + this.ttlMs });
   }
 }
 
@@ -59,19 +66,22 @@ class TtlCache<V> {
 export class Authenticator {
   private readonly apps: TtlCache<AppRow | undefined>;
   private readonly keys: TtlCache<KeyLookup>;
+  /** Multi-use tokens whose HMAC checked out: clients reuse one token for months. */
+  private readonly verified: TtlCache<ParsedSignature>;
 
   constructor(private readonly o: AuthenticatorOptions) {
     this.apps = new TtlCache(o.cacheMs ?? 0);
     this.keys = new TtlCache(o.cacheMs ?? 0);
+    this.verified = new TtlCache(o.cacheMs ?? 0);
   }
 
   /** `requestAppid` is the appid of the body when it is already known (JSON requests). */
   authenticate(header: string | undefined, service: Service, requestAppid?: string): AuthContext {
     const token = header?.trim();
     if (!token) throw new ApiError('SIGNATURE_EMPTY');
-    const parsed = parseSignature(token);
-    if (!parsed.ok) throw new ApiError('SIGNATURE_MALFORMED', parsed.reason);
-    const sig = parsed.sig;
+    // A cached token skips only the parse and the HMAC; every other check below still runs.
+    const known = this.verified.peek(token);
+    const sig = known ?? parseOrThrow(token);
     const singleUse = sig.expiry === 0;
     if (singleUse && !sig.fileId) throw new ApiError('SIGNATURE_MALFORMED', 'a single-use signature (e=0) needs f');
     if (requestAppid !== undefined) assertSameAppid(sig.appid, requestAppid);
@@ -80,7 +90,10 @@ export class Authenticator {
     if (!app) throw new ApiError('APPID_NOT_FOUND');
     if (!key || key.revoked) throw new ApiError('SECRETID_NOT_FOUND');
     if (key.appid !== sig.appid) throw new ApiError('APPID_SECRETID_MISMATCH');
-    if (!macMatches(sig, key.secretKey)) throw new ApiError('SIGNATURE_CHECK_FAILED');
+    if (!known) {
+      if (!macMatches(sig, key.secretKey)) throw new ApiError('SIGNATURE_CHECK_FAILED');
+      if (!singleUse) this.verified.set(token, sig);
+    }
 
     const nowMs = this.o.clock();
     const now = Math.floor(nowMs / 1000);
@@ -123,6 +136,12 @@ export class Authenticator {
       throw new ApiError('AUTH_UNAVAILABLE_2', (err as Error).message);
     }
   }
+}
+
+function parseOrThrow(token: string): ParsedSignature {
+  const parsed = parseSignature(token);
+  if (!parsed.ok) throw new ApiError('SIGNATURE_MALFORMED', parsed.reason);
+  return parsed.sig;
 }
 
 /** Code 6: the body's appid must be the one that signed the request. */

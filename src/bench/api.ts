@@ -43,7 +43,8 @@ type Autocannon = (opts: {
 // autocannon ships no types; this is the part of its API used here.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 32;
+// 16 concurrent clients: enough to saturate one server core; latency grows linearly beyond (Little's law).
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 16;
 const DURATION_SEC = Number(process.env.BENCH_DURATION) || 10;
 const WARMUP_SEC = 5;
 

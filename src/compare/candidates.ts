@@ -49,7 +49,9 @@ export async function humanBuiltIn(): Promise<Candidate> {
       const input = await loadTensor(human.tf, path);
       if (!input) return null;
       try {
-        const res = await human.detect(input, { face: { description: { enabled: true }, antispoof: { enabled: false }, liveness: { enabled: false } } });
+        const res = await human.detect(input, {
+          face: { detector: { rotation: true }, description: { enabled: true }, antispoof: { enabled: false }, liveness: { enabled: false } },
+        });
         const faces = res.face.filter((f) => (f.embedding?.length ?? 0) > 0);
         if (faces.length === 0) return null;
         const main = faces.reduce((b, f) => (f.box[2] * f.box[3] > b.box[2] * b.box[3] ? f : b));

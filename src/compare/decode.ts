@@ -25,8 +25,9 @@ export async function decodeImage(image: Uint8Array): Promise<RgbFrame | null> {
     const w = swapped ? meta.height : meta.width;
     const h = swapped ? meta.width : meta.height;
     const scale = target / long;
-    const { data, info } = await pipeline
-      .resize(Math.max(1, Math.round(w * scale)), Math.max(1, Math.round(h * scale)), { kernel: 'lanczos3', fit: 'fill' })
+    // A picture already within the work range is only decoded: a no-op resize still costs a pass.
+    const sized = target === long ? pipeline : pipeline.resize(Math.max(1, Math.round(w * scale)), Math.max(1, Math.round(h * scale)), { kernel: 'lanczos3', fit: 'fill' });
+    const { data, info } = await sized
       .removeAlpha()
       .toColourspace('srgb')
       .raw()

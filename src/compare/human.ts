@@ -38,7 +38,7 @@ export const HUMAN_CONFIG: Partial<Config> = {
   segmentation: { enabled: false },
   face: {
     enabled: true,
-    detector: { rotation: true, maxDetected: 5, skipFrames: 0, minConfidence: 0.3, return: false },
+    detector: { rotation: false, maxDetected: 5, skipFrames: 0, minConfidence: 0.3, return: false },
     mesh: { enabled: true },
     iris: { enabled: false },
     attention: { enabled: false },

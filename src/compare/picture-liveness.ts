@@ -4,7 +4,9 @@ import type { PictureLivenessResult } from '../core/inference.js';
 import { decodeImage } from './decode.js';
 import { exclusive, getHuman } from './human.js';
 
-const PAD_MODELS = { face: { description: { enabled: false }, antispoof: { enabled: true }, liveness: { enabled: true } } };
+const PAD_MODELS = {
+  face: { detector: { rotation: false }, description: { enabled: false }, antispoof: { enabled: true }, liveness: { enabled: true } },
+};
 
 /**
  * Single-photo liveness score for livedetectpicture: 0-100, above 87 = live (SPEC).
@@ -13,9 +15,10 @@ const PAD_MODELS = { face: { description: { enabled: false }, antispoof: { enabl
  * (real vs. spoof, trained on print/replay crops) and `liveness` (live vs. not live); the
  * score is the geometric mean of the two probabilities, so either model can veto.
  *
- * What it cannot do (docs/face.md has the figures): on the only labelled attack photos we
- * have (../shared/data/spoof/silent_face) neither model separates the real selfie from the
- * printed photo or the screen replay. A single still carries no motion, depth or
+ * What it can and cannot do (docs/face.md has the figures): on the only labelled attack
+ * photos we have (../shared/data/spoof/silent_face) it puts the real selfie above 87 and the
+ * printed photo and the screen replay below, by a few points; ordinary photos spread over
+ * 68-92, so genuine users are refused too. A single still carries no motion, depth or
  * challenge-response evidence; the video liveness check is the one to rely on.
  */
 export async function scorePictureLiveness(image: Uint8Array): Promise<PictureLivenessResult> {

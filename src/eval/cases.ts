@@ -46,6 +46,12 @@ export interface BuildOptions {
   /** Build attacks from at most this many genuine clips (spread over the list); default all. */
   maxSources?: number;
   onProgress?: (label: string) => void;
+  /**
+   * Keep media already in workDir from an earlier run instead of generating them again (the
+   * choices are seeded, so the same seed and data give the same files); generation is most of
+   * a run's time besides the pipeline.
+   */
+  reuse?: boolean;
 }
 
 /** Bad evaluation input, reported as a code and a message (never a stack trace). */
@@ -110,7 +116,7 @@ interface Clip {
  * runs; GRID's 360x288 clips are such. They are upscaled just enough to meet it, and the
  * report says so, so that face, mouth, sync and presentation can be measured on them.
  */
-async function prepareClip(path: string, dataDir: string, workDir: string, notes: string[]): Promise<Clip | null> {
+async function prepareClip(path: string, dataDir: string, workDir: string, notes: string[], reuse: boolean): Promise<Clip | null> {
   const group = basename(join(path, '..'));
   const name = `${group}-${basename(path).replace(VIDEO_EXT, '')}`;
   const source = relative(dataDir, path);
@@ -128,7 +134,7 @@ async function prepareClip(path: string, dataDir: string, workDir: string, notes
   const w = Math.ceil((info.width * factor) / 2) * 2;
   const h = Math.ceil((info.height * factor) / 2) * 2;
   const out = join(workDir, 'genuine', `${name}.mp4`);
-  await ffmpeg([...input(path), '-vf', `scale=${w}:${h}:flags=lanczos`, ...MP4_OUT, '-crf', '18', out]);
+  if (!(reuse && existsSync(out))) await ffmpeg([...input(path), '-vf', `scale=${w}:${h}:flags=lanczos`, ...MP4_OUT, '-crf', '18', out]);
   notes.push(`${source} is ${info.width}x${info.height}, under the SPEC minimum of ${minShort}x${minLong}: upscaled to ${w}x${h} (lanczos, CRF 18) for the genuine case and every attack built from it.`);
   return { name, source, path: out, durationSec: info.durationSec };
 }
@@ -150,7 +156,7 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
   for (const group of ['grid', 'talking']) {
     for (const path of await listFiles(join(dataDir, 'video', group), VIDEO_EXT)) {
       progress(`prepare ${relative(dataDir, path)}`);
-      const clip = await prepareClip(path, dataDir, workDir, notes);
+      const clip = await prepareClip(path, dataDir, workDir, notes, opts.reuse ?? false);
       if (clip) clips.push(clip);
     }
   }
@@ -169,9 +175,12 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
 
   const attack = async (type: AttackType, id: string, sources: string[], make: (out: string) => Promise<string>, digits?: string): Promise<void> => {
     const out = join(workDir, 'attacks', `${id}.mp4`);
-    progress(`generate ${id}`);
     try {
-      await make(out);
+      if (opts.reuse && existsSync(out)) progress(`reuse ${id}`);
+      else {
+        progress(`generate ${id}`);
+        await make(out);
+      }
       cases.push({ id, kind: 'attack', attack: type, videoPath: out, digits: digits ?? challenge(rng), judgedBy: ATTACKS[type].judgedBy, targets: ATTACKS[type].targets, sources });
     } catch (err) {
       notes.push(`${id} not generated: ${err instanceof Error ? err.message : String(err)}`);

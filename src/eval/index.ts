@@ -59,7 +59,8 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
   const started = performance.now();
   const workDir = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'livecheck-eval-')));
   try {
-    const built = await buildCases({ dataDir: opts.dataDir, workDir, seed: opts.seed, maxSources: opts.maxSources, onProgress: log });
+    // A work dir the caller chose is kept, so media it already holds are reused.
+    const built = await buildCases({ dataDir: opts.dataDir, workDir, seed: opts.seed, maxSources: opts.maxSources, onProgress: log, reuse: opts.workDir !== undefined });
     log(`built ${built.cases.length} video cases and ${built.pictures.length} photos`);
     const inference = await createPipeline({ workers: opts.workers ?? 1 });
     let results: EvalReport['results'];

@@ -53,6 +53,7 @@ def main() -> None:
     ap.add_argument('--resume', default='')
     ap.add_argument('--export-every', type=float, default=10.0, help='minutes between ONNX exports')
     ap.add_argument('--seed', type=int, default=7)
+    ap.add_argument('--warmup', type=int, default=60, help='steps of linear learning-rate warm-up')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -75,7 +76,7 @@ def main() -> None:
         frac = (time.time() - start) / budget
         if frac >= 1:
             break
-        warm = min(1.0, step / 300)
+        warm = min(1.0, (step + 1) / args.warmup)
         lr = args.lr * warm * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
         for g in opt.param_groups:
             g['lr'] = lr

@@ -61,7 +61,7 @@ export function registerEval(program: Command): void {
     .option('--max-sources <n>', 'build attacks from at most n of the genuine clips (default all)')
     .option('--seed <n>', 'seed of the challenge digits and digit recordings chosen', '1')
     .option('--no-speech', 'skip the separate speech evaluation')
-    .option('--work <dir>', 'keep the generated media in this folder instead of a removed temp folder')
+    .option('--work <dir>', 'keep the generated media in this folder (and reuse those already there) instead of a removed temp folder')
     .action(async (_o: EvalCliOptions, cmd: Command) => {
       // optsWithGlobals: the program's own -d/--data takes `--data` when given before or after `eval`.
       const opts = cmd.optsWithGlobals<EvalCliOptions>();
