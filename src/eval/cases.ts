@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { THRESHOLDS } from '../config/thresholds.js';
 import {
@@ -175,14 +175,18 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
 
   const attack = async (type: AttackType, id: string, sources: string[], make: (out: string) => Promise<string>, digits?: string): Promise<void> => {
     const out = join(workDir, 'attacks', `${id}.mp4`);
+    // Written under another name and renamed when complete, so a reused work dir never holds half a file.
+    const partial = join(workDir, 'attacks', `${id}.part.mp4`);
     try {
       if (opts.reuse && existsSync(out)) progress(`reuse ${id}`);
       else {
         progress(`generate ${id}`);
-        await make(out);
+        await make(partial);
+        await rename(partial, out);
       }
       cases.push({ id, kind: 'attack', attack: type, videoPath: out, digits: digits ?? challenge(rng), judgedBy: ATTACKS[type].judgedBy, targets: ATTACKS[type].targets, sources });
     } catch (err) {
+      await rm(partial, { force: true });
       notes.push(`${id} not generated: ${err instanceof Error ? err.message : String(err)}`);
     }
   };

@@ -30,26 +30,33 @@ function mouthFrom(env: Float32Array, lagSec: number): number[] {
 describe('lip-sync score', () => {
   it('scores a mouth that follows the speech high, and finds the lag', () => {
     const env = envelope(6, 7);
-    const s = syncScore({ mouth: mouthFrom(env, -0.1), fps: FPS, envelope: env, envelopeRate: RATE, maxLagSec: 0.2 });
+    const s = syncScore({ mouth: mouthFrom(env, -0.1), fps: FPS, envelope: env, envelopeRate: RATE, maxLagSec: 0.2, searchSec: 0.6 });
     assert.ok(s && s.score > 0.7, `score ${s?.score}`);
     assert.equal(s?.lagSec, 0.1);
   });
 
   it('scores the same mouth against unrelated speech low', () => {
-    const s = syncScore({ mouth: mouthFrom(envelope(6, 7), 0), fps: FPS, envelope: envelope(6, 99), envelopeRate: RATE, maxLagSec: 0.2 });
+    const s = syncScore({ mouth: mouthFrom(envelope(6, 7), 0), fps: FPS, envelope: envelope(6, 99), envelopeRate: RATE, maxLagSec: 0.2, searchSec: 0.6 });
     assert.ok(s && s.score < 0.4, `score ${s?.score}`);
   });
 
   it('scores speech shifted by 0.5 s (outside the lag range) lower than in sync', () => {
     const env = envelope(6, 3);
     const mouth = mouthFrom(env, 0);
-    const inSync = syncScore({ mouth, fps: FPS, envelope: env, envelopeRate: RATE, maxLagSec: 0.2 });
-    const shifted = syncScore({ mouth, fps: FPS, envelope: Float32Array.from([...new Float32Array(50), ...env]), envelopeRate: RATE, maxLagSec: 0.2 });
+    const inSync = syncScore({ mouth, fps: FPS, envelope: env, envelopeRate: RATE, maxLagSec: 0.2, searchSec: 0.6 });
+    const shifted = syncScore({ mouth, fps: FPS, envelope: Float32Array.from([...new Float32Array(50), ...env]), envelopeRate: RATE, maxLagSec: 0.2, searchSec: 0.6 });
     assert.ok(inSync && shifted && shifted.score < inSync.score - 0.3, `in sync ${inSync?.score}, shifted ${shifted?.score}`);
   });
 
+  it('reports the better fit outside the accepted lags when the speech is shifted by 0.5 s', () => {
+    const env = envelope(6, 3);
+    const s = syncScore({ mouth: mouthFrom(env, 0), fps: FPS, envelope: Float32Array.from([...new Float32Array(50), ...env]), envelopeRate: RATE, maxLagSec: 0.2, searchSec: 0.6 });
+    assert.ok(s && s.outside > s.score + 0.3, `outside ${s?.outside}, in range ${s?.score}`);
+    assert.equal(s?.outsideLagSec, 0.5);
+  });
+
   it('scores a mouth that never moves 0', () => {
-    const s = syncScore({ mouth: new Array(60).fill(0.1), fps: FPS, envelope: envelope(6, 5), envelopeRate: RATE, maxLagSec: 0.2 });
+    const s = syncScore({ mouth: new Array(60).fill(0.1), fps: FPS, envelope: envelope(6, 5), envelopeRate: RATE, maxLagSec: 0.2, searchSec: 0.6 });
     assert.equal(s?.score, 0);
   });
 

@@ -3,6 +3,9 @@
  * are brought to the video frame rate, normalised, and compared by Pearson correlation at every
  * lag in a small range (mouth and sound are not exactly simultaneous: the lips open before the
  * vowel is heard, and recorders add offsets). The score is the best correlation in that range.
+ * The best correlation at larger lags is reported too: when sound shifted by half a second
+ * fits the mouth better than any allowed lag, the audio is out of sync even if the in-range
+ * correlation looks fine.
  */
 
 export interface SyncInput {
@@ -12,8 +15,10 @@ export interface SyncInput {
   /** Speech envelope (linear RMS) and its rate. */
   envelope: ArrayLike<number>;
   envelopeRate: number;
-  /** Lags tried, in seconds either way. */
+  /** Lags accepted as in sync, in seconds either way. */
   maxLagSec: number;
+  /** Lags searched for a better fit outside the accepted range, in seconds either way. */
+  searchSec: number;
 }
 
 export interface SyncScore {
@@ -21,6 +26,9 @@ export interface SyncScore {
   score: number;
   /** Lag at the best score in seconds; positive means the sound comes after the mouth. */
   lagSec: number;
+  /** Best correlation at lags beyond maxLagSec (up to searchSec), and its lag; -1 when none. */
+  outside: number;
+  outsideLagSec: number;
   frames: number;
 }
 
@@ -92,10 +100,16 @@ export function syncScore(input: SyncInput): SyncScore | null {
   if (!mouth) return null;
   const sound = envelopeAtFrames(input.envelope, input.envelopeRate, input.fps, mouth.length);
   const maxLag = Math.round(input.maxLagSec * input.fps);
+  const search = Math.max(maxLag, Math.round(input.searchSec * input.fps));
   let best = { score: -1, lagSec: 0 };
-  for (let lag = -maxLag; lag <= maxLag; lag++) {
+  let outside = { outside: -1, outsideLagSec: 0 };
+  for (let lag = -search; lag <= search; lag++) {
     const r = pearson(mouth, sound, lag);
-    if (r > best.score) best = { score: r, lagSec: lag / input.fps };
+    if (Math.abs(lag) <= maxLag) {
+      if (r > best.score) best = { score: r, lagSec: lag / input.fps };
+    } else if (r > outside.outside) {
+      outside = { outside: r, outsideLagSec: lag / input.fps };
+    }
   }
-  return { ...best, frames: mouth.length };
+  return { ...best, ...outside, frames: mouth.length };
 }

@@ -41,6 +41,7 @@ function shifted(audio: AudioAnalysis, sec: number): AudioAnalysis {
 }
 
 const syncScore = (track: TrackResult, audio: AudioAnalysis): number => checkSync(evidence(track, audio), th).report.score ?? 0;
+const syncPasses = (track: TrackResult, audio: AudioAnalysis): boolean => checkSync(evidence(track, audio), th).report.passed === true;
 
 describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
   before(async () => {
@@ -79,23 +80,26 @@ describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
 
   it('reports the separation between genuine and swapped audio', (t) => {
     const genuine = clips.map((c) => syncScore(c.track, c.audio));
-    const swapped = clips.flatMap((v) => clips.filter((a) => a !== v).map((a) => syncScore(v.track, a.audio)));
-    const rejected = swapped.filter((s) => s < th.sync.minScore).length;
+    const pairs = clips.flatMap((v) => clips.filter((a) => a !== v).map((a) => ({ v, a })));
+    const swapped = pairs.map(({ v, a }) => syncScore(v.track, a.audio));
+    const rejected = pairs.filter(({ v, a }) => !syncPasses(v.track, a.audio)).length;
+    const shifts = clips.flatMap((c) => [-0.5, -0.4, 0.4, 0.5].map((sec) => syncPasses(c.track, shifted(c.audio, sec))));
     t.diagnostic(`lowest genuine ${Math.min(...genuine)}, highest swapped ${Math.max(...swapped)}, swapped rejected ${rejected}/${swapped.length}`);
+    t.diagnostic(`audio shifted by 0.4-0.5 s rejected ${shifts.filter((p) => !p).length}/${shifts.length}`);
     assert.ok(Math.min(...genuine) >= th.sync.minScore);
   });
 
-  it('fails lip-sync for every clip with another clip\'s audio (dubbing)', { todo: 'not yet: 10 fps mesh correlation does not separate GRID clips, see docs/pipeline.md' }, () => {
+  it('fails lip-sync for every clip with another clip\'s audio (dubbing)', { todo: 'not met: about 40% of swapped pairs still pass, mostly GRID with GRID, see docs/pipeline.md' }, () => {
     for (const v of clips) {
       for (const a of clips) {
-        if (a !== v) assert.ok(syncScore(v.track, a.audio) < th.sync.minScore, `${v.name} with ${a.name}'s audio`);
+        if (a !== v) assert.equal(syncPasses(v.track, a.audio), false, `${v.name} with ${a.name}'s audio`);
       }
     }
   });
 
-  it('fails lip-sync when the audio is shifted by 0.4 s or more either way', { todo: 'not yet reliable, see docs/pipeline.md' }, () => {
+  it('fails lip-sync when the audio is shifted by 0.4 s or more either way', { todo: 'not met: about a third of shifted cases still pass, see docs/pipeline.md' }, () => {
     for (const c of clips) {
-      for (const sec of [-0.5, -0.4, 0.4, 0.5]) assert.ok(syncScore(c.track, shifted(c.audio, sec)) < th.sync.minScore, `${c.name} shifted ${sec} s`);
+      for (const sec of [-0.5, -0.4, 0.4, 0.5]) assert.equal(syncPasses(c.track, shifted(c.audio, sec)), false, `${c.name} shifted ${sec} s`);
     }
   });
 });

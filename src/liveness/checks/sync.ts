@@ -22,6 +22,7 @@ export function checkSync(ev: Evidence, th: Thresholds): CheckOutcome {
           envelope: ev.audio.envelope,
           envelopeRate: ev.audio.envelopeRate,
           maxLagSec: t.maxLagSec,
+          searchSec: t.searchSec,
         })
       : null;
   const score = s?.score ?? 0;
@@ -30,10 +31,16 @@ export function checkSync(ev: Evidence, th: Thresholds): CheckOutcome {
     score: round(score),
     threshold: t.minScore,
     ms: Math.round(performance.now() - start),
-    extra: s ? { lagMs: Math.round(s.lagSec * 1000), frames: s.frames } : undefined,
+    extra: s
+      ? { lagMs: Math.round(s.lagSec * 1000), outsideScore: round(s.outside), outsideLagMs: Math.round(s.outsideLagSec * 1000), frames: s.frames }
+      : undefined,
   };
   if (score < t.minScore) {
     const why = s ? `lip-sync score ${score.toFixed(3)} < ${t.minScore}` : 'the mouth does not move with the speech';
+    return { report: { ...report, passed: false, message: why }, error: 'LIP_READING_FAILED' };
+  }
+  if (s && s.outside > s.score + t.maxOutsideLead) {
+    const why = `the speech fits the mouth better ${Math.round(s.outsideLagSec * 1000)} ms away (${s.outside.toFixed(3)} vs ${s.score.toFixed(3)}): out of sync`;
     return { report: { ...report, passed: false, message: why }, error: 'LIP_READING_FAILED' };
   }
   return { report: { ...report, passed: true, message: `mouth follows the speech (lag ${Math.round((s?.lagSec ?? 0) * 1000)} ms)` } };
