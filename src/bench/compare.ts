@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getFaceEmbedder, TEMPLATE_MODEL } from '../compare/index.js';
 import { evaluateCandidate, reportMarkdown } from '../compare/evaluate.js';
+import { evaluateVideoFrames } from '../compare/eval-video.js';
 import { facesDir, loadPairs, sharedDataDir } from '../compare/eval-data.js';
 import { distribution } from '../compare/metrics.js';
 
@@ -56,7 +57,9 @@ export async function benchCompare(): Promise<{ title: string; markdown: string;
     if (!r.ok) failedDocs.push(`${f} (${r.error})`);
   }
 
-  const figures = {
+  const video = await evaluateVideoFrames(embedder);
+
+  const figures: Record<string, number> = {
     tarAtFar1pct: report.tarAt1pctAll,
     tarAtFar01pct: report.tarAt01pctAll,
     tarAtFar1pctCsvImpostors: report.tarAt1pctCsv,
@@ -67,12 +70,20 @@ export async function benchCompare(): Promise<{ title: string; markdown: string;
     idDocsWithTemplate: docs.length - failedDocs.length,
     idDocs: docs.length,
   };
+  if (video) {
+    figures.videoGenuineMinSim = video.genuine.min;
+    figures.videoImpostorMaxSim = video.impostor.max;
+    figures.videoImpostorsAtOrAbove70 = video.impostorsAtOrAbove70;
+  }
   const markdown = [
     reportMarkdown([report]),
     '',
     `Comparing two face photos end to end (decode, detect, align, embed both, score; obama.jpg 820x1024 vs biden.jpg 451x1024): median ${compareMs.toFixed(0)} ms wall, ${compareCpuMs.toFixed(0)} ms CPU over 6 runs after one warm-up (tfjs WASM runs single-threaded).`,
     `ID documents with a template: ${figures.idDocsWithTemplate}/${docs.length}${failedDocs.length ? `; without: ${failedDocs.join(', ')}` : ''}.`,
     `Images without a template: ${report.failures.join(', ') || 'none'}.`,
+    video
+      ? `Video frames (${video.clips} clips at long side 480): same-person sim min ${video.genuine.min.toFixed(1)} (n=${video.genuine.n}), different-person sim max ${video.impostor.max.toFixed(1)} (n=${video.impostor.n}, ${video.impostorsAtOrAbove70} at or above 70).`
+      : 'Video frames: shared/data/video not found.',
   ].join('\n');
   return { title, markdown, figures };
 }

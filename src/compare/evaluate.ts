@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Candidate, faceApi, humanAligned, humanBuiltIn, production } from './candidates.js';
+import { getFaceEmbedder } from './embedder.js';
 import { allImpostorPairs, type FacePairs, facesDir, loadPairs } from './eval-data.js';
+import { evaluateVideoFrames } from './eval-video.js';
 import { distribution, normalUpperQuantile, tarAtFar, type Distribution } from './metrics.js';
 import { cosine } from './similarity.js';
 
@@ -10,7 +12,9 @@ import { cosine } from './similarity.js';
  * Face-recognition evaluation on ../shared/data/faces/pairs.csv (124 genuine, 124 impostor
  * pairs) plus every cross-identity pair among its 60 images (1646 impostor pairs).
  *
- *   nice -n 10 node --import tsx src/compare/evaluate.ts [--only human-aligned] [--json out.json]
+ *   nice -n 10 node --import tsx src/compare/evaluate.ts [--only service,human-aligned] [--json out.json] [--video]
+ *
+ * `--video` adds the service's `sim` between video frames (eval-video.ts).
  *
  * Scores are cosine similarities of L2-normalised embeddings; a pair whose image gave no
  * template counts as a rejected genuine pair and is left out of the impostor scores.
@@ -111,7 +115,12 @@ async function main(): Promise<void> {
     console.error(`${key}: TAR@1% ${pct(report.tarAt1pctAll)}, TAR@0.1% ${pct(report.tarAt01pctAll)}, failures ${report.failures.join(' ') || 'none'}`);
   }
   console.log(reportMarkdown(reports));
-  if (out) writeFileSync(out, JSON.stringify(reports, null, 2));
+  const video = args.includes('--video') ? await evaluateVideoFrames(await getFaceEmbedder()) : null;
+  if (video) {
+    const d = (x: Distribution) => `min ${x.min.toFixed(1)}, median ${x.median.toFixed(1)}, max ${x.max.toFixed(1)} (n=${x.n})`;
+    console.log(`\nVideo frames (${video.clips} clips, long side 480, ${video.framesWithoutTemplate} frames without template): same person sim ${d(video.genuine)}; different people sim ${d(video.impostor)}, ${video.impostorsAtOrAbove70} at or above 70.`);
+  }
+  if (out) writeFileSync(out, JSON.stringify({ photos: reports, video }, null, 2));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,6 +1,7 @@
 import type { Human } from '@vladmandic/human';
 import type { RgbFrame } from '../core/frames.js';
 import type { PictureLivenessResult } from '../core/inference.js';
+import { THRESHOLDS } from '../config/thresholds.js';
 import { decodeImage } from './decode.js';
 import { exclusive, getHuman } from './human.js';
 
@@ -29,16 +30,30 @@ export async function scorePictureLiveness(image: Uint8Array): Promise<PictureLi
 }
 
 async function scoreFrame(human: Human, frame: RgbFrame): Promise<PictureLivenessResult> {
-  const input = human.tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
+  const tf = human.tf;
+  const input = tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
+  const scored = async (t: typeof input) =>
+    (await human.detect(t, PAD_MODELS)).face.filter(
+      (f) => typeof f.real === 'number' && typeof f.live === 'number' && f.faceScore >= THRESHOLDS.compare.minMeshScore.value,
+    );
   try {
-    const result = await human.detect(input, PAD_MODELS);
-    const faces = result.face.filter((f) => typeof f.real === 'number' && typeof f.live === 'number');
+    let faces = await scored(input);
+    if (faces.length === 0) {
+      // Same retry as the embedder: a selfie cropped tight to the face needs a border to be found.
+      const pad = Math.round(0.3 * Math.max(frame.width, frame.height));
+      const padded = tf.pad(input, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) as typeof input;
+      try {
+        faces = (await scored(padded)).filter((f) => f.boxScore >= THRESHOLDS.compare.retryMinDetectorScore.value);
+      } finally {
+        padded.dispose();
+      }
+    }
     if (faces.length === 0) return { ok: false, error: 'PHOTO_NO_FACE' };
     const main = faces.reduce((b, f) => (f.box[2] * f.box[3] > b.box[2] * b.box[3] ? f : b));
     const real = main.real ?? 0;
     const live = main.live ?? 0;
     const score = Math.round(100 * Math.sqrt(Math.max(0, real) * Math.max(0, live)));
-    return { ok: true, score, details: { antispoofReal: real, livenessLive: live, faces: result.face.length } };
+    return { ok: true, score, details: { antispoofReal: real, livenessLive: live, faces: faces.length } };
   } catch {
     return { ok: false, error: 'PHOTO_NO_FACE' };
   } finally {

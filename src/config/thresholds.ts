@@ -39,7 +39,7 @@ export const THRESHOLDS = {
     minScore: t(0.25, 'best correlation of outer-lip height with log loudness within the lag range (-5002): lowest genuine clip measured 0.27 (retalking_2); see docs/pipeline.md for the swapped-audio overlap'),
     maxLagSec: t(0.2, 'lags tried either way: genuine GRID and talking clips peaked between -0.2 and +0.2 s at 10 fps'),
     searchSec: t(0.6, 'lags searched beyond maxLagSec for a better fit (audio shifted out of sync): 0.4-1.0 s gave the same separation on the 11 clips; 0.6 keeps enough overlap on 3 s clips'),
-    maxOutsideLead: t(0.1, 'fail when a lag outside +-maxLagSec beats the best in-range correlation by more than this: at 0.1 all 11 genuine clips pass and shifted-by-0.4/0.5 s audio passing fell from 27/44 to 14/44; at 0.05 one genuine clip (retalking_2) fails'),
+    maxOutsideLead: t(0.1, 'fail when a lag outside +-maxLagSec beats the best in-range correlation by more than this: at 0.1 all 11 genuine clips pass and shifted-by-0.4/0.5 s audio passing fell from at least 27/44 to 14/44; at 0.05 one genuine clip (retalking_2) fails'),
   },
   presentation: {
     minAntispoof: t(0.4, 'mean of Human antispoof "real" on the best frames (-5016): genuine clips 0.49-0.87, but the printed (0.66) and screen (0.54) attacks of silent_face score inside that range, so this only stops gross fakes'),
