@@ -62,7 +62,7 @@ describe('face embedder', () => {
   });
 
   it('answers -4009 / -4006 when the face is found but the model gives no usable descriptor', { skip: noShared }, async () => {
-    const broken = new AlignedFaceEmbedder(await getHuman(), { faceapi: {} as never, describe: async () => new Float32Array(128).fill(Number.NaN) }, DEFAULT_ANCHORS);
+    const broken = new AlignedFaceEmbedder(await getHuman(), { describe: async () => new Float32Array(128).fill(Number.NaN) }, DEFAULT_ANCHORS);
     const bytes = read('faces/face_recognition/examples/obama.jpg');
     assert.deepEqual(await broken.embedImage(bytes, 'card'), { ok: false, error: 'CARD_FEATURE_FAILED' });
     const frame = await decodeImage(bytes);

@@ -12,7 +12,6 @@ type Tensor3D = ReturnType<Tf['tensor3d']>;
  * (docs/face.md).
  */
 export interface Recogniser {
-  faceapi: FaceApi;
   /** 150x150x3 aligned face, pixel values 0-255. */
   describe(chip: Tensor3D): Promise<Float32Array>;
 }
@@ -33,7 +32,6 @@ async function createRecogniser(): Promise<Recogniser> {
   if (human.tf.getBackend() !== 'wasm') throw new Error(`face-api needs the WASM backend, found ${human.tf.getBackend()}`);
   await faceapi.nets.faceRecognitionNet.loadFromDisk(join(pkg, 'model'));
   return {
-    faceapi,
     async describe(chip) {
       return (await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(chip as never)) as Float32Array;
     },

@@ -58,6 +58,7 @@ describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
       const track = await trackFaces(decodeFrames(file, info, { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide }), {
         minFaceScore: th.face.minFaceScore,
         keepBest: 1,
+        keyframeEvery: PIPELINE.keyframeEvery,
       });
       clips.push({ name: file.split('/').pop() as string, track, audio });
     }

@@ -77,7 +77,7 @@ export async function verifyVideo(req: VideoVerifyRequest, th: Thresholds, hooks
     const videoSide = async (): Promise<void> => {
       const tv = performance.now();
       const frames = decodeFrames(req.videoPath, probed, { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide });
-      track = await trackFaces(frames, { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest });
+      track = await trackFaces(frames, { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest, keyframeEvery: PIPELINE.keyframeEvery });
       stageMs.face = lap('vision', tv);
     };
     const [a, v] = await Promise.allSettled([audioSide(), videoSide()]);

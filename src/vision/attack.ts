@@ -13,7 +13,7 @@ export async function attackScores(best: KeptFrame[]): Promise<AttackScores> {
   const antispoof: number[] = [];
   const live: number[] = [];
   for (const { frame } of best) {
-    const faces = await detectFaces(frame, true);
+    const faces = await detectFaces(frame, 'attack');
     const main = faces.reduce<(typeof faces)[number] | undefined>((m, f) => (!m || f.box[2] * f.box[3] > m.box[2] * m.box[3] ? f : m), undefined);
     if (main?.real !== undefined) antispoof.push(main.real);
     if (main?.live !== undefined) live.push(main.live);

@@ -6,8 +6,12 @@ import type { Config, Human as HumanInstance } from '@vladmandic/human';
 
 /**
  * One shared @vladmandic/human instance per thread, on the tfjs WASM backend.
- * Frame caching is off because every frame is analysed on its own (a cached result
- * would hide exactly the motion we measure).
+ * Human only lets a model reuse earlier work when it judges the input unchanged
+ * (`cacheSensitivity`). The mesh must see every frame (a cached mesh would hide exactly the
+ * motion we measure), but the face detector need not: between keyframes the mesh runs on the
+ * box its own landmarks gave on the previous frame. So the input check always says "reusable"
+ * and each call decides what may be reused: `detector.skipFrames` (0 on keyframes), and the
+ * attack models have skipFrames 0 so they never return a cached score.
  */
 
 const require = createRequire(import.meta.url);
@@ -56,12 +60,13 @@ async function load(): Promise<Human> {
     debug: false,
     async: false,
     warmup: 'none',
-    cacheSensitivity: 0,
+    // Any input counts as reusable; reuse is then governed per model by skipFrames (see above).
+    cacheSensitivity: Number.MAX_VALUE,
     filter: { enabled: false },
     face: {
       enabled: true,
       // Attack models are loaded here and switched off per call except on the best frames.
-      detector: { rotation: false, maxDetected: 3, minConfidence: 0.5, skipFrames: 0, return: false },
+      detector: { rotation: false, maxDetected: 3, minConfidence: 0.5, skipFrames: 0, skipTime: Number.MAX_SAFE_INTEGER, return: false },
       mesh: { enabled: true },
       iris: { enabled: false },
       attention: { enabled: false },

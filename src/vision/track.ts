@@ -44,24 +44,33 @@ export interface TrackResult {
 export interface TrackOptions {
   minFaceScore: number;
   keepBest: number;
+  /** Run the face detector on every n-th frame (and after any frame without a face); 1 = always. */
+  keyframeEvery: number;
 }
 
 /**
- * Per-frame passes only need detection and mesh; the attack models run on the best frames.
- * Human merges a per-call config into its own, so both variants are spelled out in full.
+ * How a frame is analysed. `keyframe`: the face detector runs. `tracked`: the mesh runs on the
+ * box its landmarks gave on the previous frame, without the detector (about half the cost).
+ * `attack`: a keyframe plus the single-frame attack models, for the best frames only.
+ * Human merges a per-call config into its own, so every variant spells out every switch.
  */
-const PER_FRAME = { face: { antispoof: { enabled: false }, liveness: { enabled: false } } };
-const WITH_ATTACK_MODELS = { face: { antispoof: { enabled: true }, liveness: { enabled: true } } };
+export type FramePass = 'keyframe' | 'tracked' | 'attack';
+
+const PASSES: Record<FramePass, object> = {
+  keyframe: { face: { detector: { skipFrames: 0 }, antispoof: { enabled: false }, liveness: { enabled: false } } },
+  tracked: { face: { detector: { skipFrames: Number.MAX_SAFE_INTEGER }, antispoof: { enabled: false }, liveness: { enabled: false } } },
+  attack: { face: { detector: { skipFrames: 0 }, antispoof: { enabled: true }, liveness: { enabled: true } } },
+};
 
 function toTensor(human: Human, frame: RgbFrame): ReturnType<Human['tf']['tensor3d']> {
   return human.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
 }
 
-export async function detectFaces(frame: RgbFrame, withAttackModels = false): Promise<FaceResult[]> {
+export async function detectFaces(frame: RgbFrame, pass: FramePass = 'keyframe'): Promise<FaceResult[]> {
   const human = await getHuman();
   const tensor = toTensor(human, frame);
   try {
-    const result = await human.detect(tensor as never, withAttackModels ? WITH_ATTACK_MODELS : PER_FRAME);
+    const result = await human.detect(tensor as never, PASSES[pass]);
     return result.face;
   } finally {
     human.tf.dispose(tensor);
@@ -108,10 +117,14 @@ export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOpt
   let width = 0;
   let height = 0;
   let previous: RgbFrame | null = null;
+  let sinceKeyframe = 0;
   for await (const frame of frames) {
     width = frame.width;
     height = frame.height;
-    const face = observe(frame, previous, await detectFaces(frame), opts.minFaceScore);
+    // The first frame is always a keyframe: Human's box cache may hold another video's face.
+    const keyframe = faces.length === 0 || faces[faces.length - 1] === null || sinceKeyframe + 1 >= opts.keyframeEvery;
+    sinceKeyframe = keyframe ? 0 : sinceKeyframe + 1;
+    const face = observe(frame, previous, await detectFaces(frame, keyframe ? 'keyframe' : 'tracked'), opts.minFaceScore);
     faces.push(face);
     previous = frame;
     if (face && (best.length < opts.keepBest || face.quality > best[best.length - 1].face.quality)) {
