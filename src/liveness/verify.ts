@@ -113,7 +113,7 @@ export async function verifyVideo(req: VideoVerifyRequest, th: Thresholds, hooks
     if (!tracked) {
       result.compare = { ...outcome('VIDEO_SELFIE_DECODE_FAILED'), name: 'VIDEO_SELFIE_DECODE_FAILED' };
     } else {
-      const c = await compareWithReference(req.reference, tracked.best);
+      const c = await compareWithReference(req.reference, tracked.best, th.compare);
       result.compare = c.compare;
       photoIndex = c.bestIndex;
     }

@@ -23,8 +23,8 @@ export async function warmUp(): Promise<void> {
   await Promise.all([getHuman(), getFaceEmbedder()]);
 }
 
-async function comparePhoto(image: Uint8Array, template: FaceTemplate): Promise<PhotoCompareResult> {
-  const embedder = await getFaceEmbedder();
+async function comparePhoto(image: Uint8Array, template: FaceTemplate, thresholds: Thresholds): Promise<PhotoCompareResult> {
+  const embedder = await getFaceEmbedder(thresholds.compare);
   const emb = await embedder.embedImage(image, 'photo');
   if (!emb.ok) return { ok: false, error: emb.error };
   try {
@@ -39,9 +39,9 @@ export async function runTask(task: Task, thresholds: Thresholds, hooks?: Verify
     case 'verifyVideo':
       return verifyVideo(task.req, thresholds, hooks);
     case 'embedPhoto':
-      return (await getFaceEmbedder()).embedImage(task.image, task.role);
+      return (await getFaceEmbedder(thresholds.compare)).embedImage(task.image, task.role);
     case 'comparePhoto':
-      return comparePhoto(task.image, task.template);
+      return comparePhoto(task.image, task.template, thresholds);
     case 'pictureLiveness':
       return scorePictureLiveness(task.image);
   }
