@@ -3,6 +3,7 @@
  * Energy is taken after a 100 Hz high-pass so that DC offset and mains hum do not count as
  * sound. Levels are dBFS (0 = full-scale square wave).
  */
+import { bandEnvelope } from './band-envelope.js';
 
 export interface SpeechSegment {
   start: number;
@@ -21,6 +22,8 @@ export interface AudioAnalysis {
   segments: SpeechSegment[];
   /** Speech envelope: frame RMS (linear), one value per hop. */
   envelope: Float32Array;
+  /** The same for the voice band only (300-3000 Hz), the sound side of lip-sync. */
+  bandEnvelope: Float32Array;
   envelopeRate: number;
 }
 
@@ -74,7 +77,7 @@ export function analyzeAudio(pcm: Float32Array, rate: number): AudioAnalysis {
   }
   const durationSec = pcm.length / rate;
   if (frames === 0) {
-    return { durationSec, peakDb: toDb(peak), speechLevelDb: SILENCE_DB, noiseFloorDb: SILENCE_DB, snrDb: 0, speechSec: 0, segments: [], envelope, envelopeRate: 1 / HOP_SEC };
+    return { durationSec, peakDb: toDb(peak), speechLevelDb: SILENCE_DB, noiseFloorDb: SILENCE_DB, snrDb: 0, speechSec: 0, segments: [], envelope, bandEnvelope: new Float32Array(0), envelopeRate: 1 / HOP_SEC };
   }
   const sorted = [...db].sort((a, b) => a - b);
   const noiseFloorDb = percentileMean(sorted, 0, 0.1);
@@ -99,6 +102,7 @@ export function analyzeAudio(pcm: Float32Array, rate: number): AudioAnalysis {
     speechSec: segments.reduce((s, g) => s + g.end - g.start, 0),
     segments,
     envelope,
+    bandEnvelope: bandEnvelope(pcm, rate, { lowHz: 300, highHz: 3000, hopSec: HOP_SEC, winSec: WIN_SEC }),
     envelopeRate: 1 / HOP_SEC,
   };
 }

@@ -36,10 +36,10 @@ export const THRESHOLDS = {
     minMargin: t(2, 'provisional: nats by which the expected digit string must beat its best competitor (one digit changed or dropped, another string, no digits)'),
   },
   sync: {
-    minScore: t(0.25, 'best correlation of outer-lip height with log loudness within the lag range (-5002): lowest genuine clip measured 0.27 (retalking_2); see docs/pipeline.md for the swapped-audio overlap'),
-    maxLagSec: t(0.2, 'lags tried either way: genuine GRID and talking clips peaked between -0.2 and +0.2 s at 10 fps'),
+    minScore: t(0.25, 'best correlation of outer-lip height with log voice-band (300-3000 Hz) loudness within the lag range (-5002), 25 fps: 11 genuine clips 0.394-0.746, the first 5 s of retalking_2 at 720p (the bench clip) 0.289; 0.33 failed that honest clip, so the level floor only rejects a mouth that does not follow the sound and the onset rule does the timing'),
+    maxLagSec: t(0.2, 'lags tried either way: genuine GRID and talking clips peaked between -0.2 and +0.2 s at 10 and 25 fps'),
     searchSec: t(0.6, 'lags searched beyond maxLagSec for a better fit (audio shifted out of sync): 0.4-1.0 s gave the same separation on the 11 clips; 0.6 keeps enough overlap on 3 s clips'),
-    maxOutsideLead: t(0.1, 'fail when a lag outside +-maxLagSec beats the best in-range correlation by more than this: at 0.1 all 11 genuine clips pass and shifted-by-0.4/0.5 s audio passing fell from at least 27/44 to 14/44; at 0.05 one genuine clip (retalking_2) fails'),
+    maxOnsetLead: t(0.05, 'fail when the frame-to-frame changes (onsets) of mouth and voice-band loudness correlate better at a lag of 0.2-0.6 s than within +-0.2 s by more than this: at 25 fps the 11 genuine clips lead by -0.345 to -0.052 (in range always better; margin 0.10), audio shifted by 0.4-0.5 s leads by +0.006 to +0.5 and all 44 such cases fail with minScore'),
   },
   presentation: {
     minAntispoof: t(0.4, 'mean of Human antispoof "real" on the best frames (-5016): genuine clips 0.49-0.87, but the printed (0.66) and screen (0.54) attacks of silent_face score inside that range, so this only stops gross fakes'),

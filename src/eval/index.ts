@@ -31,9 +31,12 @@ export interface EvalOptions {
   log?: (line: string) => void;
 }
 
+/** The commit evaluated, marked "+uncommitted changes" when the work tree differs from it. */
 function gitCommit(): string | null {
+  const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+    const head = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--untracked-files=no') ? `${head} + uncommitted changes` : head;
   } catch {
     return null;
   }

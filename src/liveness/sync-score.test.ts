@@ -55,6 +55,16 @@ describe('lip-sync score', () => {
     assert.equal(s?.outsideLagSec, 0.5);
   });
 
+  it('finds the onsets of speech shifted by 0.5 s fitting the mouth better outside the accepted lags', () => {
+    const env = envelope(6, 3);
+    const mouth = mouthFrom(env, 0);
+    const inSync = syncScore({ mouth, fps: FPS, envelope: env, envelopeRate: RATE, maxLagSec: 0.2, searchSec: 0.6 });
+    assert.ok(inSync && inSync.onset > inSync.onsetOutside, `in sync: onset ${inSync?.onset}, outside ${inSync?.onsetOutside}`);
+    const s = syncScore({ mouth, fps: FPS, envelope: Float32Array.from([...new Float32Array(50), ...env]), envelopeRate: RATE, maxLagSec: 0.2, searchSec: 0.6 });
+    assert.ok(s && s.onsetOutside > s.onset + 0.3, `shifted: onset ${s?.onset}, outside ${s?.onsetOutside}`);
+    assert.equal(s?.onsetOutsideLagSec, 0.5);
+  });
+
   it('scores a mouth that never moves 0', () => {
     const s = syncScore({ mouth: new Array(60).fill(0.1), fps: FPS, envelope: envelope(6, 5), envelopeRate: RATE, maxLagSec: 0.2, searchSec: 0.6 });
     assert.equal(s?.score, 0);

@@ -5,7 +5,10 @@
  * vowel is heard, and recorders add offsets). The score is the best correlation in that range.
  * The best correlation at larger lags is reported too: when sound shifted by half a second
  * fits the mouth better than any allowed lag, the audio is out of sync even if the in-range
- * correlation looks fine.
+ * correlation looks fine. The same comparison on the frame-to-frame changes of both signals
+ * (the "onset" correlation: mouth opening and closing against sound starting and stopping)
+ * ignores the slow "mouth moves while there is sound" envelope and so pins the timing to
+ * single syllables, which the level correlation cannot at this lag range.
  */
 
 export interface SyncInput {
@@ -29,6 +32,10 @@ export interface SyncScore {
   /** Best correlation at lags beyond maxLagSec (up to searchSec), and its lag; -1 when none. */
   outside: number;
   outsideLagSec: number;
+  /** Best correlation of the frame-to-frame changes in the lag range, and beyond it. */
+  onset: number;
+  onsetOutside: number;
+  onsetOutsideLagSec: number;
   frames: number;
 }
 
@@ -69,6 +76,9 @@ export function envelopeAtFrames(envelope: ArrayLike<number>, rate: number, fps:
   return out;
 }
 
+/** Central difference: the change at each frame. */
+const changes = (x: number[]): number[] => x.map((_, i) => (x[Math.min(x.length - 1, i + 1)] - x[Math.max(0, i - 1)]) / 2);
+
 function pearson(a: number[], b: number[], lag: number): number {
   let n = 0;
   let sa = 0;
@@ -101,15 +111,22 @@ export function syncScore(input: SyncInput): SyncScore | null {
   const sound = envelopeAtFrames(input.envelope, input.envelopeRate, input.fps, mouth.length);
   const maxLag = Math.round(input.maxLagSec * input.fps);
   const search = Math.max(maxLag, Math.round(input.searchSec * input.fps));
+  const dMouth = changes(mouth);
+  const dSound = changes(sound);
   let best = { score: -1, lagSec: 0 };
   let outside = { outside: -1, outsideLagSec: 0 };
+  let onset = -1;
+  let onsetOut = { onsetOutside: -1, onsetOutsideLagSec: 0 };
   for (let lag = -search; lag <= search; lag++) {
     const r = pearson(mouth, sound, lag);
+    const d = pearson(dMouth, dSound, lag);
     if (Math.abs(lag) <= maxLag) {
       if (r > best.score) best = { score: r, lagSec: lag / input.fps };
-    } else if (r > outside.outside) {
-      outside = { outside: r, outsideLagSec: lag / input.fps };
+      onset = Math.max(onset, d);
+    } else {
+      if (r > outside.outside) outside = { outside: r, outsideLagSec: lag / input.fps };
+      if (d > onsetOut.onsetOutside) onsetOut = { onsetOutside: d, onsetOutsideLagSec: lag / input.fps };
     }
   }
-  return { ...best, ...outside, frames: mouth.length };
+  return { ...best, ...outside, onset, ...onsetOut, frames: mouth.length };
 }

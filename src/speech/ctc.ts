@@ -124,4 +124,37 @@ export function greedyDigits(p: Posteriors): { digits: string; language: Languag
   };
 }
 
-export const NEGATIVE_INFINITY_SCORE = NEG;
+/**
+ * Posteriors where each digit's Mandarin and English classes both carry their summed
+ * probability: a reader's digit counts whichever language the model files it under (a voice
+ * unlike the training voices is often split between the two), and the language is reported
+ * separately by `languageOf`.
+ */
+export function mergeLanguages(p: Posteriors): Posteriors {
+  const logp = Float32Array.from(p.logp);
+  for (let t = 0; t < p.frames; t++) {
+    for (let d = 0; d < 10; d++) {
+      const a = at(p, t, digitToken('zh', d));
+      const b = at(p, t, digitToken('en', d));
+      const m = Math.max(a, b);
+      const sum = m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+      logp[t * NUM_CLASSES + digitToken('zh', d)] = sum;
+      logp[t * NUM_CLASSES + digitToken('en', d)] = sum;
+    }
+  }
+  return { frames: p.frames, logp };
+}
+
+/** The language holding most of the digit probability mass, or unknown when there is little. */
+export function languageOf(p: Posteriors): Language | 'unknown' {
+  let zh = 0;
+  let en = 0;
+  for (let t = 0; t < p.frames; t++) {
+    for (let d = 0; d < 10; d++) {
+      zh += Math.exp(at(p, t, digitToken('zh', d)));
+      en += Math.exp(at(p, t, digitToken('en', d)));
+    }
+  }
+  if (zh + en < 0.5) return 'unknown';
+  return zh >= en ? 'zh' : 'en';
+}

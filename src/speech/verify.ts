@@ -1,5 +1,5 @@
 import { THRESHOLDS } from '../config/thresholds.js';
-import { bestDigitString, forcedScore, greedyDigits } from './ctc.js';
+import { bestDigitString, forcedScore, greedyDigits, languageOf, mergeLanguages } from './ctc.js';
 import { posteriors, type Posteriors } from './model.js';
 import { SpeechError } from './errors.js';
 import { SAMPLE_RATE, digitToken, type Language } from './tokens.js';
@@ -23,7 +23,6 @@ export interface Recognition {
   confidence: number;
 }
 
-const LANGS: Language[] = ['zh', 'en'];
 const MAX_SECONDS = 30;
 const MIN_SAMPLES = SAMPLE_RATE; // shorter input is zero-padded so the model always has frames
 
@@ -42,49 +41,45 @@ export function speechPosteriors(pcm: Float32Array): Promise<Posteriors> {
   return posteriors(prepare(pcm));
 }
 
-const tokens = (lang: Language, digits: readonly number[]): number[] => digits.map((d) => digitToken(lang, d));
+// After mergeLanguages the Mandarin and English classes of a digit are equal: score on one.
+const tokens = (digits: readonly number[]): number[] => digits.map((d) => digitToken('zh', d));
 
 /**
  * Scores `expected` against every competitor that a cheat or a misreading produces: each
- * string with one digit changed or dropped (both languages), the best free string of the same
- * length in each language, and "no digits at all" (filler or silence). The margin over the best
- * of them is the score, so non-digit speech and silence lose to the no-digit hypothesis.
+ * string with one digit changed or dropped, the best free string of the same length, and
+ * "no digits at all" (filler or silence). The margin over the best of them is the score, so
+ * non-digit speech and silence lose to the no-digit hypothesis. Digits are scored with their
+ * Mandarin and English classes merged (see mergeLanguages); the language is reported apart.
  */
-export function scoreDigits(p: Posteriors, expected: string): { score: number; language: Language; perDigit: number[] } {
+export function scoreDigits(raw: Posteriors, expected: string): { score: number; language: Language | 'unknown'; perDigit: number[] } {
+  const p = mergeLanguages(raw);
   const digits = [...expected].map(Number);
-  let bestLang: Language = 'zh';
-  let expectedScore = -Infinity;
-  for (const lang of LANGS) {
-    const s = forcedScore(p, tokens(lang, digits));
-    if (s > expectedScore) {
-      expectedScore = s;
-      bestLang = lang;
-    }
-  }
+  const expectedScore = forcedScore(p, tokens(digits));
   let competitor = forcedScore(p, []);
+  const free = bestDigitString(p, 'zh', digits.length);
+  if (free.digits !== expected) competitor = Math.max(competitor, free.score);
   const perDigit: number[] = [];
-  for (const lang of LANGS) {
-    const free = bestDigitString(p, lang, digits.length);
-    if (free.digits !== expected || lang !== bestLang) competitor = Math.max(competitor, free.score);
-    for (let i = 0; i < digits.length; i++) {
-      const alt: number[] = [];
-      for (let d = 0; d < 10; d++) {
-        if (d === digits[i]) continue;
-        const changed = [...digits];
-        changed[i] = d;
-        const s = forcedScore(p, tokens(lang, changed));
-        competitor = Math.max(competitor, s);
-        if (lang === bestLang) alt.push(s);
-      }
-      if (digits.length > 1) competitor = Math.max(competitor, forcedScore(p, tokens(lang, digits.filter((_, j) => j !== i))));
-      if (lang === bestLang) {
-        const m = Math.max(expectedScore, ...alt);
-        const denom = Math.exp(expectedScore - m) + alt.reduce((a, s) => a + Math.exp(s - m), 0);
-        perDigit.push(Math.exp(expectedScore - m) / denom);
-      }
+  for (let i = 0; i < digits.length; i++) {
+    const alt: number[] = [];
+    for (let d = 0; d < 10; d++) {
+      if (d === digits[i]) continue;
+      const changed = [...digits];
+      changed[i] = d;
+      alt.push(forcedScore(p, tokens(changed)));
     }
+    competitor = Math.max(competitor, ...alt);
+    if (digits.length > 1) competitor = Math.max(competitor, forcedScore(p, tokens(digits.filter((_, j) => j !== i))));
+    const m = Math.max(expectedScore, ...alt);
+    const denom = Math.exp(expectedScore - m) + alt.reduce((a, s) => a + Math.exp(s - m), 0);
+    perDigit.push(Math.exp(expectedScore - m) / denom);
   }
-  return { score: expectedScore - competitor, language: bestLang, perDigit };
+  return { score: expectedScore - competitor, language: languageOf(raw), perDigit };
+}
+
+/** Greedy reading with the languages merged; the language is the one with most digit mass. */
+export function heardDigits(raw: Posteriors): Recognition {
+  const g = greedyDigits(mergeLanguages(raw));
+  return { digits: g.digits, language: g.digits ? languageOf(raw) : 'unknown', confidence: g.confidence };
 }
 
 export function defaultThreshold(): number {
@@ -101,20 +96,19 @@ export async function verifyDigits(pcm: Float32Array, expected: string, opts: { 
   const p = await speechPosteriors(pcm);
   const threshold = opts.threshold ?? defaultThreshold();
   const { score, language, perDigit } = scoreDigits(p, expected);
-  const heard = greedyDigits(p);
-  const accepted = score > threshold;
+  const heard = heardDigits(p);
   return {
-    accepted,
+    accepted: score > threshold,
     score: Math.round(score * 1000) / 1000,
     threshold,
     recognized: heard.digits,
-    language: accepted ? language : heard.language,
+    language: heard.digits || score > threshold ? language : 'unknown',
     perDigit: perDigit.map((v) => Math.round(v * 1000) / 1000),
   };
 }
 
 /** The digits heard in a 16 kHz mono recording, in whichever language they were read. */
 export async function recognizeDigits(pcm: Float32Array): Promise<Recognition> {
-  const heard = greedyDigits(await speechPosteriors(pcm));
+  const heard = heardDigits(await speechPosteriors(pcm));
   return { ...heard, confidence: Math.round(heard.confidence * 1000) / 1000 };
 }

@@ -19,7 +19,7 @@ export function checkSync(ev: Evidence, th: Thresholds): CheckOutcome {
       ? syncScore({
           mouth: ev.track.faces.map((f) => f?.lips ?? null),
           fps: ev.fps,
-          envelope: ev.audio.envelope,
+          envelope: ev.audio.bandEnvelope,
           envelopeRate: ev.audio.envelopeRate,
           maxLagSec: t.maxLagSec,
           searchSec: t.searchSec,
@@ -32,15 +32,23 @@ export function checkSync(ev: Evidence, th: Thresholds): CheckOutcome {
     threshold: t.minScore,
     ms: Math.round(performance.now() - start),
     extra: s
-      ? { lagMs: Math.round(s.lagSec * 1000), outsideScore: round(s.outside), outsideLagMs: Math.round(s.outsideLagSec * 1000), frames: s.frames }
+      ? {
+          lagMs: Math.round(s.lagSec * 1000),
+          outsideScore: round(s.outside),
+          outsideLagMs: Math.round(s.outsideLagSec * 1000),
+          onsetScore: round(s.onset),
+          onsetOutsideScore: round(s.onsetOutside),
+          onsetOutsideLagMs: Math.round(s.onsetOutsideLagSec * 1000),
+          frames: s.frames,
+        }
       : undefined,
   };
   if (score < t.minScore) {
     const why = s ? `lip-sync score ${score.toFixed(3)} < ${t.minScore}` : 'the mouth does not move with the speech';
     return { report: { ...report, passed: false, message: why }, error: 'LIP_READING_FAILED' };
   }
-  if (s && s.outside > s.score + t.maxOutsideLead) {
-    const why = `the speech fits the mouth better ${Math.round(s.outsideLagSec * 1000)} ms away (${s.outside.toFixed(3)} vs ${s.score.toFixed(3)}): out of sync`;
+  if (s && s.onsetOutside > s.onset + t.maxOnsetLead) {
+    const why = `the speech onsets fit the mouth movement better ${Math.round(s.onsetOutsideLagSec * 1000)} ms away (${s.onsetOutside.toFixed(3)} vs ${s.onset.toFixed(3)}): out of sync`;
     return { report: { ...report, passed: false, message: why }, error: 'LIP_READING_FAILED' };
   }
   return { report: { ...report, passed: true, message: `mouth follows the speech (lag ${Math.round((s?.lagSec ?? 0) * 1000)} ms)` } };
