@@ -108,6 +108,17 @@ test('checks that gave no verdict are counted with an example of why', () => {
   assert.deepEqual(m.checks.sync.noVerdict, { cases: 0, of: 2, example: null });
 });
 
+test('a check that does not judge the genuine cases gets no bona fide scores and no curve', () => {
+  const results = [
+    result('g1', 'genuine', ['sync'], [check('sync', true, 0.9), check('digits', false, 0.1)]),
+    result('w1', 'attack', ['digits'], [check('digits', false, 0.2)], 'wrong-digits', undefined, ['digits']),
+  ];
+  const m = computeMetrics(results);
+  assert.deepEqual(m.checks.digits.scores, { genuine: [], attack: [0.2] });
+  assert.deepEqual(m.checks.digits.curve, []);
+  assert.equal(m.checks.digits.eer, null);
+});
+
 test('the score direction is read from the pipeline verdicts', () => {
   assert.equal(inferDirection([check('sync', true, 0.9), check('sync', false, 0.1)]), 'higher-is-live');
   assert.equal(inferDirection([check('sync', true, 100, 300), check('sync', false, 900, 300)]), 'lower-is-live');

@@ -56,7 +56,7 @@ export interface CheckSummary {
   threshold: number | null;
   /** Share of cases in each group ('genuine' or an attack type) where this check passed. */
   passRate: Record<string, Proportion>;
-  /** Scores used by the curve: genuine cases, and attack cases this check is designed to catch. */
+  /** Scores used by the curve: genuine cases it judges, and attack cases it is designed to catch. */
   scores: { genuine: number[]; attack: number[] };
   curve: CurvePoint[];
   /** Point of the curve where APCER and BPCER are closest (equal-error estimate). */
@@ -158,12 +158,16 @@ function summarizeCheck(name: CheckName, results: CaseResult[]): CheckSummary {
     passRate[group] = proportion(members.filter((r) => outcomeOf(r)?.passed === true).length, members.length);
   }
   const scoreOf = (r: CaseResult): number | null => outcomeOf(r)?.score ?? null;
-  const genuine = results.filter((r) => r.kind === 'genuine').map(scoreOf).filter((s): s is number => s !== null);
+  // Only genuine cases this check judges: a digits score of a clip that reads no challenge is no bona fide score.
+  const genuine = results
+    .filter((r) => r.kind === 'genuine' && r.judgedBy.includes(name))
+    .map(scoreOf)
+    .filter((s): s is number => s !== null);
   const attack = results
     .filter((r) => r.kind === 'attack' && r.targets.includes(name))
     .map(scoreOf)
     .filter((s): s is number => s !== null);
-  const curve = direction ? sweep(genuine, attack, direction) : [];
+  const curve = direction && genuine.length > 0 ? sweep(genuine, attack, direction) : [];
   const silent = results.filter((r) => !r.error && (outcomeOf(r)?.passed ?? null) === null);
   const noVerdict = { cases: silent.length, of: results.filter((r) => !r.error).length, example: silent.map(outcomeOf).find((o) => o?.message)?.message ?? null };
   return { direction, threshold, passRate, scores: { genuine, attack }, curve, eer: equalErrorPoint(curve), noVerdict };

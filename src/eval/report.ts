@@ -109,7 +109,11 @@ function passRates(m: Metrics): string {
 function checkCurves(m: Metrics): string {
   const rows = CHECK_NAMES.map((name) => {
     const c = m.checks[name];
-    const eer = c.eer ? `${(c.eer.apcer * 100).toFixed(1)}% APCER / ${(c.eer.bpcer * 100).toFixed(1)}% BPCER at ${Number(c.eer.threshold.toPrecision(4))}` : 'n/a';
+    const eer = c.eer
+      ? `${(c.eer.apcer * 100).toFixed(1)}% APCER / ${(c.eer.bpcer * 100).toFixed(1)}% BPCER at ${Number(c.eer.threshold.toPrecision(4))}`
+      : c.scores.genuine.length === 0
+        ? 'n/a: no bona fide scores (genuine cases are not judged on it)'
+        : 'n/a';
     return [
       name,
       c.direction ?? 'unknown (no scored verdicts)',

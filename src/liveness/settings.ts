@@ -9,7 +9,7 @@ export const PIPELINE = {
    * Face detector on every n-th analysed frame; the mesh follows its own box in between.
    * docs/pipeline.md has the cost and the lip-sync figures that set it.
    */
-  keyframeEvery: 25,
+  keyframeEvery: 12,
   /** Long side of analysed frames: Human's detector and mesh work on 256/192 px crops anyway. */
   longSide: 480,
   /** Best frames kept for the attack models, the face comparison and the returned photo. */
