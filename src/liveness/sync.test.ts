@@ -96,19 +96,22 @@ describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
     const shifts = clips.flatMap((c) => [-0.5, -0.4, 0.4, 0.5].map((sec) => syncPasses(c.track, shifted(c.audio, sec))));
     t.diagnostic(`lowest genuine ${Math.min(...genuine)}, highest swapped ${Math.max(...swapped)}, swapped rejected ${rejected}/${swapped.length}, passing GRID-with-GRID pairs ${passingGridPairs}/30`);
     t.diagnostic(`audio shifted by 0.4-0.5 s rejected ${shifts.filter((p) => !p).length}/${shifts.length}`);
-    const leads = clips.flatMap((c) =>
-      [-0.5, -0.4, 0.4, 0.5].map((sec) => {
-        const x = checkSync(evidence(c.track, shifted(c.audio, sec)), th).report.extra;
-        return Number(x?.onsetOutsideScore) - Number(x?.onsetScore);
-      }),
-    );
+    // Cases whose mouth barely moved during the shifted speech have no score and no lead.
+    const leads = clips
+      .flatMap((c) =>
+        [-0.5, -0.4, 0.4, 0.5].map((sec) => {
+          const x = checkSync(evidence(c.track, shifted(c.audio, sec)), th).report.extra;
+          return Number(x?.onsetOutsideScore) - Number(x?.onsetScore);
+        }),
+      )
+      .filter(Number.isFinite);
     t.diagnostic(`onset lead outside the lag range, audio shifted by 0.4-0.5 s: ${Math.min(...leads).toFixed(3)} to ${Math.max(...leads).toFixed(3)}`);
     const near = clips.flatMap((c) => [-0.3, 0.3].map((sec) => syncPasses(c.track, shifted(c.audio, sec))));
     t.diagnostic(`audio shifted by 0.3 s rejected ${near.filter((p) => !p).length}/${near.length}`);
     assert.ok(Math.min(...genuine) >= th.sync.minScore);
   });
 
-  it('fails lip-sync for every clip with another clip\'s audio (dubbing)', { todo: 'not met: 39 of 110 swapped pairs still pass, mostly GRID with GRID, see docs/pipeline.md' }, () => {
+  it('fails lip-sync for every clip with another clip\'s audio (dubbing)', { todo: 'not met: 39 of 110 swapped pairs still pass (21 of the 30 GRID-with-GRID pairs), see docs/pipeline.md' }, () => {
     for (const v of clips) {
       for (const a of clips) {
         if (a !== v) assert.equal(syncPasses(v.track, a.audio), false, `${v.name} with ${a.name}'s audio`);
