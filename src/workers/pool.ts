@@ -9,6 +9,8 @@ export interface PoolOptions {
   /** Tasks that may wait for a thread; beyond it calls fail at once with InferenceBusyError. */
   maxQueue: number;
   thresholds: Thresholds;
+  /** Errors of a worker thread outside any task (e.g. it failed to start); default: stderr. */
+  onWorkerError?: (err: unknown) => void;
 }
 
 /** Under tsx (tests) this module is .ts and so is its worker; from dist/ both are .js. */
@@ -28,6 +30,9 @@ export function createInference(opts: PoolOptions): Inference {
     idleTimeout: Number.MAX_SAFE_INTEGER,
     workerData: { thresholds: opts.thresholds },
   });
+  // Without a listener an 'error' event would throw and end the whole process; the task that
+  // was waiting on that thread fails on its own and is answered with an error code.
+  pool.on('error', opts.onWorkerError ?? ((err: unknown) => process.stderr.write(`livecheck: inference worker error: ${String(err)}\n`)));
 
   // Counted here rather than read from Piscina so the limit is exact: running plus waiting.
   let inFlight = 0;

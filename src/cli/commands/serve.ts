@@ -17,8 +17,16 @@ export interface RunningService {
 /** Opens the data dir, starts the inference workers and listens: what `serve` and the API bench run. */
 export async function startService(config: Config): Promise<RunningService> {
   const db = openDatabase(config.dataDir);
-  const inference = createInference({ workers: config.workers, maxQueue: config.maxQueue, thresholds: resolveThresholds(config.thresholds) });
+  // The pool starts before the server exists; its thread errors go to the server's log once it does.
+  let logTo: FastifyInstance | undefined;
+  const inference = createInference({
+    workers: config.workers,
+    maxQueue: config.maxQueue,
+    thresholds: resolveThresholds(config.thresholds),
+    onWorkerError: (err) => (logTo ? logTo.log.error({ err }, 'inference worker error') : process.stderr.write(`inference worker error: ${String(err)}\n`)),
+  });
   const app = buildServer({ config, inference, db });
+  logTo = app;
   try {
     const address = await app.listen({ port: config.port, host: config.host });
     return {
