@@ -22,6 +22,7 @@ import {
 } from './attacks/index.js';
 import { ffmpeg, input, MP4_OUT } from './attacks/ffmpeg.js';
 import type { AttackType, EvalCase } from './types.js';
+import { seededRandom } from '../core/seeded-random.js';
 
 /** A photo for the picture-liveness path. */
 export interface PictureCase {
@@ -66,18 +67,6 @@ export class EvalInputError extends Error {
 }
 
 const VIDEO_EXT = /\.(mp4|mov|webm|mkv|avi|flv|3gp)$/i;
-
-/** mulberry32: a tiny seeded generator; the cases only need repeatable choices, not secrecy. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rng: () => number, items: T[]): T => items[Math.floor(rng() * items.length)];
 
@@ -148,7 +137,7 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
     throw new EvalInputError('BAD_OPTION', `max sources must be a positive integer (got ${opts.maxSources})`);
   }
   for (const sub of ['genuine', 'attacks', 'frames', 'photos']) await mkdir(join(workDir, sub), { recursive: true });
-  const rng = seeded(opts.seed ?? 1);
+  const rng = seededRandom(opts.seed ?? 1);
   const notes: string[] = [];
   const progress = opts.onProgress ?? (() => undefined);
 

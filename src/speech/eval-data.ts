@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { decodeAudio, ffmpegPath } from '../media/index.js';
 import { SAMPLE_RATE } from './tokens.js';
+import { seededRandom as rng } from '../core/seeded-random.js';
 
 /**
  * Evaluation cases built from voices the model never saw in training: the held-out FSDD
@@ -28,18 +29,6 @@ const GCIN_DIGITS: [string, number][] = [
 ];
 
 const DECODE = { maxDurationSec: 60, timeoutMs: 60_000 };
-
-/** Small deterministic PRNG so every run builds the same strings. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function join4(parts: Float32Array[], rand: () => number, pause: [number, number]): Float32Array {
   const gap = (): number => Math.round((pause[0] + rand() * (pause[1] - pause[0])) * SAMPLE_RATE);
@@ -116,17 +105,7 @@ export async function fsddCases(data: string, count: number): Promise<EvalCase[]
   const dir = join(data, 'speech', 'fsdd');
   if (!existsSync(dir)) return [];
   const clips = await fsddClips(dir);
-  const rand = rng(4);
-  const cases: EvalCase[] = [];
-  for (let i = 0; i < count; i++) {
-    const digits = Array.from({ length: 4 }, () => Math.floor(rand() * 10));
-    const parts = digits.map((d) => {
-      const takes = clips.get(d) ?? [];
-      return takes[Math.floor(rand() * takes.length)] ?? new Float32Array(0);
-    });
-    cases.push({ id: `fsdd-${HELD_OUT_FSDD_SPEAKER}-${i}`, digits: digits.join(''), pcm: join4(parts, rand, [0.1, 0.5]) });
-  }
-  return cases;
+  return stringCases(clips, count, rng(4), `fsdd-${HELD_OUT_FSDD_SPEAKER}`, [0.1, 0.5]);
 }
 
 export async function gcinCases(count: number): Promise<EvalCase[]> {
@@ -136,7 +115,11 @@ export async function gcinCases(count: number): Promise<EvalCase[]> {
     const pcm = await decodeAudio(join(GCIN_DIR, syl, HELD_OUT_GCIN_VOICE), DECODE);
     clips.set(d, [...(clips.get(d) ?? []), pcm]);
   }
-  const rand = rng(5);
+  return stringCases(clips, count, rng(5), 'gcin-voice3', [0.08, 0.4]);
+}
+
+/** Random 4-digit strings read by one voice: a random take of each digit with natural pauses. */
+function stringCases(clips: Map<number, Float32Array[]>, count: number, rand: () => number, idPrefix: string, pause: [number, number]): EvalCase[] {
   const cases: EvalCase[] = [];
   for (let i = 0; i < count; i++) {
     const digits = Array.from({ length: 4 }, () => Math.floor(rand() * 10));
@@ -144,7 +127,7 @@ export async function gcinCases(count: number): Promise<EvalCase[]> {
       const takes = clips.get(d) ?? [];
       return takes[Math.floor(rand() * takes.length)] ?? new Float32Array(0);
     });
-    cases.push({ id: `gcin-voice3-${i}`, digits: digits.join(''), pcm: join4(parts, rand, [0.08, 0.4]) });
+    cases.push({ id: `${idPrefix}-${i}`, digits: digits.join(''), pcm: join4(parts, rand, pause) });
   }
   return cases;
 }

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bestDigitString, mergeLanguages } from './ctc.js';
-import { fsddCases, gcinCases, gridCases, negativeCases, rng, type EvalCase } from './eval-data.js';
+import { seededRandom as rng } from '../core/seeded-random.js';
+import { fsddCases, gcinCases, gridCases, negativeCases, type EvalCase } from './eval-data.js';
 import { defaultModelPath } from './model.js';
 import { pocketsphinxAvailable, pocketsphinxDigits } from './pocketsphinx.js';
 import { defaultThreshold, heardDigits, scoreDigits, speechPosteriors } from './verify.js';
