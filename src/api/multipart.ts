@@ -32,7 +32,7 @@ export interface MultipartOptions {
  */
 export async function readMultipart(req: FastifyRequest, opts: MultipartOptions): Promise<MultipartBody> {
   if (!req.isMultipart()) throw new ApiError('INVALID_PARAMETER', 'this endpoint needs multipart/form-data');
-  const budget = { used: 0 };
+  const budget: Budget = { used: 0, overLimit: false };
   const fields: Record<string, string> = {};
   const files: Record<string, UploadedFile> = {};
   try {
@@ -50,6 +50,11 @@ export async function readMultipart(req: FastifyRequest, opts: MultipartOptions)
         fields[part.fieldname] = value;
         continue;
       }
+      // busboy signals its size limit here, before it can report the rest of an oversized body
+      // as malformed; whichever error then surfaces first, the answer is 23.
+      part.file.once('limit', () => {
+        budget.overLimit = true;
+      });
       if (!opts.fileFields.includes(part.fieldname)) {
         // Ignored, but its bytes still count against the body limit.
         await pipeline(part.file, new ByteBudget(budget, opts.limitBytes), discard());
@@ -63,6 +68,7 @@ export async function readMultipart(req: FastifyRequest, opts: MultipartOptions)
       files[part.fieldname] = { path, bytes: budget.used - before };
     }
   } catch (err) {
+    if (budget.overLimit) throw new ApiError('BODY_TOO_LARGE');
     if (err instanceof ApiError) throw err;
     const mapped = mapError(err);
     // busboy reports syntax problems (no boundary, bad part headers, truncated body) as plain errors.
@@ -72,6 +78,11 @@ export async function readMultipart(req: FastifyRequest, opts: MultipartOptions)
   return { fields, files };
 }
 
+interface Budget {
+  used: number;
+  overLimit: boolean;
+}
+
 function discard(): Writable {
   return new Writable({ write: (_chunk, _enc, cb) => cb() });
 }
@@ -79,7 +90,7 @@ function discard(): Writable {
 /** Passes bytes through until the request's budget is spent, then fails with code 23. */
 class ByteBudget extends Transform {
   constructor(
-    private readonly budget: { used: number },
+    private readonly budget: Budget,
     private readonly limit: number,
   ) {
     super();
@@ -87,7 +98,11 @@ class ByteBudget extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.budget.used += chunk.length;
-    if (this.budget.used > this.limit) cb(new ApiError('BODY_TOO_LARGE'));
-    else cb(null, chunk);
+    if (this.budget.used > this.limit) {
+      this.budget.overLimit = true;
+      cb(new ApiError('BODY_TOO_LARGE'));
+    } else {
+      cb(null, chunk);
+    }
   }
 }
