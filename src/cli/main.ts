@@ -9,6 +9,7 @@ import { registerSpeech } from './commands/speech.js';
 import { registerCompare } from './commands/compare.js';
 import { registerIdentities } from './commands/identities.js';
 import { registerEval } from './commands/eval.js';
+import { registerConfig } from './commands/config.js';
 
 /** Each command lives in its own file under commands/ and registers itself here. */
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     registerCompare,
     registerIdentities,
     registerEval,
+    registerConfig,
   ]) {
     register(program);
   }
