@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { macMatches, parseSignature, signToken } from './signature.js';
+import { MULTI, SECRET_ID, SECRET_KEY, SINGLE, TRUNCATED, WITH_U } from './spec-vectors.test-helper.js';
 
-const SECRET_KEY = 'bLcPnl88WU30VY57ipRhSePfPdOfSruK';
-const SECRET_ID = 'AKIDUfLUEUigQiXqm7CVSspKJnuaiIKtxqAv';
-const MULTI =
-  'vxzLR6vzMNhBMUVzMTWKUB+LMeVhPTIwMDAwMSZrPUFLSURVZkxVRVVpZ1FpWHFtN0NWU3NwS0pudWFpSUt0eHFBdiZlPTE0Mzc5OTU3MDQmdD0xNDM3OTk1NjQ0JnI9MjA4MTY2MDQyMSZmPSZiPW5ld2J1Y2tldA==';
-const SINGLE =
-  'f11dDSuw86CR02Ko1INzsZstbRlhPTIwMDAwMSZrPUFLSURVZkxVRVVpZ1FpWHFtN0NWU3NwS0pudWFpSUt0eHFBdiZlPTAmdD0xNDM3OTk1NjQ1JnI9MTE2NjcxMDc5MiZmPS8yMDAwMDEvbmV3YnVja2V0L3RlbmNlbnRfdGVzdC5qcGcmYj1uZXdidWNrZXQ=';
-const WITH_U = 'kkpmzYYP/xTQHkHaHb+fkF7hxUxhPTIwMDAwMSZrPUFLSURVZkxVRVVpZ1FpWHFtN0NWU3NwS0pudWFpSUt0eHFBdiZlPTE0MzYwNzcyMTUmdD0xNDM2MDc3MTE1JnI9MTIzNDUmdT0wJmY9';
-const TRUNCATED = 'FCHXdPTEwMDAwMzc5Jms9QUtJRGVRZDBrRU1yM2J4ZjhRckJi==';
 
 function parsed(token: string) {
   const r = parseSignature(token);
