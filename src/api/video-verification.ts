@@ -1,8 +1,11 @@
 import type { FastifyRequest } from 'fastify';
-import { outcome } from '../core/errors.js';
+import type { z } from 'zod';
+import { assertSameAppid } from '../auth/authenticate.js';
+import { ApiError, outcome } from '../core/errors.js';
 import type { FaceReference, Outcome, VideoVerifyResult } from '../core/inference.js';
 import type { Service } from '../auth/services.js';
 import type { ApiDeps } from './deps.js';
+import { readMultipart, type UploadedFile } from './multipart.js';
 import { runInference } from './run-inference.js';
 
 export interface VideoAnswer {
@@ -10,6 +13,27 @@ export interface VideoAnswer {
   compare?: Outcome & { sim?: number };
   photoJpeg?: Uint8Array;
   details: Record<string, unknown>;
+}
+
+/**
+ * The upload of livedetectfour and idcardlivedetectfour: authenticated before the body is read
+ * (an unsigned caller costs no disk writes), fields validated, the `video` part required.
+ */
+export async function readVideoRequest<S extends z.ZodType<{ appid: string }, z.ZodTypeDef, unknown>>(
+  deps: ApiDeps,
+  req: FastifyRequest,
+  service: Service,
+  schema: S,
+  fileFields: readonly string[],
+): Promise<{ fields: z.output<S>; video: UploadedFile; files: Record<string, UploadedFile> }> {
+  const auth = deps.auth.authenticate(req.headers.authorization, service);
+  req.lc.appid = auth.appid;
+  const body = await readMultipart(req, { fileFields, tmpDir: deps.tmpDir, limitBytes: deps.config.bodyLimitBytes });
+  const fields = schema.parse(body.fields);
+  assertSameAppid(auth.appid, fields.appid);
+  const video = body.files.video;
+  if (!video) throw new ApiError('INVALID_PARAMETER', 'video (a file part) is required');
+  return { fields, video, files: body.files };
 }
 
 /**

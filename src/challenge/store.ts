@@ -4,11 +4,6 @@ import type { Db } from '../store/db.js';
 
 export type RedeemResult = { ok: true; id: number } | { ok: false; error: Extract<ErrorName, 'CHALLENGE_UNKNOWN' | 'CHALLENGE_EXPIRED' | 'CHALLENGE_USED'> };
 
-/**
- * The lip-reading challenges issued by livegetfour. The legacy API has no session id, so a
- * verification names its challenge by (appid, validate_data); when an app holds several
- * live challenges with the same digits, the oldest is redeemed.
- */
 /** Expired rows stay this long, so a late verification learns "expired", not "unknown". */
 const KEEP_EXPIRED_MS = 3600_000;
 
@@ -20,6 +15,11 @@ interface PendingIssue {
   reject: (err: unknown) => void;
 }
 
+/**
+ * The lip-reading challenges issued by livegetfour. The legacy API has no session id, so a
+ * verification names its challenge by (appid, validate_data); when an app holds several
+ * live challenges with the same digits, the oldest is redeemed.
+ */
 export class ChallengeStore {
   private readonly stmts;
   private readonly insertBatch;

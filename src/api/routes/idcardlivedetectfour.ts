@@ -1,14 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { assertSameAppid } from '../../auth/authenticate.js';
-import { ApiError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { sendOk } from '../envelope.js';
 import type { Handler } from '../hooks.js';
 import { lookupIdentity } from '../identity-lookup.js';
-import { readMultipart } from '../multipart.js';
 import { appid, idcardName, idcardNumber, seq, validateData } from '../params.js';
-import { verifyChallengeVideo } from '../video-verification.js';
+import { readVideoRequest, verifyChallengeVideo } from '../video-verification.js';
 
 const Fields = z
   .object({ appid, validate_data: validateData, idcard_number: idcardNumber, idcard_name: idcardName, seq })
@@ -24,13 +21,7 @@ export function idcardlivedetectfourRoute(app: FastifyInstance, deps: ApiDeps, w
     '/face/idcardlivedetectfour',
     { config: { endpoint: 'idcardlivedetectfour', verification: true } },
     wrap(async (req, reply) => {
-      const auth = deps.auth.authenticate(req.headers.authorization, 'idcardlivedetectfour');
-      req.lc.appid = auth.appid;
-      const body = await readMultipart(req, { fileFields: ['video'], tmpDir: deps.tmpDir, limitBytes: deps.config.bodyLimitBytes });
-      const f = Fields.parse(body.fields);
-      assertSameAppid(auth.appid, f.appid);
-      const video = body.files.video;
-      if (!video) throw new ApiError('INVALID_PARAMETER', 'video (a file part) is required');
+      const { fields: f, video } = await readVideoRequest(deps, req, 'idcardlivedetectfour', Fields, ['video']);
       const template = lookupIdentity(deps, req, f.idcard_number, f.idcard_name);
 
       const a = await verifyChallengeVideo(deps, req, 'idcardlivedetectfour', {

@@ -1,14 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { assertSameAppid } from '../../auth/authenticate.js';
 import { ApiError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { sendOk } from '../envelope.js';
 import type { Handler } from '../hooks.js';
-import { readMultipart } from '../multipart.js';
 import { appid, compareFlag, seq, validateData } from '../params.js';
-import { verifyChallengeVideo } from '../video-verification.js';
+import { readVideoRequest, verifyChallengeVideo } from '../video-verification.js';
 
 const Fields = z.object({ appid, validate_data: validateData, compare_flag: compareFlag, seq }).passthrough();
 
@@ -18,16 +16,9 @@ export function livedetectfourRoute(app: FastifyInstance, deps: ApiDeps, wrap: (
     '/face/livedetectfour',
     { config: { endpoint: 'livedetectfour', verification: true } },
     wrap(async (req, reply) => {
-      // Authenticated before the upload is read: an unsigned caller costs no disk writes.
-      const auth = deps.auth.authenticate(req.headers.authorization, 'livedetectfour');
-      req.lc.appid = auth.appid;
-      const body = await readMultipart(req, { fileFields: ['video', 'card'], tmpDir: deps.tmpDir, limitBytes: deps.config.bodyLimitBytes });
-      const f = Fields.parse(body.fields);
-      assertSameAppid(auth.appid, f.appid);
-      const video = body.files.video;
-      if (!video) throw new ApiError('INVALID_PARAMETER', 'video (a file part) is required');
+      const { fields: f, video, files } = await readVideoRequest(deps, req, 'livedetectfour', Fields, ['video', 'card']);
       const wantCompare = f.compare_flag === 'true';
-      const card = body.files.card;
+      const card = files.card;
       if (wantCompare && !card) throw new ApiError('INVALID_PARAMETER', 'card (a file part) is required when compare_flag is true');
       const reference = wantCompare && card ? { kind: 'image' as const, data: await readFile(card.path) } : undefined;
 
