@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, it } from 'node:test';
 import { ApiError } from '../core/errors.js';
-import { openDatabase } from '../store/db.js';
+import { openDatabase, type Db } from '../store/db.js';
 import { AppStore } from './apps.js';
 import { Authenticator } from './authenticate.js';
 import { MemoryRateLimitStore } from './ratelimit.js';
@@ -25,20 +25,25 @@ function codeOf(fn: () => unknown): number {
   return 0;
 }
 
-beforeEach(() => {
-  nowMs = 1437995650_000;
-  const db = openDatabase(':memory:');
-  apps = new AppStore(db, randomBytes(32), () => nowMs);
-  apps.createApp({ appid: '200001', key: { secretId: SECRET_ID, secretKey: SECRET_KEY }, rateLimitPerMinute: 0 });
-  auth = new Authenticator({
-    apps,
+/** An authenticator on the test clock with the service's default skew and signature lifetime. */
+function authenticator(db: Db, store: AppStore, extra: { defaultRateLimitPerMinute: number; cacheMs?: number }): Authenticator {
+  return new Authenticator({
+    apps: store,
     replay: new ReplayStore(db),
     rateLimits: new MemoryRateLimitStore(),
     clock: () => nowMs,
     clockSkewSec: 300,
     maxSignatureTtlSec: 92 * 24 * 3600,
-    defaultRateLimitPerMinute: 600,
+    ...extra,
   });
+}
+
+beforeEach(() => {
+  nowMs = 1437995650_000;
+  const db = openDatabase(':memory:');
+  apps = new AppStore(db, randomBytes(32), () => nowMs);
+  apps.createApp({ appid: '200001', key: { secretId: SECRET_ID, secretKey: SECRET_KEY }, rateLimitPerMinute: 0 });
+  auth = authenticator(db, apps, { defaultRateLimitPerMinute: 600 });
 });
 
 describe('authentication (SPEC "Signature" and request-level codes)', () => {
@@ -117,16 +122,7 @@ describe('authentication (SPEC "Signature" and request-level codes)', () => {
     const db = openDatabase(':memory:');
     const store = new AppStore(db, randomBytes(32));
     const creds = store.createApp({ appid: '600001' });
-    const cached = new Authenticator({
-      apps: store,
-      replay: new ReplayStore(db),
-      rateLimits: new MemoryRateLimitStore(),
-      clock: () => nowMs,
-      clockSkewSec: 300,
-      maxSignatureTtlSec: 92 * 24 * 3600,
-      defaultRateLimitPerMinute: 0,
-      cacheMs: 40,
-    });
+    const cached = authenticator(db, store, { defaultRateLimitPerMinute: 0, cacheMs: 40 });
     const token = signToken({ ...creds, now: Math.floor(nowMs / 1000) });
     assert.equal(codeOf(() => cached.authenticate(token, 'livegetfour')), 0);
     store.setEnabled('600001', false);
@@ -145,15 +141,7 @@ describe('authentication (SPEC "Signature" and request-level codes)', () => {
   it('answers 107 when the SecretKey cannot be decrypted (wrong master key)', () => {
     const db = openDatabase(':memory:');
     new AppStore(db, randomBytes(32)).createApp({ appid: '200001', key: { secretId: SECRET_ID, secretKey: SECRET_KEY } });
-    const wrong = new Authenticator({
-      apps: new AppStore(db, randomBytes(32)),
-      replay: new ReplayStore(db),
-      rateLimits: new MemoryRateLimitStore(),
-      clock: () => nowMs,
-      clockSkewSec: 300,
-      maxSignatureTtlSec: 92 * 24 * 3600,
-      defaultRateLimitPerMinute: 0,
-    });
+    const wrong = authenticator(db, new AppStore(db, randomBytes(32)), { defaultRateLimitPerMinute: 0 });
     assert.equal(codeOf(() => wrong.authenticate(MULTI, 'livegetfour', '200001')), 107);
   });
 });
