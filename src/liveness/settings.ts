@@ -4,12 +4,12 @@
  */
 export const PIPELINE = {
   /** Analysis frame rate: per-frame face mesh is the dominant cost. */
-  fps: 25,
+  fps: 20,
   /**
    * Face detector on every n-th analysed frame; the mesh follows its own box in between.
    * docs/pipeline.md has the cost and the lip-sync figures that set it.
    */
-  keyframeEvery: 12,
+  keyframeEvery: 10,
   /** Long side of analysed frames: Human's detector and mesh work on 256/192 px crops anyway. */
   longSide: 480,
   /** Best frames kept for the attack models, the face comparison and the returned photo. */

@@ -51,5 +51,9 @@ export function checkSync(ev: Evidence, th: Thresholds): CheckOutcome {
     const why = `the speech onsets fit the mouth movement better ${Math.round(s.onsetOutsideLagSec * 1000)} ms away (${s.onsetOutside.toFixed(3)} vs ${s.onset.toFixed(3)}): out of sync`;
     return { report: { ...report, passed: false, message: why }, error: 'LIP_READING_FAILED' };
   }
+  if (s && s.outside > s.score + t.maxLevelLead) {
+    const why = `the speech loudness fits the mouth movement better ${Math.round(s.outsideLagSec * 1000)} ms away (${s.outside.toFixed(3)} vs ${s.score.toFixed(3)}): out of sync`;
+    return { report: { ...report, passed: false, message: why }, error: 'LIP_READING_FAILED' };
+  }
   return { report: { ...report, passed: true, message: `mouth follows the speech (lag ${Math.round((s?.lagSec ?? 0) * 1000)} ms)` } };
 }
