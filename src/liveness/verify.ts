@@ -2,7 +2,7 @@ import { outcome } from '../core/errors.js';
 import type { VideoVerifyRequest, VideoVerifyResult } from '../core/inference.js';
 import type { Thresholds } from '../config/index.js';
 import { analyzeAudio } from '../audio/index.js';
-import { decodeAudio, decodeFrames, MediaError, probeVideo, SAMPLE_RATE, type VideoInfo } from '../media/index.js';
+import { decodeMedia, MediaError, probeVideo, SAMPLE_RATE, type VideoInfo } from '../media/index.js';
 import { attackScores, frameToJpeg, trackFaces, type TrackResult } from '../vision/index.js';
 import { checkAudio } from './checks/audio.js';
 import { checkDigits } from './checks/digits.js';
@@ -64,20 +64,20 @@ export async function verifyVideo(req: VideoVerifyRequest, th: Thresholds, hooks
   if (info) {
     const probed = info;
     const limits = { maxDurationSec: th.video.maxDurationSec, timeoutMs: PIPELINE.decodeTimeoutMs };
+    const tv = performance.now();
+    const media = decodeMedia(req.videoPath, probed, { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide, audio: probed.audioCodec !== null });
     const audioSide = async (): Promise<void> => {
-      if (probed.audioCodec === null) return;
-      const ta = performance.now();
-      pcm = await decodeAudio(req.videoPath, limits);
-      audio = analyzeAudio(pcm, SAMPLE_RATE);
-      stageMs.audio = lap('audio', ta);
+      const decoded = await media.audio;
+      if (decoded === null) return;
+      pcm = decoded;
+      audio = analyzeAudio(decoded, SAMPLE_RATE);
+      stageMs.audio = lap('audio', tv);
       const td = performance.now();
-      digits = await runDigits(pcm, req.digits);
+      digits = await runDigits(decoded, req.digits);
       stageMs.digits = lap('digits', td);
     };
     const videoSide = async (): Promise<void> => {
-      const tv = performance.now();
-      const frames = decodeFrames(req.videoPath, probed, { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide });
-      track = await trackFaces(frames, { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest, keyframeEvery: PIPELINE.keyframeEvery });
+      track = await trackFaces(media.frames, { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest, keyframeEvery: PIPELINE.keyframeEvery });
       stageMs.face = lap('vision', tv);
     };
     const [a, v] = await Promise.allSettled([audioSide(), videoSide()]);

@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import type { RgbFrame } from '../core/frames.js';
-import { ffmpegPath, PROTOCOL_WHITELIST } from './binaries.js';
+import { inputArgs, outputSize, readAll, startFfmpeg, TIMED_OUT, toFloat32 } from './ffmpeg-child.js';
 import { MediaError } from './errors.js';
 import type { VideoInfo } from './probe.js';
 
@@ -16,123 +14,137 @@ export interface DecodeOptions {
   timeoutMs: number;
 }
 
-
-function outputSize(info: VideoInfo, longSide: number): { width: number; height: number } {
-  const scale = Math.min(1, longSide / Math.max(info.width, info.height));
-  const even = (v: number): number => Math.max(2, Math.round((v * scale) / 2) * 2);
-  return { width: even(info.width), height: even(info.height) };
+export interface MediaDecodeOptions extends DecodeOptions {
+  /** Also decode the first audio stream (the probe said there is one). */
+  audio: boolean;
+  /** Frames start here (seconds); their `t` counts from the start of the video. */
+  fromSec?: number;
+  /** Frames end here (seconds); audio always runs to the end. */
+  toSec?: number;
 }
 
-async function readAll(stream: Readable, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new MediaError('VIDEO_INVALID', 'audio track exceeds the size limit');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
-}
-
-interface Child {
-  stdout: Readable;
-  exited: Promise<void>;
-  /** Describes why the process failed, or null when it ended normally. */
-  failure: () => string | null;
-  kill: () => void;
-}
-
-function startFfmpeg(args: string[], timeoutMs: number): Child {
-  const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d: string) => {
-    if (stderr.length < 4000) stderr += d;
-  });
-  let timedOut = false;
-  let code: number | null = null;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, timeoutMs);
-  const exited = new Promise<void>((resolve) => {
-    child.on('close', (c) => {
-      code = c;
-      clearTimeout(timer);
-      resolve();
-    });
-    child.on('error', (e) => {
-      stderr ||= e.message;
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-  return {
-    stdout: child.stdout,
-    exited,
-    failure: () => (timedOut ? 'decoding took too long' : code === 0 ? null : stderr.split('\n')[0] || 'ffmpeg failed'),
-    kill: () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    },
-  };
-}
-
-const input = (path: string): string[] => ['-nostdin', '-hide_banner', '-v', 'error', ...PROTOCOL_WHITELIST, '-i', path];
-
-/** 16 kHz mono float PCM of the first audio stream, capped at maxDurationSec. */
-export async function decodeAudio(path: string, opts: Pick<DecodeOptions, 'maxDurationSec' | 'timeoutMs'>): Promise<Float32Array> {
-  const args = [...input(path), '-map', '0:a:0', '-vn', '-t', String(opts.maxDurationSec)];
-  args.push('-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:1');
-  const child = startFfmpeg(args, opts.timeoutMs);
-  try {
-    const buf = await readAll(child.stdout, (opts.maxDurationSec + 1) * SAMPLE_RATE * 4);
-    await child.exited;
-    const why = child.failure();
-    if (why && buf.length === 0) throw new MediaError('VIDEO_INVALID', `audio could not be decoded: ${why}`);
-    // Copy into an aligned buffer: a concatenated Buffer may start at any byte offset.
-    const pcm = new Float32Array(Math.floor(buf.length / 4));
-    new Uint8Array(pcm.buffer).set(buf.subarray(0, pcm.length * 4));
-    return pcm;
-  } finally {
-    child.kill();
-  }
+export interface MediaStreams {
+  /** Downscaled RGB frames at a fixed rate, upright (ffmpeg applies rotation metadata). */
+  frames: AsyncGenerator<RgbFrame>;
+  /** 16 kHz mono float PCM; null when audio was not asked for. */
+  audio: Promise<Float32Array | null>;
 }
 
 /**
- * Streams downscaled RGB frames at a fixed rate. ffmpeg applies rotation metadata itself
- * (autorotate), so frames come out upright. Backpressure pauses ffmpeg while the consumer works.
+ * Decoded frames waiting for the consumer, in bytes. Reading ahead lets ffmpeg reach the end of
+ * a short clip (and so finish its audio) while the face tracker is still on the first frames;
+ * beyond this ffmpeg is paused, so a long video never sits in memory whole.
  */
-export async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions): AsyncGenerator<RgbFrame> {
+const READ_AHEAD_BYTES = 48 * 1024 * 1024;
+
+/**
+ * One ffmpeg child process decodes the frames (stdout) and, when asked, the audio (fd 3) of an
+ * upload: one process start-up instead of two, which is most of what decoding a short clip costs.
+ */
+export function decodeMedia(path: string, info: VideoInfo, opts: MediaDecodeOptions): MediaStreams {
   const { width, height } = outputSize(info, opts.longSide);
   const frameBytes = width * height * 3;
-  const args = [...input(path), '-map', '0:v:0', '-an', '-t', String(opts.maxDurationSec)];
+  const from = opts.fromSec ?? 0;
+  const videoSec = Math.max(0, Math.min(opts.maxDurationSec, opts.toSec ?? Infinity) - from);
+  const args = [...inputArgs(path, from), '-map', '0:v:0', '-an', '-t', videoSec.toFixed(3)];
   args.push('-vf', `fps=${opts.fps},scale=${width}:${height}:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
-  const child = startFfmpeg(args, opts.timeoutMs);
+  if (opts.audio) args.push('-map', '0:a:0', '-vn', '-t', String(opts.maxDurationSec), '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:3');
+  const child = startFfmpeg(args, opts.timeoutMs, opts.audio);
+
+  const audio: Promise<Float32Array | null> = child.fd3
+    ? readAll(child.fd3, (opts.maxDurationSec + 1) * SAMPLE_RATE * 4, 'audio track').then(async (buf) => {
+        await child.exited;
+        const why = child.failure();
+        if (why && buf.length === 0) throw new MediaError('VIDEO_INVALID', `audio could not be decoded: ${why}`);
+        return toFloat32(buf);
+      })
+    : Promise.resolve(null);
+  // Awaited by the caller; a rejection must not count as unhandled before then.
+  audio.catch(() => undefined);
+
+  const queue: Uint8Array[] = [];
+  let wake: (() => void) | null = null;
+  let ended = false;
   let current = new Uint8Array(frameBytes);
   let filled = 0;
-  let count = 0;
-  try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let pos = 0;
-      while (pos < chunk.length) {
-        const n = Math.min(frameBytes - filled, chunk.length - pos);
-        current.set(chunk.subarray(pos, pos + n), filled);
-        filled += n;
-        pos += n;
-        if (filled === frameBytes) {
-          yield { width, height, data: current, t: count / opts.fps };
-          count++;
-          current = new Uint8Array(frameBytes);
-          filled = 0;
-        }
+  let stopped = false;
+  const stdout = child.stdout;
+  stdout.on('data', (chunk: Buffer) => {
+    if (stopped) return;
+    let pos = 0;
+    while (pos < chunk.length) {
+      const n = Math.min(frameBytes - filled, chunk.length - pos);
+      current.set(chunk.subarray(pos, pos + n), filled);
+      filled += n;
+      pos += n;
+      if (filled === frameBytes) {
+        queue.push(current);
+        current = new Uint8Array(frameBytes);
+        filled = 0;
       }
     }
+    if (queue.length * frameBytes > READ_AHEAD_BYTES) stdout.pause();
+    wake?.();
+  });
+  stdout.on('end', () => {
+    ended = true;
+    wake?.();
+  });
+  stdout.on('error', () => {
+    ended = true;
+    wake?.();
+  });
+
+  async function* frames(): AsyncGenerator<RgbFrame> {
+    let count = 0;
+    try {
+      for (;;) {
+        const data = queue.shift();
+        if (data) {
+          if (stdout.isPaused() && queue.length * frameBytes < READ_AHEAD_BYTES / 2) stdout.resume();
+          yield { width, height, data, t: from + count / opts.fps };
+          count++;
+          continue;
+        }
+        if (ended) break;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = null;
+      }
+      await child.exited;
+      const why = child.failure();
+      // A damaged tail is tolerated when frames came out; the checks judge what was decoded.
+      if (count === 0 || why === TIMED_OUT) throw new MediaError('VIDEO_INVALID', `video could not be decoded: ${why ?? 'no frames'}`);
+    } finally {
+      // A consumer that stops early must not leave ffmpeg running, but the audio may still be
+      // coming: then the rest of the frames is discarded and ffmpeg ends on its own (or times out).
+      stopped = true;
+      queue.length = 0;
+      if (child.fd3) stdout.resume();
+      else child.kill();
+    }
+  }
+  return { frames: frames(), audio };
+}
+
+/** Frames only (see decodeMedia). */
+export function decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions & Pick<MediaDecodeOptions, 'fromSec' | 'toSec'>): AsyncGenerator<RgbFrame> {
+  return decodeMedia(path, info, { ...opts, audio: false }).frames;
+}
+
+/** 16 kHz mono float PCM of the first audio stream, capped at maxDurationSec; any audio or video file. */
+export async function decodeAudio(path: string, opts: Pick<DecodeOptions, 'maxDurationSec' | 'timeoutMs'>): Promise<Float32Array> {
+  const args = [...inputArgs(path), '-map', '0:a:0', '-vn', '-t', String(opts.maxDurationSec)];
+  args.push('-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:1');
+  const child = startFfmpeg(args, opts.timeoutMs);
+  try {
+    const buf = await readAll(child.stdout, (opts.maxDurationSec + 1) * SAMPLE_RATE * 4, 'audio track');
     await child.exited;
     const why = child.failure();
-    // A damaged tail is tolerated when frames came out; the checks judge what was decoded.
-    if (count === 0 || why === 'decoding took too long') throw new MediaError('VIDEO_INVALID', `video could not be decoded: ${why ?? 'no frames'}`);
+    if (why && buf.length === 0) throw new MediaError('VIDEO_INVALID', `audio could not be decoded: ${why}`);
+    return toFloat32(buf);
   } finally {
-    // A consumer that stops early (or fails) must not leave ffmpeg running.
     child.kill();
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { decodeAudio, decodeFrames, MediaError, probeVideo, SAMPLE_RATE, type ProbeLimits } from './index.js';
+import { decodeAudio, decodeFrames, decodeMedia, MediaError, probeVideo, SAMPLE_RATE, type ProbeLimits } from './index.js';
 import { createFixtures, writeBytes, type Fixtures } from './fixtures.test-helper.js';
 
 const LIMITS: ProbeLimits = { minShortSide: 270, minLongSide: 480, maxDurationSec: 30, timeoutMs: 10_000 };
@@ -109,6 +109,36 @@ describe('media: probe and decode', () => {
     await rejectsWith((async () => {
       for await (const frame of frames) assert.ok(frame);
     })(), 'VIDEO_INVALID');
+  });
+
+  it('decodes frames and audio in one process, the same as the separate decoders', async () => {
+    const path = f.ffmpeg([...testsrc('640x480', 2), ...tone(2), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'], 'av.mp4');
+    const info = await probeVideo(path, LIMITS);
+    const media = decodeMedia(path, info, { ...DECODE, audio: true });
+    const times: number[] = [];
+    for await (const frame of media.frames) times.push(frame.t);
+    const pcm = await media.audio;
+    assert.ok(pcm, 'audio decoded');
+    assert.equal(times.length, (await countFrames(path)).n);
+    assert.deepEqual(times.slice(0, 3), [0, 0.1, 0.2]);
+    assert.equal(pcm.length, (await decodeAudio(path, DECODE)).length);
+  });
+
+  it('decodes a time range of frames, and the whole audio even when the frames are abandoned early', async () => {
+    const path = f.ffmpeg([...testsrc('640x480', 3), ...tone(3), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'], 'range.mp4');
+    const info = await probeVideo(path, LIMITS);
+    const tail: number[] = [];
+    for await (const frame of decodeFrames(path, info, { ...DECODE, fromSec: 2 })) tail.push(frame.t);
+    assert.ok(tail.length >= 9 && tail.length <= 11, `about 10 frames after 2 s, got ${tail.length}`);
+    assert.equal(tail[0], 2);
+    const head = decodeMedia(path, info, { ...DECODE, audio: true, toSec: 1 });
+    let n = 0;
+    for await (const frame of head.frames) {
+      assert.ok(frame.t < 1);
+      if (++n === 3) break;
+    }
+    const pcm = await head.audio;
+    assert.ok(pcm && Math.abs(pcm.length / SAMPLE_RATE - 3) < 0.15, `all 3 s of audio, got ${(pcm?.length ?? 0) / SAMPLE_RATE}`);
   });
 
   it('refuses a playlist that points at the network (-5001)', async () => {
