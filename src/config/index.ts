@@ -23,6 +23,8 @@ const ConfigSchema = z
     /** Default per-app limit; apps can carry their own. 0 disables. */
     rateLimitPerMinute: z.number().int().nonnegative().default(600),
     workers: z.number().int().positive().default(defaultWorkers()),
+    /** A verification borrows a second idle worker to track half its frames (docs/performance.md). */
+    splitWhenIdle: z.boolean().default(true),
     /** Requests waiting for a worker beyond this are refused at once with SERVER_BUSY. */
     maxQueue: z.number().int().nonnegative().default(16),
     /** Keep videos, photos and face templates after the request (off: SPEC Security). */

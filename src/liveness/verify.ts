@@ -2,8 +2,8 @@ import { outcome } from '../core/errors.js';
 import type { VideoVerifyRequest, VideoVerifyResult } from '../core/inference.js';
 import type { Thresholds } from '../config/index.js';
 import { analyzeAudio } from '../audio/index.js';
-import { decodeMedia, MediaError, probeVideo, SAMPLE_RATE, type VideoInfo } from '../media/index.js';
-import { attackScores, frameToJpeg, trackFaces, type TrackResult } from '../vision/index.js';
+import { decodeFrames, decodeMedia, MediaError, probeVideo, SAMPLE_RATE, type VideoInfo } from '../media/index.js';
+import { attackScores, frameToJpeg, joinTracks, trackFaces, type TrackResult } from '../vision/index.js';
 import { checkAudio } from './checks/audio.js';
 import { checkDigits } from './checks/digits.js';
 import { checkFace } from './checks/face.js';
@@ -16,10 +16,22 @@ import { decide } from './decide.js';
 import { runDigits } from './digits-stage.js';
 import type { Evidence } from './evidence.js';
 import { PIPELINE } from './settings.js';
+import type { TrackHelper } from './split.js';
 
 export interface VerifyHooks {
   /** Called as each stage ends (the CLI prints a progress line per stage). */
   onStage?: (stage: string, ms: number) => void;
+  /** A second thread offered by the pool: it tracks the second half of the frames (split.ts). */
+  helper?: TrackHelper;
+}
+
+/** Shorter videos are not split: the second thread's start-up would eat the gain. */
+const MIN_SPLIT_SEC = 2;
+
+/** The frame at which to split a video between two threads, or null to track it on one. */
+function splitFrame(info: VideoInfo, helper: TrackHelper | undefined): number | null {
+  if (!helper?.ready || info.durationSec === null || info.durationSec < MIN_SPLIT_SEC) return null;
+  return Math.round((info.durationSec * PIPELINE.fps) / 2);
 }
 
 const reason = (err: unknown): string => (err instanceof MediaError ? err.message : 'the video could not be decoded');
@@ -30,6 +42,14 @@ const reason = (err: unknown): string => (err instanceof MediaError ? err.messag
  * frames, the checks in SPEC order, and the optional face comparison.
  */
 export async function verifyVideo(req: VideoVerifyRequest, th: Thresholds, hooks: VerifyHooks = {}): Promise<VideoVerifyResult> {
+  try {
+    return await runPipeline(req, th, hooks);
+  } finally {
+    hooks.helper?.release();
+  }
+}
+
+async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: VerifyHooks): Promise<VideoVerifyResult> {
   const started = performance.now();
   const timings: Record<string, number> = {};
   const stageMs: Evidence['stageMs'] = {};
@@ -64,8 +84,12 @@ export async function verifyVideo(req: VideoVerifyRequest, th: Thresholds, hooks
   if (info) {
     const probed = info;
     const limits = { maxDurationSec: th.video.maxDurationSec, timeoutMs: PIPELINE.decodeTimeoutMs };
+    const decode = { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide };
+    const trackOpts = { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest, keyframeEvery: PIPELINE.keyframeEvery };
+    const split = splitFrame(probed, hooks.helper);
+    if (split === null) hooks.helper?.release();
     const tv = performance.now();
-    const media = decodeMedia(req.videoPath, probed, { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide, audio: probed.audioCodec !== null });
+    const media = decodeMedia(req.videoPath, probed, { ...decode, audio: probed.audioCodec !== null, toSec: split === null ? undefined : split / PIPELINE.fps });
     const audioSide = async (): Promise<void> => {
       const decoded = await media.audio;
       if (decoded === null) return;
@@ -77,7 +101,18 @@ export async function verifyVideo(req: VideoVerifyRequest, th: Thresholds, hooks
       stageMs.digits = lap('digits', td);
     };
     const videoSide = async (): Promise<void> => {
-      track = await trackFaces(media.frames, { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest, keyframeEvery: PIPELINE.keyframeEvery });
+      if (split === null) {
+        track = await trackFaces(media.frames, trackOpts);
+      } else {
+        const part = { path: req.videoPath, info: probed, fromSec: split / PIPELINE.fps, decode, track: trackOpts };
+        const second = (hooks.helper as TrackHelper).track(part, PIPELINE.decodeTimeoutMs);
+        const first = await trackFaces(media.frames, trackOpts);
+        // A helper that failed or left: track its half here rather than fail the verification.
+        const helped = await second;
+        const rest = helped ?? (await trackFaces(decodeFrames(req.videoPath, probed, { ...decode, fromSec: part.fromSec }), trackOpts));
+        timings[helped ? 'visionHelper' : 'visionFallback'] = Math.round(rest.ms);
+        track = joinTracks(first, rest, split, PIPELINE.fps, PIPELINE.keepBest);
+      }
       stageMs.face = lap('vision', tv);
     };
     const [a, v] = await Promise.allSettled([audioSide(), videoSide()]);

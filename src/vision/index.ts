@@ -1,4 +1,4 @@
-export { trackFaces, detectFaces, type FaceObservation, type KeptFrame, type TrackResult, type TrackOptions } from './track.js';
+export { trackFaces, detectFaces, joinTracks, type FaceObservation, type KeptFrame, type TrackResult, type TrackOptions } from './track.js';
 export { attackScores, type AttackScores } from './attack.js';
 export { faceChange } from './motion.js';
 export { frameToJpeg } from './best-frame.js';

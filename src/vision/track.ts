@@ -135,3 +135,18 @@ export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOpt
   }
   return { frameCount: faces.length, width, height, faces, best, ms: performance.now() - start };
 }
+
+/**
+ * Joins the tracks of two consecutive parts of one video (tracked on two threads): the first
+ * part is cut or padded to exactly `splitFrame` frames so that frame i of the result is at i/fps.
+ */
+export function joinTracks(first: TrackResult, second: TrackResult, splitFrame: number, fps: number, keepBest: number): TrackResult {
+  const head = first.faces.slice(0, splitFrame);
+  while (head.length < splitFrame) head.push(null);
+  const splitSec = splitFrame / fps;
+  const best = [...first.best.filter((k) => k.frame.t < splitSec - 0.5 / fps), ...second.best]
+    .sort((a, b) => b.face.quality - a.face.quality)
+    .slice(0, keepBest);
+  const faces = [...head, ...second.faces];
+  return { frameCount: faces.length, width: first.width || second.width, height: first.height || second.height, faces, best, ms: Math.max(first.ms, second.ms) };
+}

@@ -1,3 +1,4 @@
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Thresholds } from '../config/index.js';
 import { InferenceBusyError, type Inference } from '../core/inference.js';
@@ -9,6 +10,11 @@ export interface PoolOptions {
   /** Tasks that may wait for a thread; beyond it calls fail at once with InferenceBusyError. */
   maxQueue: number;
   thresholds: Thresholds;
+  /**
+   * When at least two threads are idle, a verification borrows a second one to track half of
+   * its frames (liveness/split.ts): lower latency on a quiet server, no change under load.
+   */
+  splitWhenIdle?: boolean;
   /** Errors of a worker thread outside any task (e.g. it failed to start); default: stderr. */
   onWorkerError?: (err: unknown) => void;
 }
@@ -32,15 +38,16 @@ export function createInference(opts: PoolOptions): Inference {
   });
   // Without a listener an 'error' event would throw and end the whole process; the task that
   // was waiting on that thread fails on its own and is answered with an error code.
-  pool.on('error', opts.onWorkerError ?? ((err: unknown) => process.stderr.write(`livecheck: inference worker error: ${String(err)}\n`)));
+  const onError = opts.onWorkerError ?? ((err: unknown) => process.stderr.write(`livecheck: inference worker error: ${String(err)}\n`));
+  pool.on('error', onError);
 
   // Counted here rather than read from Piscina so the limit is exact: running plus waiting.
   let inFlight = 0;
-  const run = async <K extends Task['kind']>(task: Extract<Task, { kind: K }>): Promise<TaskResults[K]> => {
+  const run = async <K extends Task['kind']>(task: Extract<Task, { kind: K }>, transferList?: Transferable[]): Promise<TaskResults[K]> => {
     if (inFlight >= opts.workers + opts.maxQueue) throw new InferenceBusyError();
     inFlight++;
     try {
-      return (await pool.run(task)) as TaskResults[K];
+      return (await pool.run(task, transferList ? { transferList: transferList as never } : {})) as TaskResults[K];
     } catch (err) {
       if (err instanceof Error && /queue is at limit/i.test(err.message)) throw new InferenceBusyError();
       throw err;
@@ -49,8 +56,18 @@ export function createInference(opts: PoolOptions): Inference {
     }
   };
 
+  const verifyVideo: Inference['verifyVideo'] = async (req) => {
+    if (!opts.splitWhenIdle || inFlight + 2 > opts.workers) return run({ kind: 'verifyVideo', req });
+    const { port1, port2 } = new MessageChannel();
+    // The helper is queued first so that it reaches the second idle thread; if it does not get
+    // one in time, the verification releases it and works alone.
+    const helping = run({ kind: 'helpVerify', port: port2 }, [port2]);
+    helping.catch((err: unknown) => onError(err));
+    return run({ kind: 'verifyVideo', req, helper: port1 }, [port1]);
+  };
+
   return {
-    verifyVideo: (req) => run({ kind: 'verifyVideo', req }),
+    verifyVideo,
     embedPhoto: (image, role) => run({ kind: 'embedPhoto', image, role }),
     comparePhoto: (image, template) => run({ kind: 'comparePhoto', image, template }),
     pictureLiveness: (image) => run({ kind: 'pictureLiveness', image }),

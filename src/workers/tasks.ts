@@ -1,22 +1,29 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { Thresholds } from '../config/index.js';
 import type { EmbedResult, FaceTemplate, PhotoCompareResult, PictureLivenessResult, VideoVerifyRequest, VideoVerifyResult } from '../core/inference.js';
 import { getFaceEmbedder, scorePictureLiveness } from '../compare/index.js';
-import { verifyVideo, type VerifyHooks } from '../liveness/index.js';
+import { helpTrack, TrackHelper, verifyVideo, type VerifyHooks } from '../liveness/index.js';
 import { getHuman } from '../vision/index.js';
 
 /** The work an inference thread does, as plain data so it crosses a worker boundary. */
 export type Task =
-  | { kind: 'verifyVideo'; req: VideoVerifyRequest }
+  | { kind: 'verifyVideo'; req: VideoVerifyRequest; helper?: MessagePort }
+  /** A second thread for one verification: tracks the part of the video it is given (liveness/split.ts). */
+  | { kind: 'helpVerify'; port: MessagePort }
   | { kind: 'embedPhoto'; image: Uint8Array; role: 'card' | 'photo' }
   | { kind: 'comparePhoto'; image: Uint8Array; template: FaceTemplate }
   | { kind: 'pictureLiveness'; image: Uint8Array };
 
 export interface TaskResults {
   verifyVideo: VideoVerifyResult;
+  helpVerify: 'tracked' | 'released' | 'failed';
   embedPhoto: EmbedResult;
   comparePhoto: PhotoCompareResult;
   pictureLiveness: PictureLivenessResult;
 }
+
+/** How long a helper waits for its verification to probe the video and hand it a part. */
+const HELPER_WAIT_MS = 15_000;
 
 /** Loads every model this thread will need, so the first request does not pay for it. */
 export async function warmUp(): Promise<void> {
@@ -37,7 +44,9 @@ async function comparePhoto(image: Uint8Array, template: FaceTemplate, threshold
 export async function runTask(task: Task, thresholds: Thresholds, hooks?: VerifyHooks): Promise<TaskResults[Task['kind']]> {
   switch (task.kind) {
     case 'verifyVideo':
-      return verifyVideo(task.req, thresholds, hooks);
+      return verifyVideo(task.req, thresholds, task.helper ? { ...hooks, helper: new TrackHelper(task.helper) } : hooks);
+    case 'helpVerify':
+      return helpTrack(task.port, HELPER_WAIT_MS);
     case 'embedPhoto':
       return (await getFaceEmbedder(thresholds.compare)).embedImage(task.image, task.role);
     case 'comparePhoto':

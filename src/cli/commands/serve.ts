@@ -22,6 +22,7 @@ export async function startService(config: Config): Promise<RunningService> {
   const inference = createInference({
     workers: config.workers,
     maxQueue: config.maxQueue,
+    splitWhenIdle: config.splitWhenIdle,
     thresholds: resolveThresholds(config.thresholds),
     onWorkerError: (err) => (logTo ? logTo.log.error({ err }, 'inference worker error') : process.stderr.write(`inference worker error: ${String(err)}\n`)),
   });
