@@ -4,6 +4,12 @@ Each utterance is digit clips of one language joined with natural pauses, someti
 non-digit speech around or between them (one FILLER token per run), or a negative (filler
 only, noise only), or a whole synthesized sentence; then augmented hard: speed, gain,
 reverberation, band limiting (telephone, low-pass), white/pink/brown/babble noise.
+
+Speaker diversity (the one real Mandarin voice was memorised, not generalised): each
+utterance gets one random vocal-tract length (VTLP: the STFT magnitude is warped along the
+frequency axis by 0.82-1.2, original phase kept), independent of pitch, which the per-clip
+speed change and a slow random pitch/tempo contour vary; then a random EQ (spectral tilt plus
+peaks and notches) stands in for other microphones and voices.
 """
 import random
 
@@ -16,7 +22,8 @@ SR = SAMPLE_RATE
 
 
 class Mixer:
-    def __init__(self, bank: dict, seed: int) -> None:
+    def __init__(self, bank: dict, seed: int, zh_real_share: float = 0.5) -> None:
+        self.zh_real_share = zh_real_share
         self.rng = random.Random(seed)
         self.np = np.random.default_rng(seed)
         self.en = [(x.numpy(), d, s) for x, d, s in bank['en_digits']]
@@ -46,7 +53,7 @@ class Mixer:
         if lang == 'en':
             pool = self.en_real if self.rng.random() < 0.45 else self.en_synth
         else:
-            pool = self.zh_real if self.rng.random() < 0.4 else self.zh_synth
+            pool = self.zh_real if self.rng.random() < self.zh_real_share else self.zh_synth
         x, d, _ = self.rng.choice(pool)
         return x, (en(d) if lang == 'en' else zh(d))
 
@@ -135,7 +142,68 @@ class Mixer:
         spec /= torch.sqrt(f) if kind == 'pink' else f
         return torch.fft.irfft(spec, size)[:n].numpy().astype(np.float32)
 
+    def vtlp(self, x: np.ndarray, alpha: float) -> np.ndarray:
+        """Vocal-tract-length perturbation: the STFT magnitude is warped along the frequency axis
+        (piecewise linear, Nyquist fixed), so formants move by alpha; the original phase is reused
+        for resynthesis (no Griffin-Lim). Used once per utterance: one random vocal tract."""
+        if len(x) < VT_FFT:
+            return x
+        t = torch.from_numpy(np.ascontiguousarray(x))
+        win = torch.hann_window(VT_FFT)
+        spec = torch.stft(t, VT_FFT, VT_HOP, VT_FFT, win, center=True, return_complex=True)
+        mag = spec.abs()
+        bins = VT_FFT // 2
+        g = torch.arange(bins + 1, dtype=torch.float32)  # output bin positions (Nyquist = bins)
+        b = VT_EDGE * bins * min(alpha, 1.0) / alpha  # source-side edge of the linear part
+        src = torch.where(g <= alpha * b, g / alpha, bins - (bins - g) * (bins - b) / (bins - alpha * b))
+        src = src.clamp(0, bins)
+        lo = src.floor().long().clamp(max=bins - 1)
+        w = (src - lo.float())[:, None]
+        warped = mag[lo] * (1 - w) + mag[lo + 1] * w
+        out = torch.polar(warped, torch.angle(spec))
+        y = torch.istft(out, VT_FFT, VT_HOP, VT_FFT, win, center=True, length=len(x))
+        return y.numpy().astype(np.float32)
+
+    def contour(self, x: np.ndarray) -> np.ndarray:
+        """Slowly varying resampling rate: a random pitch (and tempo) contour, +-depth."""
+        n = len(x)
+        if n < 1000:
+            return x
+        depth = self.rng.uniform(0.03, 0.12)
+        period = self.rng.uniform(0.3, 1.5) * SR
+        phase = self.rng.uniform(0, 2 * np.pi)
+        rate = np.exp(depth * np.sin(2 * np.pi * np.arange(n) / period + phase))
+        pos = np.cumsum(rate)
+        pos = pos - pos[0]
+        pos = pos[pos <= n - 1]
+        return np.interp(pos, np.arange(n), x).astype(np.float32)
+
+    def eq(self, x: np.ndarray) -> np.ndarray:
+        """Random spectral tilt (-4..+4 dB per octave around 1 kHz) with 0-3 peaks or notches."""
+        size = fft_size(len(x))
+        spec = torch.fft.rfft(torch.from_numpy(x), size)
+        f = torch.fft.rfftfreq(size, 1 / SR).clamp(min=50.0)
+        oct_ = torch.log2(f / 1000.0)
+        db = self.rng.uniform(-4, 4) * oct_
+        for _ in range(self.rng.randint(0, 3)):
+            centre = self.rng.uniform(np.log2(150 / 1000), np.log2(6000 / 1000))
+            width = self.rng.uniform(0.2, 1.0)
+            db = db + self.rng.uniform(-10, 10) * torch.exp(-0.5 * ((oct_ - centre) / width) ** 2)
+        spec = spec * (10 ** (db / 20))
+        return torch.fft.irfft(spec, size)[: len(x)].numpy().astype(np.float32)
+
+    def voice(self, x: np.ndarray) -> np.ndarray:
+        """One random speaker per utterance: pitch contour, vocal-tract length."""
+        if self.rng.random() < 0.3:
+            x = self.contour(x)
+        if self.rng.random() < 0.8:
+            x = self.vtlp(x, self.rng.uniform(0.82, 1.2))
+        return x
+
     def augment(self, x: np.ndarray) -> np.ndarray:
+        x = self.voice(x)
+        if self.rng.random() < 0.5:
+            x = self.eq(x)
         if self.rng.random() < 0.3:
             x = self.reverb(x)
         r = self.rng.random()
@@ -157,18 +225,21 @@ class Mixer:
         return self.augment(x), toks
 
 
+VT_FFT, VT_HOP, VT_EDGE = 512, 128, 0.85
+
+
 def fft_size(n: int) -> int:
     # Arbitrary lengths can be prime, and numpy's FFT is then orders of magnitude slower.
     return 1 << (n - 1).bit_length()
 
 
 class MixerDataset(torch.utils.data.IterableDataset):
-    def __init__(self, bank_path: str, batch: int, seed: int) -> None:
-        self.bank_path, self.batch, self.seed = bank_path, batch, seed
+    def __init__(self, bank_path: str, batch: int, seed: int, zh_real_share: float = 0.5) -> None:
+        self.bank_path, self.batch, self.seed, self.zh_real_share = bank_path, batch, seed, zh_real_share
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
-        mixer = Mixer(torch.load(self.bank_path), self.seed + (info.id if info else 0))
+        mixer = Mixer(torch.load(self.bank_path), self.seed + (info.id if info else 0), self.zh_real_share)
         while True:
             items = [mixer.example() for _ in range(self.batch)]
             yield collate(items)

@@ -82,6 +82,25 @@ class DigitNet(nn.Module):
         )
         self.blocks = nn.Sequential(*[Block(channels, 5, d, 0.1) for d in (1, 2, 4, 8, 1, 2, 4, 1)])
         self.out = nn.Conv1d(channels, NUM_CLASSES, 1)
+        # SpecAugment in training mode only (never traced into the ONNX export, which runs in eval mode).
+        self.specaug = True
+
+    def spec_augment(self, feats: torch.Tensor) -> torch.Tensor:
+        """Zeroes (the normalised mean) 2 random mel bands of up to 8 bins and about one time span
+        of up to 6 frames (60 ms) per 60 frames, independently per row."""
+        b, m, t = feats.shape
+        mask = torch.zeros(b, m, t, dtype=torch.bool)
+        bins = torch.arange(m)[None, :]
+        for _ in range(2):
+            w = torch.randint(0, 9, (b, 1))
+            f0 = (torch.rand(b, 1) * (m - w)).long()
+            mask |= ((bins >= f0) & (bins < f0 + w))[:, :, None]
+        steps = torch.arange(t)[None, :]
+        for _ in range(max(1, t // 60)):
+            w = torch.randint(0, 7, (b, 1))
+            t0 = (torch.rand(b, 1) * (t - w).clamp(min=1)).long()
+            mask |= ((steps >= t0) & (steps < t0 + w))[:, None, :]
+        return feats.masked_fill(mask, 0.0)
 
     def normalise(self, feats: torch.Tensor, frames: torch.Tensor | None) -> torch.Tensor:
         if frames is None:
@@ -99,7 +118,10 @@ class DigitNet(nn.Module):
         """Log-probabilities (B, T', classes); with sample counts also the valid T' per row."""
         feats = self.front(pcm)
         frames = None if samples is None else frames_after_frontend(samples)
-        y = self.out(self.blocks(self.sub(self.normalise(feats, frames))))
+        x = self.normalise(feats, frames)
+        if self.training and self.specaug:
+            x = self.spec_augment(x)
+        y = self.out(self.blocks(self.sub(x)))
         logp = torch.log_softmax(y.transpose(1, 2), dim=-1)
         if samples is None:
             return logp

@@ -2,7 +2,8 @@
 
 Sources (all installable here, licences in models/MODEL_CARD.md):
   FSDD English digits (real, 3 of 4 speakers; the held-out speaker is never read),
-  gcin-voice Mandarin syllables (real, voice 5 only; voice 3 is held out), asterisk English
+  gcin-voice Mandarin syllables (real, voice 5 only, digits with tone variants; voice 3 is held
+  out unless --include-held-out, used only for the final shipped fine-tune), asterisk English
   digits and prompts (real, one voice), espeak-ng (en + cmn, many variants) and flite voices.
 Codec round trips (Opus, AAC) are applied here because spawning ffmpeg per training example
 would dominate training time.
@@ -25,6 +26,10 @@ GCIN = '/usr/share/gcin-voice/ogg'
 ASTERISK = '/usr/share/asterisk/sounds/en'
 HELD_OUT_FSDD = 'theo'
 TRAIN_GCIN_VOICE = '5.ogg'  # CC-BY-3.0; 3.ogg (GPL/LGPL) is the held-out voice
+HELD_OUT_GCIN_VOICE = '3.ogg'  # only read with --include-held-out (final fine-tune, not for evaluation)
+# Tone variants of the digits in real reading (tone sandhi: yi2/yi4 before other tones, qi2 and
+# ba2 before a fourth tone), trained as the digit; tone 1 folders carry no number.
+TONE_VARIANTS = {'ㄧ2': 1, 'ㄧ4': 1, 'ㄑㄧ2': 7, 'ㄅㄚ2': 8}
 
 EN_FILLER_WORDS = (
     'the and of a in is it you that he was with on are as his they be at have this from or had by '
@@ -164,11 +169,17 @@ def main() -> None:
     ap.add_argument('--fsdd', required=True)
     ap.add_argument('--out', required=True)
     ap.add_argument('--scale', type=float, default=1.0, help='fraction of synthetic items to make')
+    ap.add_argument('--include-held-out', action='store_true',
+                    help='also train on gcin voice 3 (the evaluation voice): final fine-tune only')
+    ap.add_argument('--from-bank', default='', help='reuse this bank and rebuild only its gcin digit clips')
     args = ap.parse_args()
     torch.set_num_threads(1)
     rng = random.Random(1234)
-    variants = espeak_variants()
     sc = lambda n: max(1, int(n * args.scale))
+    if args.from_bank:
+        rebuild_gcin(args, rng, sc)
+        return
+    variants = espeak_variants()
 
     en_digits: list[tuple[np.ndarray, int, str]] = []
     zh_digits: list[tuple[np.ndarray, int, str]] = []
@@ -196,35 +207,9 @@ def main() -> None:
             fill_en.append(trim(pcm_from_wav_bytes(f.read())))
     print('asterisk prompts', len(prompts), flush=True)
 
-    gcin_jobs = []
-    for syl in sorted(os.listdir(GCIN)):
-        path = f'{GCIN}/{syl}/{TRAIN_GCIN_VOICE}'
-        if os.path.exists(path):
-            gcin_jobs.append((syl, path))
-    with ThreadPoolExecutor(2) as ex:
-        decoded = list(ex.map(lambda j: (j[0], trim(sox_decode(j[1]))), gcin_jobs))
-    for syl, x in decoded:
-        if syl in ZH_ZHUYIN:
-            zh_digits.append((x, ZH_ZHUYIN[syl], 'gcin'))
-        elif syl.rstrip('12345') not in DIGIT_BASES and len(x) > 800:
-            fill_zh.append(x)
-    print('gcin digits', sum(1 for z in zh_digits if z[2] == 'gcin'), 'filler', len(fill_zh), flush=True)
-
-    # The only real Mandarin digits are 11 clips of one voice: widen them with sox pitch/tempo.
-    real_zh = [z for z in zh_digits if z[2] == 'gcin']
-    tmp_in, tmp_out = '/tmp/lc_prep_in.f32', '/tmp/lc_prep_out.f32'
-    for x, d, _ in real_zh:
-        for _ in range(sc(30)):
-            x.astype(np.float32).tofile(tmp_in)
-            cents = rng.uniform(-500, 400)
-            tempo = rng.uniform(0.75, 1.3)
-            subprocess.run(
-                ['sox', '-t', 'f32', '-r', str(SAMPLE_RATE), '-c', '1', tmp_in, '-t', 'f32', tmp_out,
-                 'pitch', f'{cents:.0f}', 'tempo', '-s', f'{tempo:.2f}'],
-                check=True, capture_output=True, timeout=60,
-            )
-            zh_digits.append((np.fromfile(tmp_out, dtype=np.float32), d, 'gcin-sox'))
-    print('gcin sox variants done', flush=True)
+    gcin_d, gcin_f = gcin_clips(gcin_voices(args.include_held_out), rng, sc)
+    zh_digits += gcin_d
+    fill_zh += [x for x, _ in gcin_f]
 
     def es_cfg(lang: str) -> tuple[str, int, int, int]:
         v = rng.choice(variants)
@@ -314,23 +299,11 @@ def main() -> None:
             utts.append((x, lab, src))
 
     # Codec round trips of a third of every list.
-    def codec_pass(items, get, put):
-        idx = [i for i in range(len(items)) if rng.random() < 0.33]
-        half = len(idx) // 2
-        for part, (codec, fmt, demux) in ((idx[:half], (['-c:a', 'libopus', '-b:a', '12k'], 'ogg', 'ogg')),
-                                   (idx[half:], (['-c:a', 'aac', '-b:a', '32k'], 'adts', 'aac'))):
-            if not part:
-                continue
-            outs = codec_round_trip([get(items[i]) for i in part], codec, fmt, demux)
-            for i, y in zip(part, outs):
-                if len(y) > 400:
-                    items.append(put(items[i], y))
-
-    codec_pass(en_digits, lambda t: t[0], lambda t, y: (y, t[1], t[2] + '-codec'))
-    codec_pass(zh_digits, lambda t: t[0], lambda t, y: (y, t[1], t[2] + '-codec'))
-    codec_pass(fill_en, lambda t: t, lambda t, y: y)
-    codec_pass(fill_zh, lambda t: t, lambda t, y: y)
-    codec_pass(utts, lambda t: t[0], lambda t, y: (y, t[1], t[2] + '-codec'))
+    codec_pass(rng, en_digits, lambda t: t[0], lambda t, y: (y, t[1], t[2] + '-codec'))
+    codec_pass(rng, zh_digits, lambda t: t[0], lambda t, y: (y, t[1], t[2] + '-codec'))
+    codec_pass(rng, fill_en, lambda t: t, lambda t, y: y)
+    codec_pass(rng, fill_zh, lambda t: t, lambda t, y: y)
+    codec_pass(rng, utts, lambda t: t[0], lambda t, y: (y, t[1], t[2] + '-codec'))
     print('codecs done', flush=True)
 
     bank = {
@@ -340,6 +313,128 @@ def main() -> None:
         'fill_zh': [torch.from_numpy(x) for x in fill_zh],
         'utts': [(torch.from_numpy(x), t, s) for x, t, s in utts],
     }
+    torch.save(bank, args.out)
+    print({k: len(v) for k, v in bank.items()}, flush=True)
+
+
+def gcin_voices(include_held_out: bool) -> list[str]:
+    return [TRAIN_GCIN_VOICE] + ([HELD_OUT_GCIN_VOICE] if include_held_out else [])
+
+
+def gcin_clips(voices: list[str], rng: random.Random, sc) -> tuple[list, list]:
+    """Real Mandarin digits (with tone variants) and sox pitch/tempo variants, plus the other
+    syllables of the same voices as filler (syllables sharing a digit's initial+final excluded)."""
+    digits = {**ZH_ZHUYIN, **TONE_VARIANTS}
+    gcin_jobs = []
+    for syl in sorted(os.listdir(GCIN)):
+        for voice in voices:
+            path = f'{GCIN}/{syl}/{voice}'
+            if os.path.exists(path):
+                gcin_jobs.append((syl, voice, path))
+    with ThreadPoolExecutor(2) as ex:
+        decoded = list(ex.map(lambda j: (j[0], j[1], trim(sox_decode(j[2]))), gcin_jobs))
+    real, fill = [], []
+    for syl, voice, x in decoded:
+        if syl in digits:
+            real.append((x, digits[syl], 'gcin' if voice == TRAIN_GCIN_VOICE else 'gcin-v' + voice.split('.')[0]))
+        elif syl.rstrip('12345') not in DIGIT_BASES and len(x) > 800:
+            fill.append((x, voice))
+    print('gcin voices', voices, 'digits', len(real), 'filler', len(fill), flush=True)
+
+    # The real Mandarin digits are few clips of one or two voices: widen them with sox pitch/tempo.
+    tmp_in, tmp_out = f'/tmp/lc_prep_in_{os.getpid()}.f32', f'/tmp/lc_prep_out_{os.getpid()}.f32'
+    out = list(real)
+    for x, d, src in real:
+        for _ in range(sc(30)):
+            x.astype(np.float32).tofile(tmp_in)
+            cents = rng.uniform(-500, 400)
+            tempo = rng.uniform(0.75, 1.3)
+            subprocess.run(
+                ['sox', '-t', 'f32', '-r', str(SAMPLE_RATE), '-c', '1', tmp_in, '-t', 'f32', tmp_out,
+                 'pitch', f'{cents:.0f}', 'tempo', '-s', f'{tempo:.2f}'],
+                check=True, capture_output=True, timeout=60,
+            )
+            out.append((np.fromfile(tmp_out, dtype=np.float32), d, src + '-sox'))
+    for f in (tmp_in, tmp_out):
+        if os.path.exists(f):
+            os.remove(f)
+    print('gcin sox variants done', flush=True)
+
+    # sox pitch moves the formants with the pitch. gcin voice 5 is a high voice (f0 about 390 Hz;
+    # voice 3 is about 130 Hz): add formant-preserving pitch shifts down to -20 semitones
+    # (rubberband R3 engine with -F) and slower tempo (voice 3 speaks 1.3-1.8x slower), for the
+    # digits and for as many filler syllables, so that a low voice is not a cue for "digit".
+    # The mixer's VTLP then moves the formants independently.
+    jobs = [(x, d, src) for x, d, src in real for _ in range(sc(60))]
+    fill_src = [f for f in fill]
+    rng.shuffle(fill_src)
+    jobs += [(x, None, 'rb') for x, _ in fill_src[: sc(1000)]]
+    params = [(rng.uniform(-20, -3), rng.uniform(0.55, 1.2)) for _ in jobs]
+    with ThreadPoolExecutor(2) as ex:
+        shifted = list(ex.map(lambda a: rubberband(a[0][0], *a[1]), zip(jobs, params)))
+    for (x, d, src), y in zip(jobs, shifted):
+        if len(y) < 400:
+            continue
+        if d is None:
+            fill.append((y, 'rb'))
+        else:
+            out.append((y, d, src + '-rb'))
+    print('gcin rubberband variants done', len(jobs), flush=True)
+    return out, fill
+
+
+def rubberband(x: np.ndarray, semitones: float, tempo: float) -> np.ndarray:
+    """Formant-preserving pitch shift and tempo change (Debian rubberband-cli, R3 engine)."""
+    tag = f'{os.getpid()}_{random.getrandbits(40)}'
+    a, b = f'/tmp/lc_rb_in_{tag}.wav', f'/tmp/lc_rb_out_{tag}.wav'
+    try:
+        with wave.open(a, 'wb') as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(SAMPLE_RATE)
+            w.writeframes((np.clip(x, -1, 1) * 32767).astype('<i2').tobytes())
+        subprocess.run(['rubberband', '-3', '-F', '-p', f'{semitones:.2f}', '-T', f'{tempo:.3f}', a, b],
+                       check=True, capture_output=True, timeout=60)
+        with open(b, 'rb') as f:
+            return trim(pcm_from_wav_bytes(f.read()))
+    except (subprocess.SubprocessError, EOFError, AssertionError) as err:
+        print('skipped rubberband job:', err, flush=True)
+        return np.zeros(0, dtype=np.float32)
+    finally:
+        for f in (a, b):
+            if os.path.exists(f):
+                os.remove(f)
+
+
+def codec_pass(rng: random.Random, items, get, put) -> None:
+    """Appends Opus 12 kb/s or AAC 32 kb/s round trips of about a third of items."""
+    idx = [i for i in range(len(items)) if rng.random() < 0.33]
+    half = len(idx) // 2
+    for part, (codec, fmt, demux) in ((idx[:half], (['-c:a', 'libopus', '-b:a', '12k'], 'ogg', 'ogg')),
+                               (idx[half:], (['-c:a', 'aac', '-b:a', '32k'], 'adts', 'aac'))):
+        if not part:
+            continue
+        outs = codec_round_trip([get(items[i]) for i in part], codec, fmt, demux)
+        for i, y in zip(part, outs):
+            if len(y) > 400:
+                items.append(put(items[i], y))
+
+
+def rebuild_gcin(args, rng: random.Random, sc) -> None:
+    """--from-bank: keeps an existing bank's FSDD, asterisk, espeak and flite clips and redoes only
+    the gcin digit clips (tone variants, held-out voice when asked), which takes a minute instead
+    of the whole run. gcin filler of voice 5 is kept as is; the held-out voice's is appended."""
+    bank = torch.load(args.from_bank)
+    keep = [t for t in bank['zh_digits'] if not t[2].startswith('gcin')]
+    voices = gcin_voices(args.include_held_out)
+    digits, fill = gcin_clips(voices, rng, sc)
+    # Voice 5's syllables are already in the bank: only the held-out voice's (when asked) and the
+    # rubberband variants are new filler.
+    fill = [x for x, v in fill if v != TRAIN_GCIN_VOICE]
+    codec_pass(rng, digits, lambda t: t[0], lambda t, y: (y, t[1], t[2] + '-codec'))
+    codec_pass(rng, fill, lambda t: t, lambda t, y: y)
+    bank['zh_digits'] = keep + [(torch.from_numpy(x), d, s) for x, d, s in digits]
+    bank['fill_zh'] = list(bank['fill_zh']) + [torch.from_numpy(x) for x in fill]
     torch.save(bank, args.out)
     print({k: len(v) for k, v in bank.items()}, flush=True)
 

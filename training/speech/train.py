@@ -54,6 +54,8 @@ def main() -> None:
     ap.add_argument('--export-every', type=float, default=10.0, help='minutes between ONNX exports')
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--warmup', type=int, default=60, help='steps of linear learning-rate warm-up')
+    ap.add_argument('--zh-real-share', type=float, default=0.5, help='share of Mandarin digits drawn from real gcin clips')
+    ap.add_argument('--no-specaug', action='store_true', help='train without SpecAugment masks')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -61,12 +63,13 @@ def main() -> None:
 
     model = DigitNet()
     model.front.use_fft = True
+    model.specaug = not args.no_specaug
     if args.resume:
         model.load_state_dict(torch.load(args.resume))
     print('params', sum(p.numel() for p in model.parameters()), flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-2)
     ctc = torch.nn.CTCLoss(blank=BLANK, zero_infinity=True)
-    loader = torch.utils.data.DataLoader(MixerDataset(args.bank, args.batch, args.seed), batch_size=None, num_workers=1, prefetch_factor=4)
+    loader = torch.utils.data.DataLoader(MixerDataset(args.bank, args.batch, args.seed, args.zh_real_share), batch_size=None, num_workers=1, prefetch_factor=4)
     budget = args.minutes * 60
     start = last_export = time.time()
     step, ema, ema_acc = 0, None, None
