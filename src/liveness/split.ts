@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { RgbFrame } from '../core/frames.js';
 import { decodeFrames, type DecodeOptions, type VideoInfo } from '../media/index.js';
 import { trackFaces, type TrackOptions, type TrackResult } from '../vision/index.js';
 
@@ -23,7 +24,7 @@ type LeadMessage = ({ type: 'start' } & PartRequest) | { type: 'cancel' };
 type HelperMessage = { type: 'ready' } | { type: 'done'; track: TrackResult } | { type: 'failed'; reason: string };
 
 /** Helper side: offers its thread, tracks the part it is given, or leaves when not needed. */
-export async function helpTrack(port: MessagePort, waitMs: number): Promise<'tracked' | 'released' | 'failed'> {
+export async function helpTrack(port: MessagePort, waitMs: number): Promise<'tracked' | 'released' | 'abandoned' | 'failed'> {
   try {
     const next = new Promise<LeadMessage | null>((resolve) => {
       const timer = setTimeout(() => resolve(null), waitMs);
@@ -39,9 +40,25 @@ export async function helpTrack(port: MessagePort, waitMs: number): Promise<'tra
     port.postMessage({ type: 'ready' } satisfies HelperMessage);
     const msg = await next;
     if (msg?.type !== 'start') return 'released';
+    let left = false;
+    let abandoned = false;
+    port.once('close', () => {
+      left = true;
+    });
+    // A verification that failed or ended closes the port: stop decoding and tracking for it.
+    async function* untilLeft(frames: AsyncGenerator<RgbFrame>): AsyncGenerator<RgbFrame> {
+      for await (const frame of frames) {
+        if (left) {
+          abandoned = true;
+          return;
+        }
+        yield frame;
+      }
+    }
     try {
       const frames = decodeFrames(msg.path, msg.info, { ...msg.decode, fromSec: msg.fromSec });
-      const track = await trackFaces(frames, msg.track);
+      const track = await trackFaces(untilLeft(frames), msg.track);
+      if (left) return abandoned ? 'abandoned' : 'released';
       port.postMessage({ type: 'done', track } satisfies HelperMessage, track.best.map((k) => k.frame.data.buffer as ArrayBuffer));
       return 'tracked';
     } catch (err) {

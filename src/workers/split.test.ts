@@ -4,7 +4,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { after, before, describe, it } from 'node:test';
 import { resolveThresholds } from '../config/index.js';
 import type { CheckName, Inference, VideoVerifyResult } from '../core/inference.js';
-import { TrackHelper, verifyVideo } from '../liveness/index.js';
+import { helpTrack, PIPELINE, TrackHelper, verifyVideo } from '../liveness/index.js';
+import { probeVideo } from '../media/index.js';
 import { createFixtures, sharedData, SHARED_DATA_MISSING, type Fixtures } from '../media/fixtures.test-helper.js';
 import { createInference } from './index.js';
 
@@ -61,6 +62,19 @@ describe('one verification on two threads', () => {
     const r = await verifyVideo({ videoPath: clip, digits: '9532' }, th, { helper: new TrackHelper(port1) });
     assert.ok(r.timingsMs.visionFallback !== undefined, JSON.stringify(r.timingsMs));
     assert.equal(r.live.status, -5009);
+  });
+
+  it('a helper stops tracking when its verification goes away mid-part', async () => {
+    const clip = noFaceClip(3, 'noface3d.mp4');
+    const info = await probeVideo(clip);
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (m: { type: string }) => {
+      if (m.type !== 'ready') return;
+      const decode = { fps: PIPELINE.fps, longSide: PIPELINE.longSide, maxDurationSec: 30, timeoutMs: 30_000 };
+      port1.postMessage({ type: 'start', path: clip, info, fromSec: 0, decode, track: { minFaceScore: 0.5, keepBest: 1, keyframeEvery: 10 } });
+      port1.close();
+    });
+    assert.equal(await helpTrack(port2, 5_000), 'abandoned');
   });
 
   const data = sharedData();

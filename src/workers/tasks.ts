@@ -17,7 +17,7 @@ export type Task =
 
 export interface TaskResults {
   verifyVideo: VideoVerifyResult;
-  helpVerify: 'tracked' | 'released' | 'failed';
+  helpVerify: 'tracked' | 'released' | 'abandoned' | 'failed';
   embedPhoto: EmbedResult;
   comparePhoto: PhotoCompareResult;
   pictureLiveness: PictureLivenessResult;
