@@ -36,7 +36,14 @@ const noFaceClip = (sec: number, name: string): string =>
 describe('one verification on two threads', () => {
   it('lends the idle second thread for a 3 s video and decides as a single thread does', async () => {
     const clip = noFaceClip(3, 'noface3.mp4');
-    const [split, alone] = [await pool.verifyVideo({ videoPath: clip, digits: '9532' }), await verifyVideo({ videoPath: clip, digits: '9532' }, th)];
+    // A thread still loading its models is not lent (the helper must be ready when the probe
+    // ends), so on a fresh pool the first verifications may run alone; they warm both threads.
+    let split = await pool.verifyVideo({ videoPath: clip, digits: '9532' });
+    for (let i = 0; i < 3 && split.timingsMs.visionHelper === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      split = await pool.verifyVideo({ videoPath: clip, digits: '9532' });
+    }
+    const alone = await verifyVideo({ videoPath: clip, digits: '9532' }, th);
     assert.ok(split.timingsMs.visionHelper !== undefined, `the helper tracked a part: ${JSON.stringify(split.timingsMs)}`);
     assert.equal(alone.timingsMs.visionHelper, undefined);
     assert.equal(split.live.status, -5009);
