@@ -1,5 +1,6 @@
 import type { RgbFrame } from '../core/frames.js';
-import { inputArgs, outputSize, readAll, startFfmpeg, TIMED_OUT, toFloat32 } from './ffmpeg-child.js';
+import type { Readable } from 'node:stream';
+import { inputArgs, outputSize, readAll, startFfmpeg, TIMED_OUT, toFloat32, type FfmpegChild } from './ffmpeg-child.js';
 import { MediaError } from './errors.js';
 import type { VideoInfo } from './probe.js';
 
@@ -30,6 +31,15 @@ export interface MediaStreams {
   audio: Promise<Float32Array | null>;
 }
 
+/** The float PCM an ffmpeg child writes to `stream`; a failure counts only when nothing came out. */
+async function readPcm(child: FfmpegChild, stream: Readable, maxDurationSec: number): Promise<Float32Array> {
+  const buf = await readAll(stream, (maxDurationSec + 1) * SAMPLE_RATE * 4, 'audio track');
+  await child.exited;
+  const why = child.failure();
+  if (why && buf.length === 0) throw new MediaError('VIDEO_INVALID', `audio could not be decoded: ${why}`);
+  return toFloat32(buf);
+}
+
 /**
  * Decoded frames waiting for the consumer, in bytes. Reading ahead lets ffmpeg reach the end of
  * a short clip (and so finish its audio) while the face tracker is still on the first frames;
@@ -51,14 +61,7 @@ export function decodeMedia(path: string, info: VideoInfo, opts: MediaDecodeOpti
   if (opts.audio) args.push('-map', '0:a:0', '-vn', '-t', String(opts.maxDurationSec), '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:3');
   const child = startFfmpeg(args, opts.timeoutMs, opts.audio);
 
-  const audio: Promise<Float32Array | null> = child.fd3
-    ? readAll(child.fd3, (opts.maxDurationSec + 1) * SAMPLE_RATE * 4, 'audio track').then(async (buf) => {
-        await child.exited;
-        const why = child.failure();
-        if (why && buf.length === 0) throw new MediaError('VIDEO_INVALID', `audio could not be decoded: ${why}`);
-        return toFloat32(buf);
-      })
-    : Promise.resolve(null);
+  const audio: Promise<Float32Array | null> = child.fd3 ? readPcm(child, child.fd3, opts.maxDurationSec) : Promise.resolve(null);
   // Awaited by the caller; a rejection must not count as unhandled before then.
   audio.catch(() => undefined);
 
@@ -139,11 +142,7 @@ export async function decodeAudio(path: string, opts: Pick<DecodeOptions, 'maxDu
   args.push('-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:1');
   const child = startFfmpeg(args, opts.timeoutMs);
   try {
-    const buf = await readAll(child.stdout, (opts.maxDurationSec + 1) * SAMPLE_RATE * 4, 'audio track');
-    await child.exited;
-    const why = child.failure();
-    if (why && buf.length === 0) throw new MediaError('VIDEO_INVALID', `audio could not be decoded: ${why}`);
-    return toFloat32(buf);
+    return await readPcm(child, child.stdout, opts.maxDurationSec);
   } finally {
     child.kill();
   }
