@@ -28,11 +28,11 @@ export async function createPipeline(opts: { workers: number; thresholds?: Thres
   return createInference({ workers: opts.workers, maxQueue: opts.workers, thresholds: opts.thresholds ?? resolveThresholds() });
 }
 
-type SpeechEvalModule = typeof import('../speech/eval.js');
+type SpeechEvalModule = typeof import('./speech/run.js');
 
 export async function loadSpeechEval(): Promise<SpeechEvalModule> {
   try {
-    return await import('../speech/eval.js');
+    return await import('./speech/run.js');
   } catch (err) {
     throw new EvalPipelineError('SPEECH_EVAL_UNAVAILABLE', `cannot load the speech evaluation: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -1,6 +1,6 @@
 import { THRESHOLDS } from '../config/thresholds.js';
 import { bestDigitString, forcedScore, greedyDigits, languageOf, mergeLanguages } from './ctc.js';
-import { posteriors, type Posteriors } from './model.js';
+import { defaultSpeechModel, type Posteriors, type SpeechModel } from './model.js';
 import { SpeechError } from './errors.js';
 import { SAMPLE_RATE, digitToken, type Language } from './tokens.js';
 
@@ -36,9 +36,9 @@ function prepare(pcm: Float32Array): Float32Array {
   return out;
 }
 
-/** Model posteriors for a recording (clean-up, padding and the 30 s cap applied). */
-export function speechPosteriors(pcm: Float32Array): Promise<Posteriors> {
-  return posteriors(prepare(pcm));
+/** Model posteriors for a recording (clean-up, padding and the 30 s cap applied); the service's model unless another is given. */
+export async function speechPosteriors(pcm: Float32Array, model?: SpeechModel): Promise<Posteriors> {
+  return (model ?? (await defaultSpeechModel())).posteriors(prepare(pcm));
 }
 
 // After mergeLanguages the Mandarin and English classes of a digit are equal: score on one.

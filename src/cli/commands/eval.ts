@@ -93,15 +93,17 @@ export function registerEval(program: Command): void {
 
   evalCmd
     .command('speech')
-    .description('digit recognition on real recorded speech (runSpeechEval from src/speech)')
+    .description('digit verification on real voices held out of training (src/eval/speech; fold models from npm run train:speech)')
     .option('--data <dir>', 'evaluation data folder (default ../shared/data next to the repository, or LIVECHECK_SHARED_DATA)')
     .option('--out <dir>', 'output folder for the speech report')
+    .option('--folds <dir>', 'fold models (fold<k>/digits.onnx) from npm run train:speech (default training/work/folds)')
+    .option('--per-pace <n>', 'readings per pace per voice', (v) => Number.parseInt(v, 10))
     .option('--json', 'print the result as JSON')
-    .action(async (_o: { data?: string; out?: string; json?: boolean }, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<{ data?: string; out?: string; json?: boolean }>();
+    .action(async (_o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ data?: string; out?: string; folds?: string; perPace?: number; json?: boolean }>();
       try {
         const { runSpeechEval } = await loadSpeechEval();
-        await runSpeechEval({ data: opts.data ?? defaultDataDir(), out: opts.out, json: opts.json });
+        await runSpeechEval({ data: opts.data ?? defaultDataDir(), out: opts.out, folds: opts.folds, perPace: opts.perPace, json: opts.json });
       } catch (err) {
         fail(err, opts.json);
       }
