@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { buildCaptureAssets } from '../capture/build.js';
+import { AppBackend } from '../capture/callback-receiver.test-helper.js';
 import { verifyCallbackSignature, type CaptureSessionData, type CreateCaptureSessionData } from '../client/index.js';
 import type { EmbedResult } from '../core/inference.js';
 import { loadConfig } from '../config/index.js';
@@ -16,55 +19,15 @@ class CardInference extends FakeInference {
   }
 }
 
-interface Delivery {
-  body: string;
-  signature: string | undefined;
-}
-
-/** The app's callback endpoint: answers the scripted statuses in turn, then 200. */
-class CallbackReceiver {
-  readonly deliveries: Delivery[] = [];
-  statuses: number[] = [];
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.deliveries.push({ body: Buffer.concat(chunks).toString('utf8'), signature: req.headers['x-livecheck-signature'] as string | undefined });
-        res.writeHead(this.statuses.shift() ?? 200).end();
-      });
-    });
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/livecheck-callback`;
-  }
-
-  async waitFor(n: number, ms = 5000): Promise<Delivery[]> {
-    const until = Date.now() + ms;
-    while (this.deliveries.length < n) {
-      if (Date.now() > until) throw new Error(`expected ${n} callback deliveries, got ${this.deliveries.length}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return this.deliveries;
-  }
-
-  close(): void {
-    this.server.closeAllConnections();
-    this.server.close();
-  }
-}
-
 let now = Date.now();
 const clock = () => now;
 let s: TestServer;
 let inference: CardInference;
-let receiver: CallbackReceiver;
+let receiver: AppBackend;
 const defaults = loadConfig({ overrides: { dataDir: '/nonexistent' } }).capture;
 
 before(async () => {
-  receiver = new CallbackReceiver();
+  receiver = new AppBackend();
   await receiver.start();
   inference = new CardInference();
   s = await startTestServer({
@@ -344,10 +307,10 @@ describe('capture sessions: result fetch and callbacks (signed)', () => {
   });
 
   it('POSTs the final session to the callback URL, signed with the key that created it', async () => {
-    const d = await create({ callbackUrl: receiver.url, maxAttempts: 1 });
+    const d = await create({ callbackUrl: receiver.callbackUrl, maxAttempts: 1 });
     inference.videoOutcome = 'DIGITS_MISMATCH';
     await attempt(d.token);
-    const [delivery] = await receiver.waitFor(1);
+    const [delivery] = await receiver.waitForDeliveries(1);
     const check = verifyCallbackSignature({ header: delivery.signature, body: delivery.body, secretKey: s.creds.secretKey, nowSec: Math.floor(now / 1000) });
     assert.deepEqual(check, { ok: true, secretId: s.creds.secretId, timeSec: Math.floor(now / 1000) });
     const delivered = JSON.parse(delivery.body) as { code: number; data: CaptureSessionData };
@@ -357,9 +320,9 @@ describe('capture sessions: result fetch and callbacks (signed)', () => {
   });
 
   it('a changed body, another key or an old delivery fails the callback signature check', async () => {
-    const d = await create({ callbackUrl: receiver.url, maxAttempts: 1 });
+    const d = await create({ callbackUrl: receiver.callbackUrl, maxAttempts: 1 });
     await attempt(d.token);
-    const [delivery] = await receiver.waitFor(1);
+    const [delivery] = await receiver.waitForDeliveries(1);
     const nowSec = Math.floor(now / 1000);
     const check = (over: Partial<Parameters<typeof verifyCallbackSignature>[0]>) =>
       verifyCallbackSignature({ header: delivery.signature, body: delivery.body, secretKey: s.creds.secretKey, nowSec, ...over });
@@ -371,17 +334,17 @@ describe('capture sessions: result fetch and callbacks (signed)', () => {
   });
 
   it('retries a failed delivery on the configured schedule, then gives up', async () => {
-    const d = await create({ callbackUrl: receiver.url, maxAttempts: 1 });
+    const d = await create({ callbackUrl: receiver.callbackUrl, maxAttempts: 1 });
     receiver.statuses = [500, 503, 500];
     await attempt(d.token);
-    await receiver.waitFor(1);
+    await receiver.waitForDeliveries(1);
     now += 1999;
     await new Promise((r) => setTimeout(r, 1300));
     assert.equal(receiver.deliveries.length, 1, 'no retry before the first delay');
     now += 1;
-    await receiver.waitFor(2);
+    await receiver.waitForDeliveries(2);
     now += 4000;
-    await receiver.waitFor(3);
+    await receiver.waitForDeliveries(3);
     now += 60_000;
     await new Promise((r) => setTimeout(r, 1300));
     assert.equal(receiver.deliveries.length, 3, 'two retries configured, so three deliveries in all');
@@ -390,10 +353,57 @@ describe('capture sessions: result fetch and callbacks (signed)', () => {
   });
 
   it('tells the app by callback when a session expires unused', async () => {
-    const d = await create({ callbackUrl: receiver.url });
+    const d = await create({ callbackUrl: receiver.callbackUrl });
     now += defaults.sessionTtlSec * 1000;
-    const [delivery] = await receiver.waitFor(1, 3000);
+    const [delivery] = await receiver.waitForDeliveries(1, 3000);
     const data = JSON.parse(delivery.body).data as CaptureSessionData;
     assert.deepEqual([data.session_id, data.state, data.attempts_used, data.live_status], [d.session_id, 'expired', 0, undefined]);
+  });
+});
+
+describe('capture sessions: the page files', () => {
+  let dir: string;
+  let withPage: TestServer;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lc-capture-assets-'));
+    await buildCaptureAssets(dir);
+    withPage = await startTestServer({ captureAssetsDir: dir });
+  });
+  after(async () => {
+    await withPage.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the page with a strict CSP, no framing and no referrer', async () => {
+    const res = await fetch(new URL('/capture/', withPage.baseUrl));
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+    assert.equal(
+      res.headers.get('content-security-policy'),
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'",
+    );
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    assert.match(await res.text(), /<livecheck-capture token-from="hash">/);
+  });
+
+  it('serves the script gzipped with a validator, and to other origins (the embeddable element)', async () => {
+    const url = new URL('/capture/capture.js', withPage.baseUrl);
+    const res = await fetch(url, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(res.headers.get('content-encoding'), 'gzip');
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.match(await res.text(), /livecheck-capture/);
+    const again = await fetch(url, { headers: { 'if-none-match': res.headers.get('etag') ?? '' } });
+    assert.equal(again.status, 304);
+  });
+
+  it('answers 213 (and logs why) when the page was not built', async () => {
+    const empty = await startTestServer({ captureAssetsDir: join(dir, 'nothing-here') });
+    try {
+      const res = await fetch(new URL('/capture/', empty.baseUrl));
+      assert.deepEqual([res.status, ((await res.json()) as { code: number }).code], [500, 213]);
+    } finally {
+      await empty.close();
+    }
   });
 });

@@ -6,13 +6,14 @@ import type { ApiDeps } from '../deps.js';
 /**
  * The page loads nothing but its own script and stylesheet and talks only to livecheck; no
  * inline script or style is allowed, and it may not be framed. The camera preview is a
- * MediaStream (srcObject), which needs no media-src entry.
+ * MediaStream (srcObject), which needs no media-src entry; data: images only for the empty
+ * favicon that keeps browsers from asking for /favicon.ico.
  */
 export const PAGE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self'",
+  "img-src 'self' data:",
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
