@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { repoRoot } from '../core/repo-root.js';
 
 export interface Asset {
   body: Buffer;
@@ -18,19 +18,8 @@ const TYPES: Record<string, string> = {
   'capture.css': 'text/css; charset=utf-8',
 };
 
-/** The directory holding package.json: the same from src/ under tsx and from dist/src/. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return dir;
-}
-
 export function defaultAssetsDir(): string {
-  return join(packageRoot(), 'dist', 'capture');
+  return join(repoRoot(), 'dist', 'capture');
 }
 
 /**

@@ -2,9 +2,9 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { packageRoot } from './assets.js';
+import { repoRoot } from '../core/repo-root.js';
 
-const WEB = join(packageRoot(), 'src', 'capture', 'web');
+const WEB = join(repoRoot(), 'src', 'capture', 'web');
 
 /**
  * Bundles the capture page's TypeScript into one minified ES module (the page and the
@@ -28,5 +28,5 @@ export async function buildCaptureAssets(outDir: string): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await buildCaptureAssets(process.argv[2] ?? join(packageRoot(), 'dist', 'capture'));
+  await buildCaptureAssets(process.argv[2] ?? join(repoRoot(), 'dist', 'capture'));
 }

@@ -1,9 +1,11 @@
+import { lightingGuide, ovalLuma, type LightingGuide } from './lighting.js';
+
 /**
  * On-device advice while the user places their face: lighting from the preview's pixels in
  * every browser, and position and distance where the browser offers a face detector (the
  * Shape Detection API; no model is downloaded). Nothing leaves the device.
  */
-export type Guide = 'guideDark' | 'guideBright' | 'guideBacklit' | 'guideNoFace' | 'guideCloser' | 'guideFarther' | 'guideCenter' | 'guideGood';
+export type Guide = LightingGuide | 'guideNoFace' | 'guideCloser' | 'guideFarther' | 'guideCenter' | 'guideGood';
 
 interface DetectedFace {
   boundingBox: DOMRectReadOnly;
@@ -12,38 +14,6 @@ interface FaceDetectorLike {
   detect(source: CanvasImageSource): Promise<DetectedFace[]>;
 }
 type FaceDetectorCtor = new (opts: { fastMode: boolean; maxDetectedFaces: number }) => FaceDetectorLike;
-
-/** Mean luma (0-255) of the oval region and of the rest, on a small copy of the frame. */
-function luma(video: HTMLVideoElement, ctx: CanvasRenderingContext2D): { inside: number; outside: number } {
-  const { width: w, height: h } = ctx.canvas;
-  ctx.drawImage(video, 0, 0, w, h);
-  const px = ctx.getImageData(0, 0, w, h).data;
-  let inSum = 0;
-  let inN = 0;
-  let outSum = 0;
-  let outN = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = (y * w + x) * 4;
-      const l = 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2];
-      // The oval drawn on the preview: 60% of the width, 70% of the height, centred.
-      const inside = ((x + 0.5) / w - 0.5) ** 2 / 0.3 ** 2 + ((y + 0.5) / h - 0.5) ** 2 / 0.35 ** 2 <= 1;
-      if (inside) {
-        inSum += l;
-        inN++;
-      } else {
-        outSum += l;
-        outN++;
-      }
-    }
-  }
-  return { inside: inSum / Math.max(1, inN), outside: outSum / Math.max(1, outN) };
-}
-
-/** Lighting limits on 0-255 luma: set by eye on indoor webcam and phone previews, advisory only. */
-const DARK = 55;
-const BRIGHT = 225;
-const BACKLIT = 60;
 
 export class Guidance {
   private readonly ctx: CanvasRenderingContext2D | null;
@@ -62,11 +32,13 @@ export class Guidance {
   async check(): Promise<Guide | null> {
     const v = this.video;
     if (!this.ctx || v.readyState < 2 || !v.videoWidth) return null;
-    const { inside, outside } = luma(v, this.ctx);
-    if (inside < DARK) return 'guideDark';
-    if (inside > BRIGHT) return 'guideBright';
-    if (outside - inside > BACKLIT) return 'guideBacklit';
-    if (!this.detector) return null;
+    const { width, height } = this.ctx.canvas;
+    // The part of the frame the preview shows (object-fit: cover on a 3:4 stage).
+    const sw = Math.min(v.videoWidth, (v.videoHeight * 3) / 4);
+    const sh = Math.min(v.videoHeight, (v.videoWidth * 4) / 3);
+    this.ctx.drawImage(v, (v.videoWidth - sw) / 2, (v.videoHeight - sh) / 2, sw, sh, 0, 0, width, height);
+    const lighting = lightingGuide(ovalLuma(this.ctx.getImageData(0, 0, width, height).data, width, height, 4));
+    if (lighting || !this.detector) return lighting;
     let faces: DetectedFace[];
     try {
       faces = await this.detector.detect(v);

@@ -1,7 +1,9 @@
 /**
  * The element's own styles (shadow DOM, so the embedding page's CSS neither leaks in nor out).
  * Adopted as a constructed stylesheet: no <style> element, so a strict CSP needs no
- * 'unsafe-inline'. Colours meet WCAG AA contrast (body text 15:1, button 6.6:1, hint 7:1).
+ * 'unsafe-inline'. WCAG AA contrast: text 17.4:1, buttons 6.4:1, the recording badge 6.5:1,
+ * the digits on their dark plate at least 5.7:1 even over a white picture. Nothing is told by
+ * colour alone: icons carry a glyph, the recording badge a word.
  */
 export const CSS = `
 :host { display: block; box-sizing: border-box; max-width: 28rem; margin: 0 auto; color: #1a1a1a; background: #fff;
