@@ -110,10 +110,16 @@ export class LivecheckCapture extends HTMLElement {
     const api = new CaptureApi(new URL('./', import.meta.url), token);
     this.show({ heading: 'loading' });
     try {
-      const view = await api.session();
+      let view = await api.session();
       this.useLang(pickLang(this.langChoice, view.lang));
       this.redirect = view.redirect_url;
-      if (view.state !== 'pending' && view.state !== 'verifying') return this.finish(view.state, view.last?.hint ?? null);
+      // Reopened while a video of this session is being verified (a reload, a second tab).
+      while (view.state === 'verifying') {
+        this.show({ heading: 'verifyingHeading', text: [this.t('verifying')] });
+        await sleep(2000);
+        view = await api.session();
+      }
+      if (view.state !== 'pending') return this.finish(view.state, view.last?.hint ?? null);
       this.watchOrientation();
       await this.choose({ heading: 'introHeading', text: [this.t('introBody')], list: ['tipLight', 'tipUpright', 'tipFace'], actions: [{ id: 'go', label: 'start' }] });
       for (;;) {
