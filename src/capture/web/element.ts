@@ -86,6 +86,7 @@ export class LivecheckCapture extends HTMLElement {
     // The embedding page's choice wins over the session's; useLang rewrites the attribute.
     this.langChoice = this.getAttribute('lang');
     this.useLang(pickLang(this.langChoice, navigator.language));
+    this.watchOrientation();
     void this.run(token ?? '');
   }
 
@@ -120,7 +121,6 @@ export class LivecheckCapture extends HTMLElement {
         view = await api.session();
       }
       if (view.state !== 'pending') return this.finish(view.state, view.last?.hint ?? null);
-      this.watchOrientation();
       await this.choose({ heading: 'introHeading', text: [this.t('introBody')], list: ['tipLight', 'tipUpright', 'tipFace'], actions: [{ id: 'go', label: 'start' }] });
       for (;;) {
         const after = await this.attempt(api);
@@ -134,7 +134,7 @@ export class LivecheckCapture extends HTMLElement {
         const state = FINAL_CODES[err.code];
         return state === 'invalid' ? this.end({ heading: 'invalidHeading', icon: 'bad', text: [this.t('invalidBody')] }) : this.finish(state, null);
       }
-      // Only the first read of the session gets here (the attempt loop handles the rest).
+      // Reading the session failed (the attempt loop handles its own errors): start over.
       await this.choose({ heading: 'errorHeading', icon: 'bad', text: [this.t(err instanceof NetworkError ? 'uploadFailedBody' : 'errorBody')], actions: [{ id: 'go', label: 'tryAgain' }] });
       return this.run(token);
     }
