@@ -51,6 +51,12 @@ export function generatedFakeMedia(f: Fixtures): FakeMedia {
   return { video, audio };
 }
 
+/** A camera delivering 5 frames per second (Chromium plays a .y4m at the rate in its header). */
+export function slowCameraMedia(f: Fixtures, audio: string): FakeMedia {
+  const video = f.ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=480x480:rate=5:duration=4', '-pix_fmt', 'yuv420p'], 'slow.y4m');
+  return { video, audio };
+}
+
 /** The heading of the element's current screen. */
 export async function heading(page: Page): Promise<string> {
   return (await page.locator('livecheck-capture h1').textContent()) ?? '';

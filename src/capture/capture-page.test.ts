@@ -10,7 +10,7 @@ import { createFixtures, SHARED_DATA_MISSING, sharedData } from '../media/fixtur
 import { RecordStore } from '../store/records.js';
 import { SessionStore } from '../store/sessions.js';
 import { createInference } from '../workers/index.js';
-import { fakeMediaFromClip, focusedControl, generatedFakeMedia, heading, launchChromium, screenshot, waitForHeading, type FakeMedia } from './browser.test-helper.js';
+import { fakeMediaFromClip, focusedControl, generatedFakeMedia, heading, launchChromium, screenshot, slowCameraMedia, waitForHeading, type FakeMedia } from './browser.test-helper.js';
 import { buildCaptureAssets } from './build.js';
 import { AppBackend } from './callback-receiver.test-helper.js';
 import { translator, type Lang, type Translate } from './web/strings.js';
@@ -31,11 +31,12 @@ let s: TestServer;
 let backend: AppBackend;
 let browser: Browser;
 let sessions: SessionStore;
+let media: FakeMedia;
 
 before(async () => {
   const assets = join(f.dir, 'assets');
   await buildCaptureAssets(assets);
-  const media = generatedFakeMedia(f);
+  media = generatedFakeMedia(f);
   backend = new AppBackend();
   await backend.start();
   inference = createInference({ workers: 1, maxQueue: 4, thresholds: resolveThresholds() });
@@ -286,6 +287,22 @@ describe('capture page in headless Chromium (camera: generated test pattern, mic
     });
   }
 
+  it('a camera too slow for the presentation check is told to add light', async () => {
+    const slow = await launchChromium(slowCameraMedia(f, media.audio));
+    try {
+      const t = translator('en');
+      const session = await createSession('en');
+      const { page, problems } = await openPage(slow);
+      await page.goto(session.url);
+      await pressEnterOn(page, t('start'));
+      await page.locator('livecheck-capture .guide', { hasText: t('guideSlow') }).waitFor({ timeout: 20_000 });
+      await screenshot(page, 'en-slow-camera');
+      assert.deepEqual(problems, []);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('a device without camera or microphone is told so', async () => {
     const bare = await launchChromium(null);
     try {
@@ -307,11 +324,9 @@ describe('capture page in headless Chromium (camera: generated test pattern, mic
 
 describe('capture page with a real talking-head clip as the camera', { timeout: 600_000 }, () => {
   let real: Browser | undefined;
-  let media: FakeMedia | undefined;
   before(async () => {
     if (!shared) return;
-    media = fakeMediaFromClip(f, join(shared, 'video', 'talking', 'WDA_KatieHill_000.mp4'), 'talking');
-    real = await launchChromium(media);
+    real = await launchChromium(fakeMediaFromClip(f, join(shared, 'video', 'talking', 'WDA_KatieHill_000.mp4'), 'talking'));
   });
   after(async () => {
     await real?.close();

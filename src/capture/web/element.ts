@@ -194,6 +194,7 @@ export class LivecheckCapture extends HTMLElement {
       pending = g;
       await Promise.race([chosen, sleep(GUIDE_EVERY_MS)]);
     }
+    guidance.stop();
   }
 
   private async countdown(): Promise<void> {

@@ -5,7 +5,14 @@ import { lightingGuide, ovalLuma, type LightingGuide } from './lighting.js';
  * every browser, and position and distance where the browser offers a face detector (the
  * Shape Detection API; no model is downloaded). Nothing leaves the device.
  */
-export type Guide = LightingGuide | 'guideNoFace' | 'guideCloser' | 'guideFarther' | 'guideCenter' | 'guideGood';
+export type Guide = LightingGuide | 'guideSlow' | 'guideNoFace' | 'guideCloser' | 'guideFarther' | 'guideCenter' | 'guideGood';
+
+/**
+ * Below this many camera frames per second the presentation check sees repeated frames and
+ * fails an honest user: a real clip re-encoded to 8 fps failed it, 12 and 15 fps passed
+ * (docs/capture.md, "Known issue: slow cameras"). Dim light is the usual cause on phones.
+ */
+const MIN_CAMERA_FPS = 12;
 
 interface DetectedFace {
   boundingBox: DOMRectReadOnly;
@@ -18,6 +25,10 @@ type FaceDetectorCtor = new (opts: { fastMode: boolean; maxDetectedFaces: number
 export class Guidance {
   private readonly ctx: CanvasRenderingContext2D | null;
   private readonly detector: FaceDetectorLike | null;
+  /** Frames the preview presented since the last check (null: the browser cannot tell). */
+  private frames: number | null = null;
+  private since = performance.now();
+  private stopped = false;
 
   constructor(private readonly video: HTMLVideoElement) {
     const canvas = document.createElement('canvas');
@@ -26,6 +37,30 @@ export class Guidance {
     this.ctx = canvas.getContext('2d', { willReadFrequently: true });
     const Ctor = (globalThis as { FaceDetector?: FaceDetectorCtor }).FaceDetector;
     this.detector = Ctor ? new Ctor({ fastMode: true, maxDetectedFaces: 1 }) : null;
+    if ('requestVideoFrameCallback' in video) {
+      this.frames = 0;
+      const count = (): void => {
+        if (this.stopped) return;
+        this.frames = (this.frames ?? 0) + 1;
+        video.requestVideoFrameCallback(count);
+      };
+      video.requestVideoFrameCallback(count);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Camera frames per second since the previous call, or null when unknown. */
+  private frameRate(): number | null {
+    const now = performance.now();
+    const elapsed = now - this.since;
+    if (this.frames === null || elapsed < 500) return null;
+    const fps = (this.frames * 1000) / elapsed;
+    this.frames = 0;
+    this.since = now;
+    return fps;
   }
 
   /** The most useful advice for the current frame, or null when there is nothing to add. */
@@ -38,7 +73,10 @@ export class Guidance {
     const sh = Math.min(v.videoHeight, (v.videoWidth * 4) / 3);
     this.ctx.drawImage(v, (v.videoWidth - sw) / 2, (v.videoHeight - sh) / 2, sw, sh, 0, 0, width, height);
     const lighting = lightingGuide(ovalLuma(this.ctx.getImageData(0, 0, width, height).data, width, height, 4));
-    if (lighting || !this.detector) return lighting;
+    if (lighting) return lighting;
+    const fps = this.frameRate();
+    if (fps !== null && fps < MIN_CAMERA_FPS) return 'guideSlow';
+    if (!this.detector) return null;
     let faces: DetectedFace[];
     try {
       faces = await this.detector.detect(v);
