@@ -136,6 +136,7 @@ export class SessionStore implements SessionRepository {
       );
       CREATE INDEX IF NOT EXISTS capture_sessions_open ON capture_sessions(state, expires_ms);
       CREATE INDEX IF NOT EXISTS capture_sessions_callbacks ON capture_sessions(callback_state, callback_next_ms);
+      CREATE INDEX IF NOT EXISTS capture_sessions_finished ON capture_sessions(finished_ms);
     `);
     this.stmts = {
       insert: db.prepare(`INSERT INTO capture_sessions
