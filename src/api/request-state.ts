@@ -1,9 +1,13 @@
 import type { Service } from '../auth/services.js';
 
+/** Hosted capture flow (routes/capture-*.ts): labels for metrics, logs and records. */
+export type CaptureEndpoint = 'capture_create' | 'capture_result' | 'capture_page' | 'capture_session' | 'capture_challenge' | 'capture_upload';
+export type Endpoint = Service | CaptureEndpoint;
+
 /** Per-request bookkeeping: what the records row, the metrics and the cleanup need. */
 export interface RequestState {
   receivedAt: number;
-  endpoint: Service | null;
+  endpoint: Endpoint | null;
   appid: string | null;
   /** Envelope code sent, set by the envelope helpers. */
   code: number | null;
@@ -30,13 +34,13 @@ declare module 'fastify' {
     lc: RequestState;
   }
   interface FastifyContextConfig {
-    endpoint?: Service;
+    endpoint?: Endpoint;
     /** Verification endpoints leave a records row whatever happens. */
     verification?: boolean;
   }
 }
 
-export function newRequestState(receivedAt: number, endpoint: Service | null): RequestState {
+export function newRequestState(receivedAt: number, endpoint: Endpoint | null): RequestState {
   return {
     receivedAt,
     endpoint,

@@ -8,14 +8,17 @@ import { Authenticator } from '../auth/authenticate.js';
 import { loadMasterKey } from '../auth/masterkey.js';
 import { MemoryRateLimitStore, type RateLimitStore } from '../auth/ratelimit.js';
 import { ReplayStore } from '../auth/replay.js';
+import { defaultAssetsDir, loadCaptureAssets } from '../capture/assets.js';
+import { CallbackDispatcher, type PostCallback } from '../capture/callbacks.js';
 import { ChallengeStore } from '../challenge/store.js';
 import type { Config } from '../config/index.js';
 import { ERRORS } from '../core/errors.js';
 import type { Inference } from '../core/inference.js';
-import { fetchImage } from '../fetch/index.js';
+import { fetchImage, postJson } from '../fetch/index.js';
 import { IdentityRegistry } from '../identity/index.js';
 import type { Db } from '../store/db.js';
 import { RecordStore } from '../store/records.js';
+import { SessionStore } from '../store/sessions.js';
 import { clientErrorHandler } from './client-error.js';
 import type { ApiDeps, FetchImage, IdentityLookup } from './deps.js';
 import { sendError } from './envelope.js';
@@ -23,6 +26,9 @@ import { mapError } from './error-mapping.js';
 import { installLifecycle } from './hooks.js';
 import { ApiMetrics } from './metrics.js';
 import { newRequestState } from './request-state.js';
+import { captureBrowserRoutes } from './routes/capture-browser.js';
+import { capturePageRoutes } from './routes/capture-page.js';
+import { captureSessionRoutes } from './routes/capture-sessions.js';
 import { healthRoute } from './routes/health.js';
 import { idcardcompareRoute } from './routes/idcardcompare.js';
 import { idcardlivedetectfourRoute } from './routes/idcardlivedetectfour.js';
@@ -50,11 +56,16 @@ export interface BuildServerOptions {
   authCacheMs?: number;
   /** Where the JSON log lines go (default stdout). */
   logStream?: NodeJS.WritableStream;
+  /** The capture page's built files (default dist/capture, written by npm run build). */
+  captureAssetsDir?: string;
+  /** Defaults to src/fetch's postJson under the capture.callbacks address policy. */
+  postCallback?: PostCallback;
 }
 
 /**
- * The HTTP service: the five legacy endpoints, /healthz and /metrics. Every answer is the
- * SPEC envelope; every error the framework can raise is mapped to a SPEC code.
+ * The HTTP service: the five legacy endpoints, the hosted capture flow (/capture/...), /healthz
+ * and /metrics. Every JSON answer is the SPEC envelope; every error the framework can raise is
+ * mapped to a SPEC code.
  */
 export function buildServer(opts: BuildServerOptions): FastifyInstance {
   const { config, db } = opts;
@@ -66,6 +77,7 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   if (config.retention) mkdirSync(retainedDir, { recursive: true, mode: 0o700 });
 
   const apps = new AppStore(db, loadMasterKey({ masterKey: config.masterKey, dataDir }), clock);
+  const sessions = new SessionStore(db);
   const deps: ApiDeps = {
     config,
     db,
@@ -86,6 +98,16 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     fetchImage: opts.fetchImage ?? fetchImage,
     metrics: new ApiMetrics(),
     tmpDir,
+    sessions,
+    callbacks: new CallbackDispatcher({
+      sessions,
+      keys: (secretId) => apps.lookupKey(secretId),
+      post: opts.postCallback ?? ((url, body, headers) => postJson(url, body, headers, config.capture.callbacks)),
+      clock,
+      capture: config.capture,
+      log: { info: (o, m) => app.log.info(o, m), warn: (o, m) => app.log.warn(o, m) },
+    }),
+    captureAssets: loadCaptureAssets(opts.captureAssetsDir ?? defaultAssetsDir()),
   };
 
   const app = Fastify({
@@ -115,8 +137,14 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   idcardlivedetectfourRoute(app, deps, wrap);
   idcardcompareRoute(app, deps, wrap);
   livedetectpictureRoute(app, deps, wrap);
+  captureSessionRoutes(app, deps, wrap);
+  captureBrowserRoutes(app, deps, wrap);
+  capturePageRoutes(app, deps);
   healthRoute(app, deps);
   metricsRoute(app, deps);
+  if (!deps.captureAssets) app.log.warn('the capture page is not built (npm run build): /capture/ answers 213');
+  deps.callbacks.start();
+  app.addHook('onClose', () => deps.callbacks.stop());
   return app;
 }
 

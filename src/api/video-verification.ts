@@ -6,6 +6,7 @@ import type { FaceReference, Outcome, VideoVerifyResult } from '../core/inferenc
 import type { Service } from '../auth/services.js';
 import type { ApiDeps } from './deps.js';
 import { readMultipart, type UploadedFile } from './multipart.js';
+import type { Endpoint } from './request-state.js';
 import { runInference } from './run-inference.js';
 
 export interface VideoAnswer {
@@ -45,7 +46,7 @@ export async function readVideoRequest<S extends z.ZodType<{ appid: string }, z.
 export async function verifyChallengeVideo(
   deps: ApiDeps,
   req: FastifyRequest,
-  endpoint: Service,
+  endpoint: Endpoint,
   args: { appid: string; digits: string; videoPath: string; reference?: FaceReference },
 ): Promise<VideoAnswer> {
   const redeemed = deps.challenges.redeem(args.appid, args.digits, deps.clock());
@@ -73,7 +74,7 @@ export async function verifyChallengeVideo(
   return answer;
 }
 
-function record(deps: ApiDeps, req: FastifyRequest, endpoint: Service, a: VideoAnswer, checks: VideoVerifyResult['checks']): void {
+function record(deps: ApiDeps, req: FastifyRequest, endpoint: Endpoint, a: VideoAnswer, checks: VideoVerifyResult['checks']): void {
   req.lc.liveStatus = a.live.status;
   req.lc.compareStatus = a.compare?.status ?? null;
   req.lc.score = a.compare?.sim ?? null;

@@ -37,6 +37,28 @@ const ConfigSchema = z
         maxRedirects: z.number().int().min(0).max(3).default(3),
       })
       .default({}),
+    /** Hosted capture page and its sessions (docs/api.md "Capture sessions"). */
+    capture: z
+      .object({
+        /** Base URL the page links use (e.g. https://verify.example.com); default: the request's own host. */
+        publicUrl: z.string().url().optional(),
+        /** How long a session's token can be used (page opened, digits issued, video uploaded). */
+        sessionTtlSec: z.number().int().positive().default(600),
+        /** Videos a session may have verified; an app may ask for fewer per session. */
+        maxAttempts: z.number().int().min(1).max(10).default(3),
+        /** A finished session (its result, and the face photo of a comparison) is deleted this long after it ended. */
+        resultTtlSec: z.number().int().positive().default(3600),
+        callbacks: z
+          .object({
+            /** Private, loopback and link-local callback addresses are refused unless this is set. */
+            allowPrivate: z.boolean().default(false),
+            timeoutMs: z.number().int().positive().default(5000),
+            /** Waits before each retry of a failed delivery; its length is the number of retries. */
+            retryDelaysSec: z.array(z.number().int().positive()).max(20).default([5, 30, 120, 600, 1800]),
+          })
+          .default({}),
+      })
+      .default({}),
     masterKey: z.string().optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     thresholds: z.record(z.string(), z.record(z.string(), z.number())).default({}),

@@ -42,6 +42,16 @@ export const ERRORS = {
   AUTH_UNAVAILABLE_2: def(108, 'AUTH_UNAVAILABLE', 'authentication service unavailable', 503),
   INTERNAL: def(213, 'INTERNAL_ERROR', 'internal error', 500),
 
+  // Capture sessions (docs/api.md "Capture sessions"). The browser's bearer token reuses the
+  // signature codes a client already handles: missing 4, unknown 14, expired 9, spent 13.
+  CAPTURE_TOKEN_MISSING: def(4, 'CAPTURE_TOKEN_MISSING', 'capture token is missing: send Authorization: Bearer <token>', 401),
+  CAPTURE_TOKEN_INVALID: def(14, 'CAPTURE_TOKEN_INVALID', 'capture token is not valid', 401),
+  CAPTURE_SESSION_EXPIRED: def(9, 'CAPTURE_SESSION_EXPIRED', 'capture session has expired: the app must create a new one', 401),
+  CAPTURE_SESSION_CLOSED: def(13, 'CAPTURE_SESSION_CLOSED', 'capture session is finished: its verification passed or its attempts are used', 401),
+  CAPTURE_SESSION_BUSY: def(15, 'CAPTURE_SESSION_BUSY', 'a video of this capture session is being verified, wait for its answer', 409),
+  // Unknown and another app's session get the same answer, so ids cannot be probed.
+  CAPTURE_SESSION_NOT_FOUND: def(21, 'CAPTURE_SESSION_NOT_FOUND', 'no capture session with this id for this appid', 404),
+
   // Face and photo outcomes.
   VIDEO_FEATURE_FAILED: def(-4006, 'VIDEO_FEATURE_EXTRACT_FAILED', 'feature extraction failed on the video selfie'),
   VIDEO_COMPARE_FAILED: def(-4007, 'VIDEO_SELFIE_COMPARE_FAILED', 'comparison between video selfies failed'),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { idcardLiveDetectFourData } from '../answer-data.js';
 import type { ApiDeps } from '../deps.js';
 import { sendOk } from '../envelope.js';
 import type { Handler } from '../hooks.js';
@@ -30,20 +31,7 @@ export function idcardlivedetectfourRoute(app: FastifyInstance, deps: ApiDeps, w
         videoPath: video.path,
         reference: { kind: 'template', template },
       });
-      const compare = a.compare ?? a.live;
-      const data: Record<string, unknown> = {
-        live_status: a.live.status,
-        live_msg: a.live.msg,
-        compare_status: compare.status,
-        compare_msg: compare.msg,
-      };
-      if (compare.status === 0) {
-        data.sim = Math.round(a.compare?.sim ?? 0);
-        data.video_photo = a.photoJpeg ? Buffer.from(a.photoJpeg).toString('base64') : '';
-      }
-      if (f.seq !== undefined) data.seq = f.seq;
-      data.details = a.details;
-      return sendOk(reply, data);
+      return sendOk(reply, idcardLiveDetectFourData(a, f.seq));
     }),
   );
 }

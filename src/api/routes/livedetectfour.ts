@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
+import { liveDetectFourData } from '../answer-data.js';
 import { sendOk } from '../envelope.js';
 import type { Handler } from '../hooks.js';
 import { appid, compareFlag, seq, validateData } from '../params.js';
@@ -23,18 +24,7 @@ export function livedetectfourRoute(app: FastifyInstance, deps: ApiDeps, wrap: (
       const reference = wantCompare && card ? { kind: 'image' as const, data: await readFile(card.path) } : undefined;
 
       const a = await verifyChallengeVideo(deps, req, 'livedetectfour', { appid: f.appid, digits: f.validate_data, videoPath: video.path, reference });
-      const data: Record<string, unknown> = { live_status: a.live.status, live_msg: a.live.msg };
-      if (a.compare) {
-        data.compare_status = a.compare.status;
-        data.compare_msg = a.compare.msg;
-        if (a.compare.status === 0) {
-          data.sim = Math.round(a.compare.sim ?? 0);
-          data.photo = a.photoJpeg ? Buffer.from(a.photoJpeg).toString('base64') : '';
-        }
-      }
-      if (f.seq !== undefined) data.seq = f.seq;
-      data.details = a.details;
-      return sendOk(reply, data);
+      return sendOk(reply, liveDetectFourData(a, f.seq));
     }),
   );
 }
