@@ -19,30 +19,53 @@ export interface Planar {
   data: Float32Array;
 }
 
+/** Source columns or rows of a bilinear resample: first and second index (times `stride`) and weight of the second. */
+interface Taps {
+  i0: Int32Array;
+  i1: Int32Array;
+  f: Float64Array;
+  /** False where the sample falls outside the source (cropAndResize's extrapolation). */
+  inside: Uint8Array;
+}
+
+/** `clamp`: resizeBilinear's rule (the second index stops at the edge); else cropAndResize's (outside is extrapolated). */
+function taps(n: number, at: (i: number) => number, limit: number, stride: number, clamp: boolean): Taps {
+  const t: Taps = { i0: new Int32Array(n), i1: new Int32Array(n), f: new Float64Array(n), inside: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) {
+    const v = at(i);
+    if (!clamp && (v < 0 || v > limit)) continue;
+    const lo = Math.floor(v);
+    t.i0[i] = lo * stride;
+    t.i1[i] = Math.min(limit, Math.ceil(v)) * stride;
+    t.f[i] = v - lo;
+    t.inside[i] = 1;
+  }
+  return t;
+}
+
 /** tf.image.resizeBilinear(frame, [size, size]) (alignCorners and halfPixelCenters off). */
 export function resizeBilinear(frame: RgbFrame | Planar, outW: number, outH: number, norm: Normalise = { scale: 1, offset: 0 }, out: Float32Array = new Float32Array(outW * outH * 3)): Float32Array {
   const { width: w, height: h, data } = frame;
   const ry = h / outH;
   const rx = w / outW;
+  const rows = taps(outH, (y) => y * ry, h - 1, w * 3, true);
+  const cols = taps(outW, (x) => x * rx, w - 1, 3, true);
+  const { scale, offset } = norm;
   for (let y = 0; y < outH; y++) {
-    const sy = y * ry;
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(h - 1, Math.ceil(sy));
-    const fy = sy - y0;
+    const r0 = rows.i0[y];
+    const r1 = rows.i1[y];
+    const fy = rows.f[y];
     for (let x = 0; x < outW; x++) {
-      const sx = x * rx;
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(w - 1, Math.ceil(sx));
-      const fx = sx - x0;
-      const a = (y0 * w + x0) * 3;
-      const b = (y0 * w + x1) * 3;
-      const c = (y1 * w + x0) * 3;
-      const d = (y1 * w + x1) * 3;
+      const c0 = cols.i0[x];
+      const c1 = cols.i1[x];
+      const fx = cols.f[x];
       const o = (y * outW + x) * 3;
       for (let k = 0; k < 3; k++) {
-        const top = data[a + k] + (data[b + k] - data[a + k]) * fx;
-        const bottom = data[c + k] + (data[d + k] - data[c + k]) * fx;
-        out[o + k] = (top + (bottom - top) * fy) * norm.scale + norm.offset;
+        const tl = data[r0 + c0 + k];
+        const bl = data[r1 + c0 + k];
+        const top = tl + (data[r0 + c1 + k] - tl) * fx;
+        const bottom = bl + (data[r1 + c1 + k] - bl) * fx;
+        out[o + k] = (top + (bottom - top) * fy) * scale + offset;
       }
     }
   }
@@ -56,40 +79,36 @@ export function resizeBilinear(frame: RgbFrame | Planar, outW: number, outH: num
 export function cropAndResize(frame: RgbFrame, box: { x1: number; y1: number; x2: number; y2: number }, size: number, norm: Normalise, out: Float32Array = new Float32Array(size * size * 3)): Float32Array {
   const { width: w, height: h, data } = frame;
   const ny1 = box.y1 / h;
-  const ny2 = box.y2 / h;
   const nx1 = box.x1 / w;
-  const nx2 = box.x2 / w;
-  const hs = ((ny2 - ny1) * (h - 1)) / (size - 1);
-  const ws = ((nx2 - nx1) * (w - 1)) / (size - 1);
-  const outside = norm.offset;
+  const hs = ((box.y2 / h - ny1) * (h - 1)) / (size - 1);
+  const ws = ((box.x2 / w - nx1) * (w - 1)) / (size - 1);
+  const rows = taps(size, (y) => ny1 * (h - 1) + y * hs, h - 1, w * 3, false);
+  const cols = taps(size, (x) => nx1 * (w - 1) + x * ws, w - 1, 3, false);
+  const { scale, offset } = norm;
   for (let y = 0; y < size; y++) {
-    const sy = ny1 * (h - 1) + y * hs;
     const row = y * size * 3;
-    if (sy < 0 || sy > h - 1) {
-      out.fill(outside, row, row + size * 3);
+    if (!rows.inside[y]) {
+      out.fill(offset, row, row + size * 3);
       continue;
     }
-    const y0 = Math.floor(sy);
-    const y1 = Math.ceil(sy);
-    const fy = sy - y0;
+    const r0 = rows.i0[y];
+    const r1 = rows.i1[y];
+    const fy = rows.f[y];
     for (let x = 0; x < size; x++) {
-      const sx = nx1 * (w - 1) + x * ws;
       const o = row + x * 3;
-      if (sx < 0 || sx > w - 1) {
-        out[o] = out[o + 1] = out[o + 2] = outside;
+      if (!cols.inside[x]) {
+        out[o] = out[o + 1] = out[o + 2] = offset;
         continue;
       }
-      const x0 = Math.floor(sx);
-      const x1 = Math.ceil(sx);
-      const fx = sx - x0;
-      const a = (y0 * w + x0) * 3;
-      const b = (y0 * w + x1) * 3;
-      const c = (y1 * w + x0) * 3;
-      const d = (y1 * w + x1) * 3;
+      const c0 = cols.i0[x];
+      const c1 = cols.i1[x];
+      const fx = cols.f[x];
       for (let k = 0; k < 3; k++) {
-        const top = data[a + k] + (data[b + k] - data[a + k]) * fx;
-        const bottom = data[c + k] + (data[d + k] - data[c + k]) * fx;
-        out[o + k] = (top + (bottom - top) * fy) * norm.scale + norm.offset;
+        const tl = data[r0 + c0 + k];
+        const bl = data[r1 + c0 + k];
+        const top = tl + (data[r0 + c1 + k] - tl) * fx;
+        const bottom = bl + (data[r1 + c1 + k] - bl) * fx;
+        out[o + k] = (top + (bottom - top) * fy) * scale + offset;
       }
     }
   }
