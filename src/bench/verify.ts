@@ -24,7 +24,7 @@ const CONCURRENT_REQUESTS = Number(process.env.BENCH_VERIFY_REQUESTS) || 12;
 /** BENCH_VERIFY_SPLIT=0 measures without lending an idle second thread to a verification. */
 const SPLIT = process.env.BENCH_VERIFY_SPLIT !== '0';
 
-function makeClip(dir: string): string {
+export function makeBenchClip(dir: string): string {
   const source = join(defaultDataDir(), 'video', 'talking', 'retalking_2.mp4');
   if (!existsSync(source)) throw new Error(`bench:verify needs ${source} (set LIVECHECK_SHARED_DATA)`);
   const out = join(dir, 'clip-720p.mp4');
@@ -82,7 +82,7 @@ export async function benchVerify(): Promise<BenchSection> {
   const workers = Math.max(1, Number(process.env.LIVECHECK_WORKERS) || availableParallelism());
   const inference = createInference({ workers, maxQueue: CONCURRENT_REQUESTS, thresholds: resolveThresholds(), splitWhenIdle: SPLIT });
   try {
-    const clip = makeClip(dir);
+    const clip = makeBenchClip(dir);
     const loadBefore = loadavg()[0];
     // Warm both threads (model load, WASM compilation) before measuring anything.
     await Promise.all(Array.from({ length: workers }, () => timed(inference, clip)));
