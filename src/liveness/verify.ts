@@ -27,8 +27,11 @@ export interface VerifyHooks {
 
 /** Shorter videos are not split: the second thread's start-up would eat the gain. */
 const MIN_SPLIT_SEC = 2;
-/** Decoded frames of the first half waiting for this thread when the video is split (about 40 MB at 480x270). */
-const SPLIT_QUEUE_FRAMES = 100;
+/**
+ * Decoded frames of the first half that may wait for this thread when the video is split (16 MB
+ * at 480x270, on top of the decoder's own read-ahead); the helper's frames come after them.
+ */
+const SPLIT_QUEUE_FRAMES = 40;
 
 /** The frame at which to split a video between two threads, or null to track it on one. */
 function splitFrame(info: VideoInfo, helper: TrackHelper | undefined): number | null {
