@@ -15,7 +15,6 @@ const root = protobuf.Root.fromJSON({
           fields: {
             irVersion: { type: 'int64', id: 1 },
             producerName: { type: 'string', id: 2 },
-            producerVersion: { type: 'string', id: 3 },
             docString: { type: 'string', id: 6 },
             graph: { type: 'GraphProto', id: 7 },
             opsetImport: repeated('OperatorSetIdProto', 8),
