@@ -9,12 +9,17 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Whether `name` runs. A missing or broken binary does not; a slow one does: on a busy machine
+ * `ffmpeg -version` took longer than the 5 s limit this had, and counting that as absent
+ * silently switched to the npm fallback build (an ffmpeg of 2018 without options we use).
+ */
 function onPath(name: string): boolean {
   try {
-    execFileSync(name, ['-version'], { stdio: 'ignore', timeout: 5000 });
+    execFileSync(name, ['-version'], { stdio: 'ignore', timeout: 30_000 });
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ETIMEDOUT';
   }
 }
 
