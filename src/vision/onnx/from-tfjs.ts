@@ -44,14 +44,16 @@ interface ConstValue {
   data: Float32Array | Int32Array;
 }
 
-/** IEEE 754 half precision to single (tfjs stores some weights as float16). */
+/** IEEE 754 half precision to single (tfjs stores some weights as float16), by bits for normal numbers. */
+const halfBits = new Uint32Array(1);
+const halfFloat = new Float32Array(halfBits.buffer);
 function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
+  const sign = h & 0x8000;
   const exp = (h >> 10) & 0x1f;
   const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+  if (exp === 0) return (sign ? -1 : 1) * 2 ** -14 * (frac / 1024);
+  halfBits[0] = (sign << 16) | (exp === 31 ? 0x7f800000 | (frac << 13) : ((exp + 112) << 23) | (frac << 13));
+  return halfFloat[0];
 }
 
 /** The weights of a tfjs model by name, dequantised to float32 like tfjs does on load. */
