@@ -14,9 +14,9 @@ const require = createRequire(import.meta.url);
  * `ffmpeg -version` took longer than the 5 s limit this had, and counting that as absent
  * silently switched to the npm fallback build (an ffmpeg of 2018 without options we use).
  */
-function onPath(name: string): boolean {
+export function binaryRuns(name: string, timeoutMs = 30_000): boolean {
   try {
-    execFileSync(name, ['-version'], { stdio: 'ignore', timeout: 30_000 });
+    execFileSync(name, ['-version'], { stdio: 'ignore', timeout: timeoutMs });
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ETIMEDOUT';
@@ -26,7 +26,7 @@ function onPath(name: string): boolean {
 function resolve(name: 'ffmpeg' | 'ffprobe', envVar: string, fallbackPackage: string): string {
   const fromEnv = process.env[envVar];
   if (fromEnv) return fromEnv;
-  if (onPath(name)) return name;
+  if (binaryRuns(name)) return name;
   try {
     return (require(fallbackPackage) as { path: string }).path;
   } catch {
