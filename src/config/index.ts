@@ -86,9 +86,28 @@ export type Thresholds = { [S in keyof typeof THRESHOLDS]: { [K in keyof (typeof
 
 export function resolveThresholds(over: Config['thresholds'] = {}): Thresholds {
   const out: Record<string, Record<string, number>> = {};
-  for (const [section, values] of Object.entries(THRESHOLDS as Record<string, Record<string, Threshold>>)) {
+  for (const [section, values] of Object.entries(describeThresholds(over))) {
     out[section] = {};
-    for (const [key, th] of Object.entries(values)) out[section][key] = over[section]?.[key] ?? th.value;
+    for (const [key, th] of Object.entries(values)) out[section][key] = th.value;
   }
   return out as Thresholds;
+}
+
+export interface DescribedThreshold {
+  value: number;
+  default: number;
+  why: string;
+}
+
+/**
+ * Every threshold with its effective value, default and the figure behind it (`livecheck
+ * config`). The static table stays inside src/config: stages receive resolved values only.
+ */
+export function describeThresholds(over: Config['thresholds'] = {}): Record<string, Record<string, DescribedThreshold>> {
+  const out: Record<string, Record<string, DescribedThreshold>> = {};
+  for (const [section, values] of Object.entries(THRESHOLDS as Record<string, Record<string, Threshold>>)) {
+    out[section] = {};
+    for (const [key, th] of Object.entries(values)) out[section][key] = { value: over[section]?.[key] ?? th.value, default: th.value, why: th.why };
+  }
+  return out;
 }

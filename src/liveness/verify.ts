@@ -2,7 +2,7 @@ import { outcome } from '../core/errors.js';
 import type { VideoVerifyRequest, VideoVerifyResult } from '../core/inference.js';
 import type { Thresholds } from '../config/index.js';
 import { analyzeAudio } from '../audio/index.js';
-import { decodeFrames, decodeMedia, MediaError, probeVideo, SAMPLE_RATE, type VideoInfo } from '../media/index.js';
+import { decodeFrames, decodeMedia, MediaError, probeVideo, SAMPLE_RATE, type ProbeLimits, type VideoInfo } from '../media/index.js';
 import { attackScores, frameToJpeg, joinTracks, trackFaces, type TrackResult } from '../vision/index.js';
 import { checkAudio } from './checks/audio.js';
 import { checkDigits } from './checks/digits.js';
@@ -32,6 +32,11 @@ const MIN_SPLIT_SEC = 2;
 function splitFrame(info: VideoInfo, helper: TrackHelper | undefined): number | null {
   if (!helper?.ready || info.durationSec === null || info.durationSec < MIN_SPLIT_SEC) return null;
   return Math.round((info.durationSec * PIPELINE.fps) / 2);
+}
+
+/** The probe's limits: the configured `video` thresholds and the pipeline's time limit. */
+export function probeLimits(th: Thresholds): ProbeLimits {
+  return { ...th.video, timeoutMs: PIPELINE.probeTimeoutMs };
 }
 
 const reason = (err: unknown): string => (err instanceof MediaError ? err.message : 'the video could not be decoded');
@@ -64,12 +69,7 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
   let invalidReason: string | null = null;
   let t = performance.now();
   try {
-    info = await probeVideo(req.videoPath, {
-      minShortSide: th.video.minShortSide,
-      minLongSide: th.video.minLongSide,
-      maxDurationSec: th.video.maxDurationSec,
-      timeoutMs: PIPELINE.probeTimeoutMs,
-    });
+    info = await probeVideo(req.videoPath, probeLimits(th));
   } catch (err) {
     invalidReason = reason(err);
   }
@@ -97,7 +97,7 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
       audio = analyzeAudio(decoded, SAMPLE_RATE);
       stageMs.audio = lap('audio', tv);
       const td = performance.now();
-      digits = await runDigits(decoded, req.digits);
+      digits = await runDigits(decoded, req.digits, th.digits.minMargin);
       stageMs.digits = lap('digits', td);
     };
     const videoSide = async (): Promise<void> => {
@@ -145,7 +145,11 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
   let photoIndex = 0;
   if (req.reference) {
     t = performance.now();
-    if (!tracked) {
+    if (live.status !== 0) {
+      // As in the legacy API the comparison follows a passed liveness check: after a failure
+      // compare_status repeats it, with no sim and no photo (docs/api.md).
+      result.compare = { ...live };
+    } else if (!tracked) {
       result.compare = { ...outcome('VIDEO_SELFIE_DECODE_FAILED'), name: 'VIDEO_SELFIE_DECODE_FAILED' };
     } else {
       const c = await compareWithReference(req.reference, tracked.best, th.compare);

@@ -5,7 +5,7 @@ import { seededRandom as rng } from '../core/seeded-random.js';
 import { fsddCases, gcinCases, gridCases, negativeCases, type EvalCase } from './eval-data.js';
 import { defaultModelPath } from './model.js';
 import { pocketsphinxAvailable, pocketsphinxDigits } from './pocketsphinx.js';
-import { defaultThreshold, heardDigits, scoreDigits, speechPosteriors } from './verify.js';
+import { heardDigits, scoreDigits, speechPosteriors } from './verify.js';
 
 export interface SetFigures {
   cases: number;
@@ -107,10 +107,13 @@ function markdownOf(r: Omit<SpeechEvalReport, 'markdown'>): string {
   return lines.join('\n') + '\n';
 }
 
-/** `livecheck eval speech`: figures on held-out voices, written as JSON and Markdown. */
-export async function runSpeechEval(opts: { data: string; out?: string; json?: boolean; count?: number }): Promise<SpeechEvalReport> {
+/**
+ * `livecheck eval speech`: figures on held-out voices, written as JSON and Markdown, with
+ * accept rates at `threshold` (the configured digits.minMargin).
+ */
+export async function runSpeechEval(opts: { data: string; threshold: number; out?: string; json?: boolean; count?: number }): Promise<SpeechEvalReport> {
   const count = opts.count ?? 150;
-  const threshold = defaultThreshold();
+  const threshold = opts.threshold;
   const sets: Record<string, EvalCase[]> = {
     'fsdd-heldout-speaker (en)': await fsddCases(opts.data, count),
     'gcin-heldout-voice (zh)': await gcinCases(count),

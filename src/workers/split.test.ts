@@ -4,7 +4,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { after, before, describe, it } from 'node:test';
 import { resolveThresholds } from '../config/index.js';
 import type { CheckName, Inference, VideoVerifyResult } from '../core/inference.js';
-import { helpTrack, PIPELINE, TrackHelper, verifyVideo } from '../liveness/index.js';
+import { helpTrack, PIPELINE, probeLimits, TrackHelper, verifyVideo } from '../liveness/index.js';
 import { probeVideo } from '../media/index.js';
 import { createFixtures, sharedData, SHARED_DATA_MISSING, type Fixtures } from '../media/fixtures.test-helper.js';
 import { createInference } from './index.js';
@@ -73,7 +73,7 @@ describe('one verification on two threads', () => {
 
   it('a helper stops tracking when its verification goes away mid-part', async () => {
     const clip = noFaceClip(3, 'noface3d.mp4');
-    const info = await probeVideo(clip);
+    const info = await probeVideo(clip, probeLimits(th));
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (m: { type: string }) => {
       if (m.type !== 'ready') return;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadConfig, resolveThresholds } from '../../config/index.js';
 import { defaultDataDir } from '../../eval/data-dir.js';
 import { EvalInputError, EvalPipelineError, runEval } from '../../eval/index.js';
 import { loadSpeechEval } from '../../eval/pipeline.js';
@@ -6,6 +7,7 @@ import { pct } from '../../eval/report.js';
 
 interface EvalCliOptions {
   data?: string;
+  config?: string;
   out: string;
   json?: boolean;
   workers: string;
@@ -41,6 +43,11 @@ function positiveInt(value: string | undefined, name: string): number | undefine
   return n;
 }
 
+/** The thresholds under evaluation: the defaults, with the --config file's overrides. */
+function configuredThresholds(file: string | undefined) {
+  return resolveThresholds(loadConfig({ file }).thresholds);
+}
+
 function fail(err: unknown, json: boolean | undefined): void {
   const known = err instanceof EvalInputError || err instanceof EvalPipelineError;
   const code = known ? err.code : 'INTERNAL';
@@ -68,6 +75,7 @@ export function registerEval(program: Command): void {
       try {
         const report = await runEval({
           dataDir: opts.data ?? defaultDataDir(),
+          thresholds: configuredThresholds(opts.config),
           outDir: opts.out,
           command: commandLine(cmd),
           workers: positiveInt(opts.workers, '--workers'),
@@ -98,10 +106,11 @@ export function registerEval(program: Command): void {
     .option('--out <dir>', 'output folder for the speech report')
     .option('--json', 'print the result as JSON')
     .action(async (_o: { data?: string; out?: string; json?: boolean }, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<{ data?: string; out?: string; json?: boolean }>();
+      const opts = cmd.optsWithGlobals<{ data?: string; out?: string; json?: boolean; config?: string }>();
       try {
         const { runSpeechEval } = await loadSpeechEval();
-        await runSpeechEval({ data: opts.data ?? defaultDataDir(), out: opts.out, json: opts.json });
+        const threshold = configuredThresholds(opts.config).digits.minMargin;
+        await runSpeechEval({ data: opts.data ?? defaultDataDir(), threshold, out: opts.out, json: opts.json });
       } catch (err) {
         fail(err, opts.json);
       }
