@@ -1,10 +1,13 @@
 import type { Service } from '../auth/services.js';
+import type { UploadFile } from './uploads.js';
 
 /** Per-request bookkeeping: what the records row, the metrics and the cleanup need. */
 export interface RequestState {
   receivedAt: number;
   endpoint: Service | null;
   appid: string | null;
+  /** The signature checked out: only such requests leave a records row. */
+  authenticated: boolean;
   /** Envelope code sent, set by the envelope helpers. */
   code: number | null;
   message: string;
@@ -13,8 +16,16 @@ export interface RequestState {
   score: number | null;
   timingsMs: Record<string, number>;
   checks: unknown[];
-  /** Uploaded temp files to remove (or keep, with retention) after the response. */
-  files: string[];
+  /** Uploads to dispose of (or keep, with retention) after the response. */
+  files: UploadFile[];
+  /** Body bytes read so far by our own reader (multipart). */
+  bodyBytes: number;
+  /** Answer without reading the rest of the body (the client is refused for holding too many). */
+  noDrain: boolean;
+  /** Why the connection was answered and closed outside the route (a stalled body), if it was. */
+  closedWith: string | null;
+  /** The records row is written (before the answer is sent). */
+  recorded: boolean;
   /** idcardcompare / livedetectpicture echo it in error answers too. */
   sessionId: string | null;
   /** The route handler is still working (it may outlive an aborted connection). */
@@ -41,6 +52,7 @@ export function newRequestState(receivedAt: number, endpoint: Service | null): R
     receivedAt,
     endpoint,
     appid: null,
+    authenticated: false,
     code: null,
     message: '',
     liveStatus: null,
@@ -49,6 +61,10 @@ export function newRequestState(receivedAt: number, endpoint: Service | null): R
     timingsMs: {},
     checks: [],
     files: [],
+    bodyBytes: 0,
+    noDrain: false,
+    closedWith: null,
+    recorded: false,
     sessionId: null,
     handlerRunning: false,
     responseClosed: false,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppStore } from '../auth/apps.js';
 import { Authenticator } from '../auth/authenticate.js';
@@ -21,8 +20,11 @@ import type { ApiDeps, FetchImage, IdentityLookup } from './deps.js';
 import { sendError } from './envelope.js';
 import { mapError } from './error-mapping.js';
 import { installLifecycle } from './hooks.js';
+import { startHousekeeping } from './housekeeping.js';
 import { ApiMetrics } from './metrics.js';
 import { newRequestState } from './request-state.js';
+import { installUploadGuards } from './upload-guards.js';
+import { UploadDir } from './uploads.js';
 import { healthRoute } from './routes/health.js';
 import { idcardcompareRoute } from './routes/idcardcompare.js';
 import { idcardlivedetectfourRoute } from './routes/idcardlivedetectfour.js';
@@ -50,6 +52,8 @@ export interface BuildServerOptions {
   authCacheMs?: number;
   /** Where the JSON log lines go (default stdout). */
   logStream?: NodeJS.WritableStream;
+  /** How often expired challenges and old records are purged (default every minute). */
+  housekeepingEveryMs?: number;
 }
 
 /**
@@ -60,9 +64,8 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   const { config, db } = opts;
   const clock = opts.clock ?? Date.now;
   const dataDir = resolve(config.dataDir);
-  const tmpDir = join(dataDir, 'tmp');
+  const uploads = new UploadDir(join(dataDir, 'tmp'));
   const retainedDir = join(dataDir, 'retained');
-  mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
   if (config.retention) mkdirSync(retainedDir, { recursive: true, mode: 0o700 });
 
   const apps = new AppStore(db, loadMasterKey({ masterKey: config.masterKey, dataDir }), clock);
@@ -80,12 +83,12 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
       defaultRateLimitPerMinute: config.rateLimitPerMinute,
       cacheMs: opts.authCacheMs ?? 1000,
     }),
-    challenges: new ChallengeStore(db, config.challengeTtlSec),
+    challenges: new ChallengeStore(db, config.challengeTtlSec, config.challengeRetentionSec),
     inference: opts.inference,
     identity: opts.identity ?? new IdentityRegistry(db, { retention: config.retention, dataDir }),
     fetchImage: opts.fetchImage ?? fetchImage,
     metrics: new ApiMetrics(),
-    tmpDir,
+    uploads,
   };
 
   const app = Fastify({
@@ -97,14 +100,28 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
+    requestTimeout: config.requestTimeoutMs,
+    // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by default).
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs / 2) },
+    trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     frameworkErrors: (err, req, reply) => answerError(err, req, reply, clock),
     clientErrorHandler,
   });
-  app.register(multipart, { limits: { fileSize: config.bodyLimitBytes, fieldSize: config.bodyLimitBytes } });
+  // Multipart bodies are left unread here: routes stream them (multipart.ts) after authenticating.
+  app.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null));
+  const swept = uploads.sweep();
+  if (swept.length > 0) app.log.warn({ files: swept.length }, 'removed uploads left by a process that ended without cleaning up');
 
-  const wrap = installLifecycle(app, deps, new RecordStore(db), retainedDir);
+  const records = new RecordStore(db);
+  const wrap = installLifecycle(app, deps, records, retainedDir);
+  installUploadGuards(app, config);
+  const stopHousekeeping = startHousekeeping({ config, challenges: deps.challenges, records, clock, log: app.log, everyMs: opts.housekeepingEveryMs ?? 60_000 });
+  app.addHook('onClose', (_app, done) => {
+    stopHousekeeping();
+    done();
+  });
   app.setErrorHandler((err: FastifyError, req, reply) => answerError(err, req, reply, clock));
   app.setNotFoundHandler((req, reply) =>
     sendError(reply, 'BAD_REQUEST', `no such endpoint: ${req.method} ${req.url.slice(0, 200)}`, { request_id: req.id }, 404),

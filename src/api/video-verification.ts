@@ -4,9 +4,11 @@ import { assertSameAppid } from '../auth/authenticate.js';
 import { ApiError, outcome } from '../core/errors.js';
 import type { FaceReference, Outcome, VideoVerifyResult } from '../core/inference.js';
 import type { Service } from '../auth/services.js';
+import { authenticateRequest } from './authenticate-request.js';
 import type { ApiDeps } from './deps.js';
-import { readMultipart, type UploadedFile } from './multipart.js';
+import { readMultipart } from './multipart.js';
 import { runInference } from './run-inference.js';
+import type { UploadFile } from './uploads.js';
 
 export interface VideoAnswer {
   live: Outcome;
@@ -25,14 +27,13 @@ export async function readVideoRequest<S extends z.ZodType<{ appid: string }, z.
   service: Service,
   schema: S,
   fileFields: readonly string[],
-): Promise<{ fields: z.output<S>; video: UploadedFile; files: Record<string, UploadedFile> }> {
-  const auth = deps.auth.authenticate(req.headers.authorization, service);
-  req.lc.appid = auth.appid;
-  const body = await readMultipart(req, { fileFields, tmpDir: deps.tmpDir, limitBytes: deps.config.bodyLimitBytes });
+): Promise<{ fields: z.output<S>; video: UploadFile; files: Record<string, UploadFile> }> {
+  const auth = authenticateRequest(deps, req, service);
+  const body = await readMultipart(req, { fileFields, uploads: deps.uploads, limitBytes: deps.config.bodyLimitBytes });
   const fields = schema.parse(body.fields);
   assertSameAppid(auth.appid, fields.appid);
   const video = body.files.video;
-  if (!video) throw new ApiError('INVALID_PARAMETER', 'video (a file part) is required');
+  if (!video || video.bytes === 0) throw new ApiError('INVALID_PARAMETER', 'video is required (a file part, or a part holding the bytes)');
   return { fields, video, files: body.files };
 }
 

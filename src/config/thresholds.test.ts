@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readFile } from 'node:fs/promises';
 import type { AudioAnalysis } from '../audio/index.js';
+import type { FaceTemplate } from '../core/inference.js';
 import { getFaceEmbedder, scorePictureLiveness } from '../compare/index.js';
 import { passesFaceGate } from '../compare/face-gate.js';
 import { similarityFromTemplates } from '../compare/similarity.js';
@@ -119,13 +120,10 @@ const faceShare = (share: number): Evidence => ({
 const simBucket = (sim: number): string => (sim >= 80 ? 'sim>=80' : sim >= 70 ? 'sim>=70' : 'sim<70');
 
 /** Two templates at cosine 0.93: between the shipped anchors (sim 71.7). */
-const templates = (() => {
-  const c = 0.93;
-  return [
-    { model: 'm', embedding: [1, 0] },
-    { model: 'm', embedding: [c, Math.sqrt(1 - c * c)] },
-  ] as const;
-})();
+const templates: [FaceTemplate, FaceTemplate] = [
+  { model: 'm', embedding: [1, 0] },
+  { model: 'm', embedding: [0.93, Math.sqrt(1 - 0.93 * 0.93)] },
+];
 
 async function trackedFace(th: Thresholds): Promise<string> {
   const frame = await decodeImage(face);

@@ -19,7 +19,7 @@ export function livedetectfourRoute(app: FastifyInstance, deps: ApiDeps, wrap: (
       const { fields: f, video, files } = await readVideoRequest(deps, req, 'livedetectfour', Fields, ['video', 'card']);
       const wantCompare = f.compare_flag === 'true';
       const card = files.card;
-      if (wantCompare && !card) throw new ApiError('INVALID_PARAMETER', 'card (a file part) is required when compare_flag is true');
+      if (wantCompare && !card?.bytes) throw new ApiError('INVALID_PARAMETER', 'card is required when compare_flag is true (a file part, or a part holding the bytes)');
       const reference = wantCompare && card ? { kind: 'image' as const, data: await readFile(card.path) } : undefined;
 
       const a = await verifyChallengeVideo(deps, req, 'livedetectfour', { appid: f.appid, digits: f.validate_data, videoPath: video.path, reference });

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ApiError } from '../../core/errors.js';
+import { authenticateRequest } from '../authenticate-request.js';
 import type { ApiDeps } from '../deps.js';
 import { sendOk } from '../envelope.js';
 import type { Handler } from '../hooks.js';
@@ -15,9 +17,9 @@ export function livegetfourRoute(app: FastifyInstance, deps: ApiDeps, wrap: (h: 
     { config: { endpoint: 'livegetfour' } },
     wrap(async (req, reply) => {
       const body = Body.parse(req.body ?? {});
-      req.lc.appid = body.appid;
-      deps.auth.authenticate(req.headers.authorization, 'livegetfour', body.appid);
+      authenticateRequest(deps, req, 'livegetfour', body.appid);
       const digits = await deps.challenges.issue(body.appid, deps.clock());
+      if (digits === null) throw new ApiError('CHALLENGES_EXHAUSTED');
       return sendOk(reply, body.seq === undefined ? { validate_data: digits } : { validate_data: digits, seq: body.seq });
     }),
   );
