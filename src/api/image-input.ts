@@ -15,22 +15,22 @@ import type { UploadFile } from './uploads.js';
  * JSON request is validated, then authenticated against its appid; a multipart one is
  * authenticated before its upload is read.
  */
-export async function readImageRequest<S extends z.ZodType<{ appid: string }, z.ZodTypeDef, unknown>>(
+export async function readImageRequest<J extends z.ZodType<{ appid: string }, z.ZodTypeDef, unknown>>(
   deps: ApiDeps,
   req: FastifyRequest,
   service: Service,
-  schema: S,
-): Promise<{ fields: z.output<S>; image?: UploadFile }> {
+  schemas: { json: J; multipart: z.ZodType<z.output<J> & { image?: UploadFile }, z.ZodTypeDef, unknown> },
+): Promise<z.output<J> & { image?: UploadFile }> {
   if (!isMultipart(req)) {
-    const fields = schema.parse(req.body ?? {});
+    const fields = schemas.json.parse(req.body ?? {});
     authenticateRequest(deps, req, service, fields.appid);
-    return { fields };
+    return fields;
   }
   const auth = authenticateRequest(deps, req, service);
-  const body = await readMultipart(req, { fileFields: ['image'], uploads: deps.uploads, limitBytes: deps.config.bodyLimitBytes });
-  const fields = schema.parse(body.fields);
-  assertSameAppid(auth.appid, fields.appid);
-  return { fields, image: body.files.image };
+  const body = await readMultipart(req, { uploads: deps.uploads, limitBytes: deps.config.bodyLimitBytes });
+  const form = schemas.multipart.parse({ ...body.fields, ...body.files });
+  assertSameAppid(auth.appid, form.appid);
+  return form;
 }
 
 const BASE64 = /^[A-Za-z0-9+/\r\n]+={0,2}\s*$/;

@@ -11,15 +11,16 @@ export interface MultipartBody {
 }
 
 export interface MultipartOptions {
-  /**
-   * Parts read as bytes into an upload file, whatever their headers say. Every other part is
-   * text: clients send text fields as file parts too (Python requests' `files=` gives each
-   * one `filename="<name>"`), and some send the video or photo as a plain part.
-   */
-  fileFields: readonly string[];
   uploads: UploadDir;
   limitBytes: number;
 }
+
+/**
+ * Parts read as bytes into an upload file, whatever their headers say. Every other part is
+ * text: clients send text fields as file parts too (Python requests' `files=` gives each one
+ * `filename="<name>"`), and some send the video or photo as a plain part.
+ */
+export const FILE_PARTS: readonly string[] = ['video', 'card', 'image'];
 
 /** Longest text field we take; the longest real one is a 2048-character url. */
 const FIELD_BYTES = 64 * 1024;
@@ -36,7 +37,7 @@ function boundaryOf(contentType: string): string | null {
 }
 
 /**
- * Streams a multipart body: text fields into memory, the `fileFields` parts into upload files
+ * Streams a multipart body: text fields into memory, the FILE_PARTS into upload files
  * registered on the request before their first byte is written (the response hook disposes of
  * them whatever happens). The byte budget covers the whole body and is counted as it arrives,
  * so nothing past the limit is parsed or written (code 23); what the client still sends is
@@ -57,8 +58,8 @@ export async function readMultipart(req: FastifyRequest, opts: MultipartOptions)
   try {
     bb = new Busboy({
       headers: { 'content-type': contentType },
-      isPartAFile: (name) => name !== undefined && opts.fileFields.includes(name),
-      limits: { fieldSize: FIELD_BYTES, fields: 32, files: opts.fileFields.length, parts: 40, headerPairs: 64, headerSize: 16 * 1024 },
+      isPartAFile: (name) => name !== undefined && FILE_PARTS.includes(name),
+      limits: { fieldSize: FIELD_BYTES, fields: 32, files: FILE_PARTS.length, parts: 40, headerPairs: 64, headerSize: 16 * 1024 },
     });
   } catch {
     throw new ApiError('BAD_REQUEST', 'malformed multipart Content-Type');
@@ -120,7 +121,7 @@ export async function readMultipart(req: FastifyRequest, opts: MultipartOptions)
     });
     bb.on('partsLimit', () => fail(new ApiError('INVALID_PARAMETER', 'too many multipart parts')));
     bb.on('fieldsLimit', () => fail(new ApiError('INVALID_PARAMETER', 'too many text fields in the multipart body')));
-    bb.on('filesLimit', () => fail(new ApiError('INVALID_PARAMETER', `too many file parts: ${opts.fileFields.join(', ')} at most once each`)));
+    bb.on('filesLimit', () => fail(new ApiError('INVALID_PARAMETER', `too many file parts: ${FILE_PARTS.join(', ')} at most once each`)));
     bb.on('error', () => fail(new ApiError('BAD_REQUEST', 'malformed multipart body')));
     bb.on('finish', () => {
       Promise.all(writes).then(

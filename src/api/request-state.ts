@@ -1,4 +1,5 @@
 import type { Service } from '../auth/services.js';
+import type { RouteDoc } from './openapi.js';
 import type { UploadFile } from './uploads.js';
 
 /** Per-request bookkeeping: what the records row, the metrics and the cleanup need. */
@@ -44,6 +45,8 @@ declare module 'fastify' {
     endpoint?: Service;
     /** Verification endpoints leave a records row whatever happens. */
     verification?: boolean;
+    /** The route in the OpenAPI document (GET /openapi.json). */
+    doc?: RouteDoc;
   }
 }
 

@@ -32,6 +32,8 @@ import { livedetectfourRoute } from './routes/livedetectfour.js';
 import { livedetectpictureRoute } from './routes/livedetectpicture.js';
 import { livegetfourRoute } from './routes/livegetfour.js';
 import { metricsRoute } from './routes/metrics.js';
+import { openapiRoute } from './routes/openapi.js';
+import type { DocumentedRoute } from './openapi.js';
 
 export interface BuildServerOptions {
   config: Config;
@@ -127,6 +129,11 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     sendError(reply, 'BAD_REQUEST', `no such endpoint: ${req.method} ${req.url.slice(0, 200)}`, { request_id: req.id }, 404),
   );
 
+  const routes: DocumentedRoute[] = [];
+  app.addHook('onRoute', (r) => {
+    // HEAD routes are Fastify's automatic twins of the GET routes.
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, doc: r.config?.doc });
+  });
   livegetfourRoute(app, deps, wrap);
   livedetectfourRoute(app, deps, wrap);
   idcardlivedetectfourRoute(app, deps, wrap);
@@ -134,6 +141,7 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   livedetectpictureRoute(app, deps, wrap);
   healthRoute(app, deps);
   metricsRoute(app, deps);
+  openapiRoute(app, routes);
   return app;
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { assertSameAppid } from '../auth/authenticate.js';
-import { ApiError, outcome } from '../core/errors.js';
+import { outcome } from '../core/errors.js';
 import type { FaceReference, Outcome, VideoVerifyResult } from '../core/inference.js';
 import type { Service } from '../auth/services.js';
 import { authenticateRequest } from './authenticate-request.js';
@@ -19,22 +19,19 @@ export interface VideoAnswer {
 
 /**
  * The upload of livedetectfour and idcardlivedetectfour: authenticated before the body is read
- * (an unsigned caller costs no disk writes), fields validated, the `video` part required.
+ * (an unsigned caller costs no disk writes), then text fields and parts validated together.
  */
-export async function readVideoRequest<S extends z.ZodType<{ appid: string }, z.ZodTypeDef, unknown>>(
+export async function readVideoRequest<S extends z.ZodType<{ appid: string; video: UploadFile }, z.ZodTypeDef, unknown>>(
   deps: ApiDeps,
   req: FastifyRequest,
   service: Service,
   schema: S,
-  fileFields: readonly string[],
-): Promise<{ fields: z.output<S>; video: UploadFile; files: Record<string, UploadFile> }> {
+): Promise<z.output<S>> {
   const auth = authenticateRequest(deps, req, service);
-  const body = await readMultipart(req, { fileFields, uploads: deps.uploads, limitBytes: deps.config.bodyLimitBytes });
-  const fields = schema.parse(body.fields);
-  assertSameAppid(auth.appid, fields.appid);
-  const video = body.files.video;
-  if (!video || video.bytes === 0) throw new ApiError('INVALID_PARAMETER', 'video is required (a file part, or a part holding the bytes)');
-  return { fields, video, files: body.files };
+  const body = await readMultipart(req, { uploads: deps.uploads, limitBytes: deps.config.bodyLimitBytes });
+  const form = schema.parse({ ...body.fields, ...body.files });
+  assertSameAppid(auth.appid, form.appid);
+  return form;
 }
 
 /**
