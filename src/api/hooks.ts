@@ -83,14 +83,17 @@ export function installLifecycle(app: FastifyInstance, deps: ApiDeps, records: R
     done();
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    const lc = req.lc;
-    if (!req.raw.complete) {
-      const ended = !lc.noDrain && (await drainBody(req.raw, drainLimit - lc.bodyBytes));
+  app.addHook('onSend', (req, reply, payload, done) => {
+    const send = (): void => {
+      if (!req.lc.recorded) record(req, deps.clock(), false);
+      done(null, payload);
+    };
+    if (req.raw.complete) return send();
+    const drained = req.lc.noDrain ? Promise.resolve(false) : drainBody(req.raw, drainLimit - req.lc.bodyBytes);
+    void drained.then((ended) => {
       if (!ended) reply.header('connection', 'close');
-    }
-    if (!lc.recorded) record(req, deps.clock(), false);
-    return payload;
+      send();
+    });
   });
 
   const retainedOrNull = deps.config.retention ? retainedDir : null;

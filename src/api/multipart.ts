@@ -109,6 +109,13 @@ export async function readMultipart(req: FastifyRequest, opts: MultipartOptions)
         return;
       }
       const write = opts.uploads.create(name).then(async (file) => {
+        if (settled) {
+          // The request failed while the file was being created: the response hook that
+          // disposes of uploads may already have run.
+          stream.resume();
+          await file.dispose(null, req.id);
+          return;
+        }
         req.lc.files.push(file);
         files[name] = file;
         await pipeline(stream, file.writable());
