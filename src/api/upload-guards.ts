@@ -23,7 +23,7 @@ export function installUploadGuards(app: FastifyInstance, config: Config): void 
       req.lc.closedWith = `no body data for ${idleSec} s`;
       req.lc.code = 3;
       req.lc.message = req.lc.closedWith;
-      answerOnSocketAndClose(socket, 'REQUEST_TIMEOUT', `request timed out: ${req.lc.closedWith}`);
+      answerOnSocketAndClose(socket, 'REQUEST_TIMEOUT', `request timed out: ${req.lc.closedWith}`, { requestId: req.id });
     };
     socket.setTimeout(config.bodyIdleTimeoutMs);
     // An incomplete request gets the socket's timeout event; with a listener Node leaves the socket to us.
