@@ -8,6 +8,7 @@ import type { FaceTemplate, Inference } from '../core/inference.js';
 import type { Db } from '../store/db.js';
 import type { SessionRepository } from '../store/sessions.js';
 import type { ApiMetrics } from './metrics.js';
+import type { UploadDir } from './uploads.js';
 
 /** The identity registry as the API uses it (src/identity owns the codes -5801/-5803/-5804). */
 export interface IdentityLookup {
@@ -28,8 +29,8 @@ export interface ApiDeps {
   identity: IdentityLookup;
   fetchImage: FetchImage;
   metrics: ApiMetrics;
-  /** Where uploads are streamed to (under the data dir). */
-  tmpDir: string;
+  /** Where uploads are streamed to (`<dataDir>/tmp`). */
+  uploads: UploadDir;
   /** Hosted capture flow: sessions, their callbacks and the page's built files (null: not built). */
   sessions: SessionRepository;
   callbacks: CallbackDispatcher;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { outcome, type ErrorName } from '../core/errors.js';
 import { InferenceBusyError, type Inference, type VideoVerifyRequest, type VideoVerifyResult } from '../core/inference.js';
 
@@ -8,6 +9,10 @@ import { InferenceBusyError, type Inference, type VideoVerifyRequest, type Video
  */
 export class FakeInference implements Inference {
   videoCalls: VideoVerifyRequest[] = [];
+  /** The uploaded video's bytes, read at each verifyVideo call. */
+  videoBytes: Buffer[] = [];
+  /** The photo handed to comparePhoto / pictureLiveness. */
+  photos: Uint8Array[] = [];
   /** Outcome of the next verifyVideo calls; 'busy' throws InferenceBusyError, 'crash' a plain Error. */
   videoOutcome: ErrorName | 'OK' | 'busy' | 'crash' = 'OK';
   videoDelayMs = 0;
@@ -17,6 +22,7 @@ export class FakeInference implements Inference {
 
   async verifyVideo(req: VideoVerifyRequest): Promise<VideoVerifyResult> {
     this.videoCalls.push(req);
+    this.videoBytes.push(await readFile(req.videoPath));
     if (this.videoDelayMs) await new Promise((r) => setTimeout(r, this.videoDelayMs));
     if (this.videoOutcome === 'busy') throw new InferenceBusyError();
     if (this.videoOutcome === 'crash') throw new Error('worker exploded at /secret/path/model.onnx');
@@ -42,11 +48,13 @@ export class FakeInference implements Inference {
     return { ok: false, error: 'PHOTO_DECODE_FAILED' };
   }
 
-  async comparePhoto(): Promise<{ ok: boolean; error?: ErrorName; similarity?: number }> {
+  async comparePhoto(image: Uint8Array): Promise<{ ok: boolean; error?: ErrorName; similarity?: number }> {
+    this.photos.push(image);
     return this.photoError ? { ok: false, error: this.photoError } : { ok: true, similarity: this.similarity };
   }
 
-  async pictureLiveness(): Promise<{ ok: boolean; error?: ErrorName; score?: number }> {
+  async pictureLiveness(image: Uint8Array): Promise<{ ok: boolean; error?: ErrorName; score?: number }> {
+    this.photos.push(image);
     return this.photoError ? { ok: false, error: this.photoError } : { ok: true, score: this.pictureScore };
   }
 

@@ -45,7 +45,7 @@ export interface TestServer {
 
 /** A real server on 127.0.0.1:0 over a private data dir, with one app allowed everything. */
 export async function startTestServer(
-  opts: { config?: Partial<Config>; inference?: Inference; clock?: () => number; realRegistry?: boolean; realFetch?: boolean; captureAssetsDir?: string } = {},
+  opts: { config?: Partial<Config>; inference?: Inference; clock?: () => number; realRegistry?: boolean; realFetch?: boolean; captureAssetsDir?: string; housekeepingEveryMs?: number } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-api-'));
   const masterKey = randomBytes(32).toString('base64');
@@ -63,6 +63,7 @@ export async function startTestServer(
     fetchImage,
     authCacheMs: 0,
     captureAssetsDir: opts.captureAssetsDir,
+    housekeepingEveryMs: opts.housekeepingEveryMs,
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const apps = new AppStore(db, Buffer.from(masterKey, 'base64'));

@@ -5,7 +5,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveThresholds } from '../config/index.js';
-import { verifyVideo, PIPELINE } from '../liveness/index.js';
+import { probeLimits, verifyVideo, PIPELINE } from '../liveness/index.js';
 import { ffmpegPath, frameSize, probeVideo, startMediaDecode } from '../media/index.js';
 import { getFaceModels } from '../vision/index.js';
 import { createInference } from '../workers/index.js';
@@ -90,8 +90,8 @@ export async function benchVerifyProfile(): Promise<BenchSection> {
     // The child processes alone.
     let c = childCpuMs();
     let t = performance.now();
-    let info = await probeVideo(clip);
-    for (let i = 1; i < RUNS; i++) info = await probeVideo(clip);
+    let info = await probeVideo(clip, probeLimits(th));
+    for (let i = 1; i < RUNS; i++) info = await probeVideo(clip, probeLimits(th));
     const probe = { cpu: (childCpuMs() - c) / RUNS, wall: (performance.now() - t) / RUNS };
     c = childCpuMs();
     const own = ownCpuMs();

@@ -21,6 +21,8 @@ const def = (code: number, token: string, message: string, http = 200): ErrorDef
 export const ERRORS = {
   // Request level.
   BAD_REQUEST: def(3, 'BAD_REQUEST', 'bad request', 400),
+  // SPEC has no timeout code: a request that does not arrive in time is a bad request.
+  REQUEST_TIMEOUT: def(3, 'REQUEST_TIMEOUT', 'request timed out', 408),
   ACCOUNT_ABNORMAL: def(3, 'ACCOUNT_ABNORMAL', 'account abnormal: this appid is disabled', 403),
   SIGNATURE_EMPTY: def(4, 'SIGNATURE_EMPTY', 'signature is empty: send the Authorization header', 401),
   SIGNATURE_MALFORMED: def(5, 'SIGNATURE_MALFORMED', 'signature is malformed', 401),
@@ -34,6 +36,8 @@ export const ERRORS = {
   RATE_LIMITED: def(15, 'RATE_LIMITED', 'rate limit exceeded for this appid, retry later', 429),
   // Same code as the rate limit so legacy clients back off and retry; documented in docs/api.md.
   SERVER_BUSY: def(15, 'SERVER_BUSY', 'server is at capacity, retry later', 503),
+  TOO_MANY_UPLOADS: def(15, 'TOO_MANY_UPLOADS', 'too many uploads at once from this client address, retry later', 429),
+  CHALLENGES_EXHAUSTED: def(15, 'CHALLENGES_EXHAUSTED', 'every challenge value is live or recently used for this appid, retry later', 429),
   BUCKET_NOT_FOUND: def(16, 'BUCKET_NOT_FOUND', 'bucket does not exist', 400),
   INVALID_PARAMETER: def(21, 'INVALID_PARAMETER', 'invalid parameter', 400),
   BODY_TOO_LARGE: def(23, 'BODY_TOO_LARGE', 'request body is too large', 413),

@@ -2,7 +2,7 @@ import { outcome } from '../core/errors.js';
 import type { VideoVerifyRequest, VideoVerifyResult } from '../core/inference.js';
 import type { Thresholds } from '../config/index.js';
 import { analyzeAudio } from '../audio/index.js';
-import { decodeFrames, decodeMedia, frameSize, MediaError, probeVideo, SAMPLE_RATE, startMediaDecode, type MediaStreams, type VideoInfo } from '../media/index.js';
+import { decodeFrames, decodeMedia, frameSize, MediaError, probeVideo, SAMPLE_RATE, startMediaDecode, type MediaStreams, type ProbeLimits, type VideoInfo } from '../media/index.js';
 import { attackScores, frameToJpeg, joinTracks, trackFaces, type TrackResult } from '../vision/index.js';
 import { checkAudio } from './checks/audio.js';
 import { checkDigits } from './checks/digits.js';
@@ -37,6 +37,11 @@ const SPLIT_QUEUE_FRAMES = 40;
 function splitFrame(info: VideoInfo, helper: TrackHelper | undefined): number | null {
   if (!helper?.ready || info.durationSec === null || info.durationSec < MIN_SPLIT_SEC) return null;
   return Math.round((info.durationSec * PIPELINE.fps) / 2);
+}
+
+/** The probe's limits: the configured `video` thresholds and the pipeline's time limit. */
+export function probeLimits(th: Thresholds): ProbeLimits {
+  return { ...th.video, timeoutMs: PIPELINE.probeTimeoutMs };
 }
 
 const reason = (err: unknown): string => (err instanceof MediaError ? err.message : 'the video could not be decoded');
@@ -75,12 +80,7 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
   // when the probe finds none; it is stopped when the probe refuses the upload.
   const early = startMediaDecode(req.videoPath, { ...decode, audio: true });
   try {
-    info = await probeVideo(req.videoPath, {
-      minShortSide: th.video.minShortSide,
-      minLongSide: th.video.minLongSide,
-      maxDurationSec: th.video.maxDurationSec,
-      timeoutMs: PIPELINE.probeTimeoutMs,
-    });
+    info = await probeVideo(req.videoPath, probeLimits(th));
   } catch (err) {
     invalidReason = reason(err);
   }
@@ -110,7 +110,7 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
       audio = analyzeAudio(decoded, SAMPLE_RATE);
       stageMs.audio = lap('audio', tv);
       const td = performance.now();
-      digits = await runDigits(decoded, req.digits);
+      digits = await runDigits(decoded, req.digits, th.digits.minMargin);
       stageMs.digits = lap('digits', td);
     };
     const videoSide = async (): Promise<void> => {
@@ -158,7 +158,11 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
   let photoIndex = 0;
   if (req.reference) {
     t = performance.now();
-    if (!tracked) {
+    if (live.status !== 0) {
+      // As in the legacy API the comparison follows a passed liveness check: after a failure
+      // compare_status repeats it, with no sim and no photo (docs/api.md).
+      result.compare = { ...live };
+    } else if (!tracked) {
       result.compare = { ...outcome('VIDEO_SELFIE_DECODE_FAILED'), name: 'VIDEO_SELFIE_DECODE_FAILED' };
     } else {
       const c = await compareWithReference(req.reference, tracked.best, th.compare);

@@ -57,6 +57,7 @@ export function captureBrowserRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
           const now = deps.clock();
           assertOpen(session, now);
           const digits = await deps.challenges.issue(session.appid, now);
+          if (digits === null) throw new ApiError('CHALLENGES_EXHAUSTED');
           if (!deps.sessions.setChallenge(session.id, digits, now, session.maxAttempts * CHALLENGES_PER_ATTEMPT)) {
             throw new ApiError('CAPTURE_SESSION_CLOSED', 'this session has requested digits too many times');
           }
@@ -92,7 +93,7 @@ export function captureBrowserRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
 
 /** The same verification as livedetectfour / idcardlivedetectfour, with the session's digits and reference. */
 async function verifyUpload(deps: ApiDeps, req: FastifyRequest, session: CaptureSession): Promise<AttemptResult> {
-  const body = await readMultipart(req, { fileFields: ['video'], tmpDir: deps.tmpDir, limitBytes: deps.config.bodyLimitBytes });
+  const body = await readMultipart(req, { uploads: deps.uploads, limitBytes: deps.config.bodyLimitBytes });
   const video = body.files.video;
   if (!video) throw new ApiError('INVALID_PARAMETER', 'video (a file part) is required');
   const reference = session.compare === 'none' ? undefined : { kind: 'template' as const, template: session.reference as FaceTemplate };

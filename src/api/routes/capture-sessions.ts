@@ -11,7 +11,7 @@ import type { ApiDeps } from '../deps.js';
 import { sendOk } from '../envelope.js';
 import type { Handler } from '../hooks.js';
 import { lookupIdentity } from '../identity-lookup.js';
-import { resolveImage } from '../image-input.js';
+import { base64Image } from '../image-input.js';
 import { appid, idcardName, idcardNumber, seq, url } from '../params.js';
 import { runInference } from '../run-inference.js';
 
@@ -64,7 +64,7 @@ export function captureSessionRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
         reference = lookupIdentity(deps, req, body.idcard_number, body.idcard_name);
       } else if (body.card !== undefined) {
         compare = 'card';
-        reference = await cardTemplate(deps, req, body.card);
+        reference = await cardTemplate(deps, body.card);
       }
 
       const now = deps.clock();
@@ -126,8 +126,8 @@ function checkCallbackTarget(callbackUrl: string, allowPrivate: boolean): void {
 }
 
 /** The card's face template, made now so a card without a usable face is refused before the user records. */
-async function cardTemplate(deps: ApiDeps, req: FastifyRequest, card: string): Promise<FaceTemplate> {
-  const image = await resolveImage(deps, req, undefined, { base64: card });
+async function cardTemplate(deps: ApiDeps, card: string): Promise<FaceTemplate> {
+  const image = base64Image(card);
   const embedded = await runInference(deps.metrics, () => deps.inference.embedPhoto(image, 'card'));
   if (!embedded.ok) throw new ApiError(embedded.error);
   return embedded.template;

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { THRESHOLDS } from '../../config/thresholds.js';
 import { seededRandom } from '../../core/seeded-random.js';
 import { decodeAudio } from '../../media/index.js';
 import { defaultModelPath, loadSpeechModel, type SpeechModel } from '../../speech/model.js';
@@ -22,6 +21,8 @@ import { loadVoiceClips, loadVoiceTable, voiceAvailable, type Lang, type VoiceEn
 
 export interface SpeechEvalOptions {
   data: string;
+  /** The configured digits.minMargin: the shipped model's negatives are judged at it. */
+  threshold: number;
   /** Folder with fold<k>/digits.onnx; default training/work/folds when it exists. */
   folds?: string;
   out?: string;
@@ -227,7 +228,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
   const table = await loadVoiceTable();
   const folds = await foldModels(opts.folds);
   const shipped = await loadSpeechModel(defaultModelPath());
-  const configured = THRESHOLDS.digits.minMargin.value;
+  const configured = opts.threshold;
   const skipped: string[] = [];
   const scored: Scored[] = [];
   const times: number[] = [];
