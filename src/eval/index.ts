@@ -22,6 +22,8 @@ export interface EvalOptions {
   workers?: number;
   seed?: number;
   maxSources?: number;
+  /** Simulated screen-replay, phone-replay and print cases per source clip (default 3). */
+  presentationVariants?: number;
   /** Run the separate speech evaluation (runSpeechEval) and summarise it in the report. */
   speech?: boolean;
   /** Passed on to the speech evaluation, which prints its own result. */
@@ -63,7 +65,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
   const workDir = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'livecheck-eval-')));
   try {
     // A work dir the caller chose is kept, so media it already holds are reused.
-    const built = await buildCases({ dataDir: opts.dataDir, workDir, seed: opts.seed, maxSources: opts.maxSources, onProgress: log, reuse: opts.workDir !== undefined });
+    const built = await buildCases({ dataDir: opts.dataDir, workDir, seed: opts.seed, maxSources: opts.maxSources, presentationVariants: opts.presentationVariants, onProgress: log, reuse: opts.workDir !== undefined });
     log(`built ${built.cases.length} video cases and ${built.pictures.length} photos`);
     const inference = await createPipeline({ workers: opts.workers ?? 1 });
     let results: EvalReport['results'];

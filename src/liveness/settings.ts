@@ -12,8 +12,14 @@ export const PIPELINE = {
   keyframeEvery: 10,
   /** Long side of analysed frames: Human's detector and mesh work on 256/192 px crops anyway. */
   longSide: 480,
-  /** Best frames kept for the attack models, the face comparison and the returned photo. */
+  /** Best frames kept for the face comparison and the returned photo. */
   keepBest: 3,
+  /**
+   * Frames spread over the clip that the presentation-attack models see, at least
+   * padMinSpacingSec apart; docs/pipeline.md has the cost per frame and why this many.
+   */
+  padFrames: 8,
+  padMinSpacingSec: 0.4,
   probeTimeoutMs: 10_000,
   decodeTimeoutMs: 60_000,
 } as const;

@@ -34,6 +34,15 @@ function splitFrame(info: VideoInfo, helper: TrackHelper | undefined): number | 
   return Math.round((info.durationSec * PIPELINE.fps) / 2);
 }
 
+/**
+ * Seconds between the frames cropped for the presentation-attack models: PIPELINE.padFrames
+ * over the clip. Without a duration (some WebM) every padMinSpacingSec, and the attack stage
+ * keeps padFrames of them spread over the clip.
+ */
+function padSpacing(info: VideoInfo): number {
+  return Math.max(PIPELINE.padMinSpacingSec, (info.durationSec ?? 0) / PIPELINE.padFrames);
+}
+
 const reason = (err: unknown): string => (err instanceof MediaError ? err.message : 'the video could not be decoded');
 
 /**
@@ -85,7 +94,7 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
     const probed = info;
     const limits = { maxDurationSec: th.video.maxDurationSec, timeoutMs: PIPELINE.decodeTimeoutMs };
     const decode = { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide };
-    const trackOpts = { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest, keyframeEvery: PIPELINE.keyframeEvery };
+    const trackOpts = { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest, keyframeEvery: PIPELINE.keyframeEvery, padEverySec: padSpacing(probed) };
     const split = splitFrame(probed, hooks.helper);
     if (split === null) hooks.helper?.release();
     const tv = performance.now();
@@ -124,9 +133,9 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
   }
 
   const tracked = track as TrackResult | null;
-  if (tracked && tracked.best.length > 0) {
+  if (tracked && tracked.pad.length > 0) {
     t = performance.now();
-    attack = await attackScores(tracked.best);
+    attack = await attackScores(tracked, PIPELINE.padFrames);
     stageMs.presentation = lap('presentation', t);
   }
 

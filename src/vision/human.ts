@@ -10,8 +10,7 @@ import type { Config, Human as HumanInstance } from '@vladmandic/human';
  * (`cacheSensitivity`). The mesh must see every frame (a cached mesh would hide exactly the
  * motion we measure), but the face detector need not: between keyframes the mesh runs on the
  * box its own landmarks gave on the previous frame. So the input check always says "reusable"
- * and each call decides what may be reused: `detector.skipFrames` (0 on keyframes), and the
- * attack models have skipFrames 0 so they never return a cached score.
+ * and each call decides what may be reused: `detector.skipFrames` (0 on keyframes).
  */
 
 const require = createRequire(import.meta.url);
@@ -65,15 +64,15 @@ async function load(): Promise<Human> {
     filter: { enabled: false },
     face: {
       enabled: true,
-      // Attack models are loaded here and switched off per call except on the best frames.
       detector: { rotation: false, maxDetected: 3, minConfidence: 0.5, skipFrames: 0, skipTime: Number.MAX_SAFE_INTEGER, return: false },
       mesh: { enabled: true },
       iris: { enabled: false },
       attention: { enabled: false },
       description: { enabled: false },
       emotion: { enabled: false },
-      antispoof: { enabled: true, skipFrames: 0 },
-      liveness: { enabled: true, skipFrames: 0 },
+      // Presentation attacks are judged by the Silent-Face models (pad-model.ts), not Human's.
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
       gear: { enabled: false },
     },
     body: { enabled: false },

@@ -4,3 +4,4 @@ export { faceChange } from './motion.js';
 export { frameToJpeg } from './best-frame.js';
 export { mouthOpening } from './mouth.js';
 export { getHuman } from './human.js';
+export { loadPadModels, type PadFrameScore } from './pad-model.js';

@@ -3,6 +3,7 @@ import type { FaceResult } from '@vladmandic/human';
 import { getHuman, type Human } from './human.js';
 import { regionChange, regionStats, type Box } from './image-stats.js';
 import { lipHeight, mouthOpening } from './mouth.js';
+import { padCrops, type PadCrop } from './pad-crop.js';
 
 /** What the tracker keeps of one frame's main face. */
 export interface FaceObservation {
@@ -38,6 +39,8 @@ export interface TrackResult {
   faces: Array<FaceObservation | null>;
   /** The best frames by quality, best first, with their pixels. */
   best: KeptFrame[];
+  /** Presentation-attack crops of frames spread over the clip (TrackOptions.padEverySec). */
+  pad: PadCrop[];
   ms: number;
 }
 
@@ -46,20 +49,19 @@ export interface TrackOptions {
   keepBest: number;
   /** Run the face detector on every n-th frame (and after any frame without a face); 1 = always. */
   keyframeEvery: number;
+  /** Make presentation-attack crops of the first face frame at or after every this many seconds. */
+  padEverySec?: number;
 }
 
 /**
  * How a frame is analysed. `keyframe`: the face detector runs. `tracked`: the mesh runs on the
  * box its landmarks gave on the previous frame, without the detector (about half the cost).
- * `attack`: a keyframe plus the single-frame attack models, for the best frames only.
- * Human merges a per-call config into its own, so every variant spells out every switch.
  */
-export type FramePass = 'keyframe' | 'tracked' | 'attack';
+export type FramePass = 'keyframe' | 'tracked';
 
 const PASSES: Record<FramePass, object> = {
-  keyframe: { face: { detector: { skipFrames: 0 }, antispoof: { enabled: false }, liveness: { enabled: false } } },
-  tracked: { face: { detector: { skipFrames: Number.MAX_SAFE_INTEGER }, antispoof: { enabled: false }, liveness: { enabled: false } } },
-  attack: { face: { detector: { skipFrames: 0 }, antispoof: { enabled: true }, liveness: { enabled: true } } },
+  keyframe: { face: { detector: { skipFrames: 0 } } },
+  tracked: { face: { detector: { skipFrames: Number.MAX_SAFE_INTEGER } } },
 };
 
 /**
@@ -88,10 +90,17 @@ export async function detectFaces(frame: RgbFrame, pass: FramePass = 'keyframe')
 
 const area = (f: FaceResult): number => f.box[2] * f.box[3];
 
+const usableFaces = (faces: FaceResult[], minScore: number): FaceResult[] => faces.filter((f) => f.score >= minScore && f.mesh.length >= 468);
+
+/** The largest usable face: the subject. */
+function mainFace(usable: FaceResult[]): FaceResult {
+  return usable.reduce((a, b) => (area(b) > area(a) ? b : a));
+}
+
 function observe(frame: RgbFrame, previous: RgbFrame | null, faces: FaceResult[], minScore: number): FaceObservation | null {
-  const usable = faces.filter((f) => f.score >= minScore && f.mesh.length >= 468);
+  const usable = usableFaces(faces, minScore);
   if (usable.length === 0) return null;
-  const main = usable.reduce((a, b) => (area(b) > area(a) ? b : a));
+  const main = mainFace(usable);
   const box = { x: main.box[0], y: main.box[1], width: main.box[2], height: main.box[3] };
   const stats = regionStats(frame, box);
   const yaw = main.rotation?.angle.yaw ?? 0;
@@ -123,6 +132,8 @@ export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOpt
   const start = performance.now();
   const faces: Array<FaceObservation | null> = [];
   const best: KeptFrame[] = [];
+  const pad: PadCrop[] = [];
+  let nextPadT = -Infinity;
   let width = 0;
   let height = 0;
   let previous: RgbFrame | null = null;
@@ -133,8 +144,13 @@ export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOpt
     // The first frame is always a keyframe: Human's box cache may hold another video's face.
     const keyframe = faces.length === 0 || faces[faces.length - 1] === null || sinceKeyframe + 1 >= opts.keyframeEvery;
     sinceKeyframe = keyframe ? 0 : sinceKeyframe + 1;
-    const face = observe(frame, previous, await detectFaces(frame, keyframe ? 'keyframe' : 'tracked'), opts.minFaceScore);
+    const found = await detectFaces(frame, keyframe ? 'keyframe' : 'tracked');
+    const face = observe(frame, previous, found, opts.minFaceScore);
     faces.push(face);
+    if (face && opts.padEverySec && frame.t >= nextPadT) {
+      pad.push(padCrops(frame, mainFace(usableFaces(found, opts.minFaceScore)).mesh));
+      nextPadT = frame.t + opts.padEverySec - 1e-6;
+    }
     previous = frame;
     if (face && (best.length < opts.keepBest || face.quality > best[best.length - 1].face.quality)) {
       best.push({ frame, face });
@@ -142,7 +158,7 @@ export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOpt
       best.length = Math.min(best.length, opts.keepBest);
     }
   }
-  return { frameCount: faces.length, width, height, faces, best, ms: performance.now() - start };
+  return { frameCount: faces.length, width, height, faces, best, pad, ms: performance.now() - start };
 }
 
 /**
@@ -157,5 +173,6 @@ export function joinTracks(first: TrackResult, second: TrackResult, splitFrame: 
     .sort((a, b) => b.face.quality - a.face.quality)
     .slice(0, keepBest);
   const faces = [...head, ...second.faces];
-  return { frameCount: faces.length, width: first.width || second.width, height: first.height || second.height, faces, best, ms: Math.max(first.ms, second.ms) };
+  const pad = [...first.pad.filter((p) => p.t < splitSec - 0.5 / fps), ...second.pad];
+  return { frameCount: faces.length, width: first.width || second.width, height: first.height || second.height, faces, best, pad, ms: Math.max(first.ms, second.ms) };
 }

@@ -10,6 +10,7 @@ interface EvalCliOptions {
   json?: boolean;
   workers: string;
   maxSources?: string;
+  presentationVariants: string;
   seed: string;
   speech: boolean;
   work?: string;
@@ -34,10 +35,10 @@ export function commandLine(cmd: Command): string {
   return parts.join(' ');
 }
 
-function positiveInt(value: string | undefined, name: string): number | undefined {
+function intOption(value: string | undefined, name: string, min = 1): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new EvalInputError('BAD_OPTION', `${name} must be a positive integer (got "${value}")`);
+  if (!Number.isInteger(n) || n < min) throw new EvalInputError('BAD_OPTION', `${name} must be ${min === 1 ? 'a positive integer' : `an integer of at least ${min}`} (got "${value}")`);
   return n;
 }
 
@@ -59,6 +60,7 @@ export function registerEval(program: Command): void {
     .option('--json', 'print the metrics as JSON on stdout')
     .option('--workers <n>', 'inference workers', '1')
     .option('--max-sources <n>', 'build attacks from at most n of the genuine clips (default all)')
+    .option('--presentation-variants <n>', 'simulated screen-replay, phone-replay and print cases per source clip, each with its own look', '3')
     .option('--seed <n>', 'seed of the challenge digits and digit recordings chosen', '1')
     .option('--no-speech', 'skip the separate speech evaluation')
     .option('--work <dir>', 'keep the generated media in this folder (and reuse those already there) instead of a removed temp folder')
@@ -70,9 +72,10 @@ export function registerEval(program: Command): void {
           dataDir: opts.data ?? defaultDataDir(),
           outDir: opts.out,
           command: commandLine(cmd),
-          workers: positiveInt(opts.workers, '--workers'),
-          seed: positiveInt(opts.seed, '--seed'),
-          maxSources: positiveInt(opts.maxSources, '--max-sources'),
+          workers: intOption(opts.workers, '--workers'),
+          seed: intOption(opts.seed, '--seed'),
+          maxSources: intOption(opts.maxSources, '--max-sources'),
+          presentationVariants: intOption(opts.presentationVariants, '--presentation-variants', 0),
           speech: opts.speech,
           json: opts.json,
           workDir: opts.work,
