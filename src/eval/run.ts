@@ -40,7 +40,7 @@ export async function runPictureCases(inference: Inference, pictures: PictureCas
     const base = { id: p.id, kind: p.kind, attack: p.attack, set: p.set, source: p.source, threshold: PICTURE_LIVE_ABOVE };
     try {
       const r = await inference.pictureLiveness(new Uint8Array(await readFile(p.imagePath)));
-      out.push(r.ok && r.score !== undefined ? { ...base, score: r.score } : { ...base, score: null, error: r.error ?? 'no score' });
+      out.push(r.ok && r.score !== undefined ? { ...base, score: r.score, details: r.details } : { ...base, score: null, error: r.error ?? 'no score' });
     } catch (err) {
       out.push({ ...base, score: null, error: message(err) });
     }

@@ -80,5 +80,7 @@ export interface PictureResult {
   score: number | null;
   /** Live when score is above this (SPEC: 87). */
   threshold: number;
+  /** What the picture-liveness stage measured (e.g. the models' live probability). */
+  details?: Record<string, unknown>;
   error?: string;
 }

@@ -159,29 +159,42 @@ export function cropBgr(frame: RgbFrame, win: Window, size = PAD_INPUT): Float32
   const hx = taps(sw, size, true);
   const vy = taps(sh, size, false);
   const clampRow = (y: number): number => Math.min(sh - 1, Math.max(0, y));
+  // Byte offsets of the two source pixels of each output column, relative to a row start.
+  const left = new Int32Array(size);
+  const right = new Int32Array(size);
+  for (let x = 0; x < size; x++) {
+    left[x] = (win.left + hx.index[x]) * 3;
+    right[x] = (win.left + Math.min(hx.index[x] + 1, sw - 1)) * 3;
+  }
+  const d = frame.data;
+  const r0 = new Int32Array(size * 3);
+  const r1 = new Int32Array(size * 3);
   // Horizontal pass into 32-bit rows (value x 2048), then the vertical pass with OpenCV's
   // SIMD rounding: each row >> 4, multiplied by its 11-bit weight keeping the high 16 bits,
   // summed, + 2, >> 2.
-  const row = (y: number): Int32Array => {
-    const r = new Int32Array(size * 3);
+  const row = (y: number, into: Int32Array): void => {
+    const base = (win.top + y) * frame.width * 3;
     for (let x = 0; x < size; x++) {
-      const sx = hx.index[x];
-      const sx1 = Math.min(sx + 1, sw - 1);
-      for (let c = 0; c < 3; c++) r[x * 3 + c] = at(sx, y, c) * hx.alpha[2 * x] + at(sx1, y, c) * hx.alpha[2 * x + 1];
+      const a0 = hx.alpha[2 * x];
+      const a1 = hx.alpha[2 * x + 1];
+      const l = base + left[x];
+      const r = base + right[x];
+      into[x * 3] = d[l] * a0 + d[r] * a1;
+      into[x * 3 + 1] = d[l + 1] * a0 + d[r + 1] * a1;
+      into[x * 3 + 2] = d[l + 2] * a0 + d[r + 2] * a1;
     }
-    return r;
   };
   for (let y = 0; y < size; y++) {
     const sy = vy.index[y];
-    const r0 = row(clampRow(sy));
-    const r1 = row(clampRow(sy + 1));
+    row(clampRow(sy), r0);
+    row(clampRow(sy + 1), r1);
     const b0 = vy.alpha[2 * y];
     const b1 = vy.alpha[2 * y + 1];
     for (let x = 0; x < size; x++) {
       for (let c = 0; c < 3; c++) {
         const i = x * 3 + c;
         const v = (mulhi(sat16(r0[i] >> 4), b0) + mulhi(sat16(r1[i] >> 4), b1) + 2) >> 2;
-        out[(2 - c) * plane + y * size + x] = Math.max(0, Math.min(255, v));
+        out[(2 - c) * plane + y * size + x] = v < 0 ? 0 : v > 255 ? 255 : v;
       }
     }
   }

@@ -121,24 +121,35 @@ const ROW_FILL = 0.9;
 /** The lens and demosaicing blur the sensor's footprint beyond one pixel. */
 const OPTICAL_SPREAD = 1.5;
 
-/** Lit length of [0, x) for a stripe pattern of period 1 lit on [offset, offset + fill). */
-function litUpTo(x: number, offset: number, fill: number): number {
-  const k = Math.floor(x);
-  return k * fill + Math.min(fill, Math.max(0, x - k - offset));
-}
+/** Lit length of [k, k + f) for a stripe lit on [offset, offset + fill) of each period. */
+const litIn = (f: number, offset: number, fill: number): number => {
+  const v = f - offset;
+  return v <= 0 ? 0 : v >= fill ? fill : v;
+};
 
 /**
- * How lit a pattern looks through a box footprint [x - half, x + half], relative to its mean
- * (1 on average): a point sample when the footprint is tiny, flat when it covers many periods,
- * and in between a residual that beats against the pixel grid.
+ * How lit a stripe pattern of period 1 (lit on [offset, offset + fill) of each period) looks
+ * through the box footprint [x - half, x + half], relative to its mean (1 on average), written
+ * to out[i] for each offset: a point sample when the footprint is tiny, flat when it covers
+ * many periods, and in between a residual that beats against the pixel grid.
  */
-function throughFootprint(x: number, half: number, offset: number, fill: number): number {
+function throughFootprint(x: number, half: number, offsets: readonly number[], fill: number, out: Float32Array): void {
   if (half < 1e-4) {
-    const f = x - Math.floor(x) - offset;
-    return f >= 0 && f < fill ? 1 / fill : 0;
+    const f = x - Math.floor(x);
+    for (let i = 0; i < offsets.length; i++) out[i] = f >= offsets[i] && f < offsets[i] + fill ? 1 / fill : 0;
+    return;
   }
-  return (litUpTo(x + half, offset, fill) - litUpTo(x - half, offset, fill)) / (2 * half * fill);
+  const a = x - half;
+  const b = x + half;
+  const ka = Math.floor(a);
+  const kb = Math.floor(b);
+  const whole = (kb - ka) * fill;
+  const norm = 1 / (2 * half * fill);
+  for (let i = 0; i < offsets.length; i++) out[i] = (whole + litIn(b - kb, offsets[i], fill) - litIn(a - ka, offsets[i], fill)) * norm;
 }
+
+const STRIPES = [0, 1 / 3, 2 / 3];
+const ROW = [0];
 
 /** Bezel, rounded corners and fingers of a device, baked; the panel is left to the sampler. */
 function deviceTexture(look: ScreenLook, aspect: number): Texture {
@@ -177,6 +188,8 @@ export function screenSampler(look: ScreenLook, aspect: number, content: () => R
   const emit = [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, i) => (look.blackLevel + (1 - look.blackLevel) * (i / 255) ** look.gamma) * look.brightness * look.tint[c]));
   const band = new Float32Array(down);
   const rgb = new Float32Array(3);
+  const stripes = new Float32Array(3);
+  const rowLit = new Float32Array(1);
   let shownAt = -1;
   return (u, v, shade, du, dv, out) => {
     const i = texel(device, u, v);
@@ -201,12 +214,13 @@ export function screenSampler(look: ScreenLook, aspect: number, content: () => R
     const fy = (Math.floor(y) + 0.5 - (down - frame.height * fit) / 2) / (frame.height * fit);
     const shown = fx >= 0 && fx < 1 && fy >= 0 && fy < 1;
     if (shown) bilinear(frame, fx, fy, rgb);
-    const rows = throughFootprint(y, (OPTICAL_SPREAD * dv * down) / ph / 2, 0, ROW_FILL) * band[Math.min(down - 1, Math.max(0, Math.floor(y)))];
-    const half = (OPTICAL_SPREAD * du * across) / pw / 2;
+    throughFootprint(y, (OPTICAL_SPREAD * dv * down) / ph / 2, ROW, ROW_FILL, rowLit);
+    const rows = rowLit[0] * band[Math.min(down - 1, Math.max(0, Math.floor(y)))];
+    throughFootprint(x, (OPTICAL_SPREAD * du * across) / pw / 2, STRIPES, STRIPE_FILL, stripes);
     const glare = spotAt(look.glare, u, v, aspect);
     for (let c = 0; c < 3; c++) {
       const level = emit[c][shown ? Math.round(rgb[c] * 255) : 0];
-      out[c] = level * throughFootprint(x, half, c / 3, STRIPE_FILL) * rows + glare;
+      out[c] = level * stripes[c] * rows + glare;
     }
     return 1;
   };
@@ -214,7 +228,8 @@ export function screenSampler(look: ScreenLook, aspect: number, content: () => R
 
 /** The printed sheet, baked: ink, paper colour and grain, margin, fingers. */
 function printTexture(look: PrintLook, aspect: number, image: RgbFrame, seed: number): Texture {
-  const w = 1024;
+  // Finer than the camera ever sees a print (a few hundred pixels across).
+  const w = 768;
   const h = Math.round(w * aspect);
   const t = texture(w, h);
   const grain = grainField(seed);
@@ -289,19 +304,27 @@ export function room(width: number, height: number, rng: () => number): Picture 
 
 /** Separable blur with weights [1, w, 1] (w = 2: the camera's own softness; w = 1: defocus). */
 export function blur(src: Picture, centre: number): Picture {
-  const tmp = picture(src.width, src.height);
-  const out = picture(src.width, src.height);
+  const { width, height } = src;
+  const tmp = picture(width, height);
+  const out = picture(width, height);
   const norm = 1 / (2 + centre);
-  const pass = (from: Picture, to: Picture, stride: number, count: number): void => {
-    const d = from.data;
-    for (let i = 0; i < d.length; i++) {
-      const pos = Math.floor(i / stride) % count;
-      const prev = pos > 0 ? d[i - stride] : d[i];
-      const next = pos < count - 1 ? d[i + stride] : d[i];
-      to.data[i] = (prev + centre * d[i] + next) * norm;
+  const a = src.data;
+  const b = tmp.data;
+  for (let y = 0; y < height; y++) {
+    const row = y * width * 3;
+    for (let x = 0; x < width; x++) {
+      const i = row + x * 3;
+      const l = x > 0 ? i - 3 : i;
+      const r = x < width - 1 ? i + 3 : i;
+      for (let c = 0; c < 3; c++) b[i + c] = (a[l + c] + centre * a[i + c] + a[r + c]) * norm;
     }
-  };
-  pass(src, tmp, 3, src.width);
-  pass(tmp, out, 3 * src.width, src.height);
+  }
+  const stride = width * 3;
+  const o = out.data;
+  for (let y = 0; y < height; y++) {
+    const up = y > 0 ? -stride : 0;
+    const down = y < height - 1 ? stride : 0;
+    for (let i = y * stride; i < (y + 1) * stride; i++) o[i] = (b[i + up] + centre * b[i] + b[i + down]) * norm;
+  }
   return out;
 }

@@ -1,0 +1,157 @@
+/**
+ * How the presentation check's frame scores are best fused and where its threshold should be,
+ * from the per-frame scores an evaluation run kept (metrics.json of `livecheck eval`):
+ *   node --import tsx src/eval/pad/thresholds.ts --metrics DIR/metrics.json [--out FILE.md]
+ *
+ * For each fusion rule it chooses the threshold by leave-one-clip-out: every case built from a
+ * held-out clip (its genuine video and every attack made from it) is judged with a threshold
+ * chosen on the other clips only, so no case is judged by a threshold its own clip helped set.
+ * The rule that chooses: the highest threshold that still passes every training-fold genuine
+ * clip with a relative margin (MARGIN below the lowest of them). Attacks play no part in the
+ * choice, so the simulator's look cannot pull the threshold towards itself; they are only
+ * counted. Real spoof photos (no clip of their own) are always judged with the threshold
+ * chosen on all clips, and reported apart.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { proportion, type Proportion } from '../metrics.js';
+import { pct } from '../report.js';
+import type { AttackType, CaseResult } from '../types.js';
+
+/** The threshold sits this fraction below the lowest training-fold genuine score. */
+export const MARGIN = 0.1;
+
+export type Fusion = 'mean' | 'median' | 'min' | 'lower-quartile' | 'mean-logit';
+
+const logit = (p: number): number => Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p));
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+export function fuse(frames: number[], how: Fusion): number {
+  const s = [...frames].sort((a, b) => a - b);
+  const q = (f: number): number => s[Math.min(s.length - 1, Math.floor(f * s.length))];
+  switch (how) {
+    case 'mean':
+      return s.reduce((a, b) => a + b, 0) / s.length;
+    case 'median':
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    case 'min':
+      return s[0];
+    case 'lower-quartile':
+      return q(0.25);
+    case 'mean-logit':
+      return sigmoid(s.reduce((a, x) => a + logit(x), 0) / s.length);
+  }
+}
+
+/** The threshold rule: MARGIN below the lowest genuine fused score. */
+export const chooseThreshold = (genuine: number[]): number => Math.min(...genuine) * (1 - MARGIN);
+
+interface Scored {
+  id: string;
+  kind: 'genuine' | 'attack';
+  attack?: AttackType;
+  clip: string | null;
+  frames: number[];
+}
+
+function scored(results: CaseResult[]): Scored[] {
+  const out: Scored[] = [];
+  for (const r of results) {
+    const frames = (r.checks.find((c) => c.name === 'presentation')?.extra?.frames as Array<{ live: number }> | undefined)?.map((f) => f.live);
+    if (!frames?.length) continue;
+    const clip = r.sources.find((s) => s.startsWith('video/')) ?? null;
+    out.push({ id: r.id, kind: r.kind, attack: r.attack, clip: r.attack?.startsWith('real-') ? null : clip, frames });
+  }
+  return out;
+}
+
+export interface FusionResult {
+  fusion: Fusion;
+  /** Threshold chosen on all clips. */
+  threshold: number;
+  genuineMin: number;
+  /** Leave-one-clip-out: bona fide rejected, and per attack type accepted. */
+  loco: { bpcer: Proportion; apcer: Partial<Record<AttackType, Proportion>>; thresholds: { min: number; max: number } };
+  /** Real spoof photos judged with `threshold`. */
+  realPhotos: Partial<Record<AttackType, Proportion>>;
+}
+
+export function analyse(results: CaseResult[], fusions: Fusion[]): FusionResult[] {
+  const cases = scored(results);
+  const clips = [...new Set(cases.filter((c) => c.kind === 'genuine').map((c) => c.clip))].filter((c): c is string => c !== null);
+  return fusions.map((fusion) => {
+    const score = new Map(cases.map((c) => [c.id, fuse(c.frames, fusion)]));
+    const genuineOf = (keep: (c: Scored) => boolean): number[] => cases.filter((c) => c.kind === 'genuine' && keep(c)).map((c) => score.get(c.id) as number);
+    const threshold = chooseThreshold(genuineOf(() => true));
+    let rejected = 0;
+    let genuine = 0;
+    const accepted = new Map<AttackType, [number, number]>();
+    const chosen: number[] = [];
+    for (const held of clips) {
+      const t = chooseThreshold(genuineOf((c) => c.clip !== held));
+      chosen.push(t);
+      for (const c of cases.filter((x) => x.clip === held)) {
+        const pass = (score.get(c.id) as number) >= t;
+        if (c.kind === 'genuine') {
+          genuine++;
+          if (!pass) rejected++;
+        } else if (c.attack) {
+          const [k, n] = accepted.get(c.attack) ?? [0, 0];
+          accepted.set(c.attack, [k + (pass ? 1 : 0), n + 1]);
+        }
+      }
+    }
+    const realPhotos: Partial<Record<AttackType, Proportion>> = {};
+    for (const c of cases.filter((x) => x.clip === null && x.attack)) {
+      const prev = realPhotos[c.attack as AttackType] ?? proportion(0, 0);
+      realPhotos[c.attack as AttackType] = proportion(prev.k + ((score.get(c.id) as number) >= threshold ? 1 : 0), prev.n + 1);
+    }
+    return {
+      fusion,
+      threshold,
+      genuineMin: Math.min(...genuineOf(() => true)),
+      loco: {
+        bpcer: proportion(rejected, genuine),
+        apcer: Object.fromEntries([...accepted].map(([t, [k, n]]) => [t, proportion(k, n)])),
+        thresholds: { min: Math.min(...chosen), max: Math.max(...chosen) },
+      },
+      realPhotos,
+    };
+  });
+}
+
+function render(rs: FusionResult[]): string {
+  const types = [...new Set(rs.flatMap((r) => Object.keys(r.loco.apcer)))].sort() as AttackType[];
+  const real = [...new Set(rs.flatMap((r) => Object.keys(r.realPhotos)))].sort() as AttackType[];
+  const head = ['fusion', 'lowest genuine', 'threshold (all clips)', 'LOCO thresholds', 'LOCO BPCER', ...types.map((t) => `LOCO APCER ${t}`), ...real.map((t) => `${t} accepted`)];
+  const rows = rs.map((r) => [
+    r.fusion,
+    r.genuineMin.toFixed(3),
+    r.threshold.toFixed(3),
+    `${r.loco.thresholds.min.toFixed(3)}-${r.loco.thresholds.max.toFixed(3)}`,
+    pct(r.loco.bpcer),
+    ...types.map((t) => (r.loco.apcer[t] ? pct(r.loco.apcer[t] as Proportion) : 'n/a')),
+    ...real.map((t) => (r.realPhotos[t] ? pct(r.realPhotos[t] as Proportion) : 'n/a')),
+  ]);
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const file = opt('--metrics');
+  if (!file) {
+    console.error('usage: thresholds.ts --metrics DIR/metrics.json [--out FILE.md]');
+    process.exitCode = 2;
+    return;
+  }
+  const report = JSON.parse(await readFile(file, 'utf8')) as { results: CaseResult[] };
+  const md = render(analyse(report.results, ['mean', 'median', 'lower-quartile', 'min', 'mean-logit']));
+  const out = opt('--out');
+  if (out) await writeFile(out, md + '\n');
+  console.log(md);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
