@@ -22,7 +22,7 @@ const CONCURRENT_REQUESTS = Number(process.env.BENCH_VERIFY_REQUESTS) || 12;
 /** BENCH_VERIFY_SPLIT=0 measures without lending an idle second thread to a verification. */
 const SPLIT = process.env.BENCH_VERIFY_SPLIT !== '0';
 
-function makeClip(dir: string): string {
+export function makeClip(dir: string): string {
   const source = join(defaultDataDir(), 'video', 'talking', 'retalking_2.mp4');
   if (!existsSync(source)) throw new Error(`bench:verify needs ${source} (set LIVECHECK_SHARED_DATA)`);
   const out = join(dir, 'clip-720p.mp4');
