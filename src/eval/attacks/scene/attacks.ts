@@ -58,10 +58,27 @@ function screenLook(rng: () => number, panel: Rect, pixelsAcross: number, corner
   };
 }
 
+/** Films the clip playing on a device posed by `pose` (drawn from rng before the camera is). */
+async function filmReplay(clip: string, out: string, rng: () => number, sheet: Sheet, look: ScreenLook, pose: (t: number) => Pose): Promise<string> {
+  const { frames, durationSec } = await clipFrames(clip);
+  let now = 0;
+  const shot: Shot = {
+    sheet: () => sheet,
+    pose,
+    sampler: screenSampler(look, sheet.heightCm / sheet.widthCm, frames.current, () => now),
+    advance: async (t) => {
+      now = t;
+      await frames.advance(t);
+    },
+    durationSec,
+    ...camera(rng),
+  };
+  return film(shot, clip, out, rng);
+}
+
 /** The clip played on a tablet or monitor held close: the panel fills most of the picture. */
 export async function screenReplay(opts: { clip: string; out: string; seed: number }): Promise<string> {
   const rng = seededRandom(opts.seed);
-  const { frames, durationSec } = await clipFrames(opts.clip);
   const monitor = rng() < 0.4;
   const portrait = !monitor && rng() < 0.5;
   // Tablet 24.5 x 17 cm with a 1 cm bezel, 2048 px across; monitor 55 x 34 cm, 1.2 cm bezel, 2560 px.
@@ -71,25 +88,12 @@ export async function screenReplay(opts: { clip: string; out: string; seed: numb
   // From the whole device in view to the panel overfilling the frame (bezel out of view).
   const fraction = between(rng, 0.95, 1.7);
   const look = screenLook(rng, panel, portrait ? Math.round((px * h) / w) : px, monitor ? 0.005 : 0.04, []);
-  let now = 0;
-  const shot: Shot = {
-    sheet: () => sheet,
-    pose: handHeld(rng, distanceFor(sheet.widthCm, fraction), 12, 0.6),
-    sampler: screenSampler(look, sheet.heightCm / sheet.widthCm, frames.current, () => now),
-    advance: async (t) => {
-      now = t;
-      await frames.advance(t);
-    },
-    durationSec,
-    ...camera(rng),
-  };
-  return film(shot, opts.clip, opts.out, rng);
+  return filmReplay(opts.clip, opts.out, rng, sheet, look, handHeld(rng, distanceFor(sheet.widthCm, fraction), 12, 0.6));
 }
 
 /** The clip played on a phone held up in the frame by a hand, the room around it. */
 export async function phoneReplay(opts: { clip: string; out: string; seed: number }): Promise<string> {
   const rng = seededRandom(opts.seed);
-  const { frames, durationSec } = await clipFrames(opts.clip);
   const sheet: Sheet = { widthCm: 7.2, heightCm: 15, bendCm: null };
   const panel = { x0: 0.045, y0: 0.035, x1: 0.955, y1: 0.965 };
   const fingers: Rect[] = [
@@ -97,19 +101,7 @@ export async function phoneReplay(opts: { clip: string; out: string; seed: numbe
     { x0: 1 - between(rng, 0.03, 0.09), x1: 1, y0: between(rng, 0.5, 0.7), y1: between(rng, 0.72, 0.9) },
   ];
   const look = screenLook(rng, panel, 1080, 0.12, fingers);
-  let now = 0;
-  const shot: Shot = {
-    sheet: () => sheet,
-    pose: handHeld(rng, distanceFor(sheet.widthCm, between(rng, 0.6, 0.95)), 15, 0.4),
-    sampler: screenSampler(look, sheet.heightCm / sheet.widthCm, frames.current, () => now),
-    advance: async (t) => {
-      now = t;
-      await frames.advance(t);
-    },
-    durationSec,
-    ...camera(rng),
-  };
-  return film(shot, opts.clip, opts.out, rng);
+  return filmReplay(opts.clip, opts.out, rng, sheet, look, handHeld(rng, distanceFor(sheet.widthCm, between(rng, 0.6, 0.95)), 15, 0.4));
 }
 
 /** A still of the victim printed and held up, moved and bent by hand, with a recorded voice. */
