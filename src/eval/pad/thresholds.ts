@@ -1,7 +1,7 @@
 /**
  * How the presentation check's frame scores are best fused and where its threshold should be,
  * from the per-frame scores an evaluation run kept (metrics.json of `livecheck eval`):
- *   node --import tsx src/eval/pad/thresholds.ts --metrics DIR/metrics.json [--out FILE.md]
+ *   node --import tsx src/eval/pad/thresholds.ts --metrics DIR/metrics.json [--fixed 0.5] [--out FILE.md]
  *
  * For each fusion rule it chooses the threshold by leave-one-clip-out: every case built from a
  * held-out clip (its genuine video and every attack made from it) is judged with a threshold
@@ -13,8 +13,9 @@
  * chosen on all clips, and reported apart.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import { proportion, type Proportion } from '../metrics.js';
-import { pct } from '../report.js';
+import { pct, table } from '../report.js';
 import type { AttackType, CaseResult } from '../types.js';
 
 /** The threshold sits this fraction below the lowest training-fold genuine score. */
@@ -73,9 +74,22 @@ export interface FusionResult {
   loco: { bpcer: Proportion; apcer: Partial<Record<AttackType, Proportion>>; thresholds: { min: number; max: number } };
   /** Real spoof photos judged with `threshold`. */
   realPhotos: Partial<Record<AttackType, Proportion>>;
+  /** Every case judged with a fixed threshold chosen without looking at the data. */
+  fixed: { threshold: number; bpcer: Proportion; apcer: Partial<Record<AttackType, Proportion>> };
 }
 
-export function analyse(results: CaseResult[], fusions: Fusion[]): FusionResult[] {
+/** Share of each attack type (and of genuine cases) on the wrong side of a fixed threshold. */
+function judgeFixed(cases: Scored[], score: Map<string, number>, threshold: number): FusionResult['fixed'] {
+  const genuine = cases.filter((c) => c.kind === 'genuine');
+  const apcer: Partial<Record<AttackType, Proportion>> = {};
+  for (const c of cases.filter((x) => x.kind === 'attack' && x.attack)) {
+    const prev = apcer[c.attack as AttackType] ?? proportion(0, 0);
+    apcer[c.attack as AttackType] = proportion(prev.k + ((score.get(c.id) as number) >= threshold ? 1 : 0), prev.n + 1);
+  }
+  return { threshold, bpcer: proportion(genuine.filter((c) => (score.get(c.id) as number) < threshold).length, genuine.length), apcer };
+}
+
+export function analyse(results: CaseResult[], fusions: Fusion[], fixedThreshold: number): FusionResult[] {
   const cases = scored(results);
   const clips = [...new Set(cases.filter((c) => c.kind === 'genuine').map((c) => c.clip))].filter((c): c is string => c !== null);
   return fusions.map((fusion) => {
@@ -115,6 +129,7 @@ export function analyse(results: CaseResult[], fusions: Fusion[]): FusionResult[
         thresholds: { min: Math.min(...chosen), max: Math.max(...chosen) },
       },
       realPhotos,
+      fixed: judgeFixed(cases, score, fixedThreshold),
     };
   });
 }
@@ -132,7 +147,18 @@ function render(rs: FusionResult[]): string {
     ...types.map((t) => (r.loco.apcer[t] ? pct(r.loco.apcer[t] as Proportion) : 'n/a')),
     ...real.map((t) => (r.realPhotos[t] ? pct(r.realPhotos[t] as Proportion) : 'n/a')),
   ]);
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const fixedTypes = [...new Set(rs.flatMap((r) => Object.keys(r.fixed.apcer)))].sort() as AttackType[];
+  const fixedHead = ['fusion', 'threshold', 'BPCER', ...fixedTypes.map((t) => `APCER ${t}`)];
+  const fixedRows = rs.map((r) => [r.fusion, String(r.fixed.threshold), pct(r.fixed.bpcer), ...fixedTypes.map((t) => pct(r.fixed.apcer[t] as Proportion))]);
+  return [
+    `Leave-one-clip-out, threshold ${MARGIN * 100}% below the lowest training-fold genuine clip:`,
+    '',
+    table(head, rows),
+    '',
+    'Fixed threshold (presentation check alone, every case):',
+    '',
+    table(fixedHead, fixedRows),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -148,10 +174,10 @@ async function main(): Promise<void> {
     return;
   }
   const report = JSON.parse(await readFile(file, 'utf8')) as { results: CaseResult[] };
-  const md = render(analyse(report.results, ['mean', 'median', 'lower-quartile', 'min', 'mean-logit']));
+  const md = render(analyse(report.results, ['mean', 'median', 'lower-quartile', 'min', 'mean-logit'], Number(opt('--fixed') ?? 0.5)));
   const out = opt('--out');
   if (out) await writeFile(out, md + '\n');
   console.log(md);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();
