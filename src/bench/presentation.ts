@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodeFrames, probeVideo } from '../media/index.js';
-import { PIPELINE } from '../liveness/settings.js';
+import { padSpacing, PIPELINE } from '../liveness/settings.js';
 import { attackScores, loadPadModels, trackFaces } from '../vision/index.js';
 import { padCrops } from '../vision/pad-crop.js';
 import type { BenchSection } from './index.js';
-import { makeClip } from './verify.js';
+import { makeBenchClip } from './verify.js';
 
 /**
  * `npm run bench:presentation`: what the presentation-attack check adds to a verification, in
@@ -28,9 +28,9 @@ const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(
 export async function benchPresentation(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'lc-bench-pad-'));
   try {
-    const clip = makeClip(dir);
+    const clip = makeBenchClip(dir);
     const info = await probeVideo(clip, { minShortSide: 1, minLongSide: 1, maxDurationSec: 60, timeoutMs: 30_000 });
-    const spacing = Math.max(PIPELINE.padMinSpacingSec, (info.durationSec ?? 0) / PIPELINE.padFrames);
+    const spacing = padSpacing(info.durationSec);
     const frames = decodeFrames(clip, info, { fps: PIPELINE.fps, longSide: PIPELINE.longSide, maxDurationSec: 60, timeoutMs: 120_000 });
     const track = await trackFaces(frames, { minFaceScore: 0.5, keepBest: 1, keyframeEvery: PIPELINE.keyframeEvery, padEverySec: spacing });
     await loadPadModels();

@@ -1,10 +1,11 @@
 import type { FaceResult, Human } from '@vladmandic/human';
 import type { RgbFrame } from '../core/frames.js';
 import type { PictureLivenessResult } from '../core/inference.js';
-import { resolveThresholds, type Thresholds } from '../config/index.js';
+import type { Thresholds } from '../config/index.js';
 import { contextWindow, meshBox, padCrops, PAD_MODELS } from '../vision/pad-crop.js';
 import { scorePadCrops } from '../vision/pad-model.js';
 import { decodeImage } from './decode.js';
+import { passesFaceGate } from './face-gate.js';
 import { exclusive, getHuman } from './human.js';
 
 const DETECT_ONLY = {
@@ -32,7 +33,7 @@ export function pictureScore(live: number, minLive: number): number {
  * A picture cropped tight to the face gives the models no context (the screen edge, the paper
  * border they read); such pictures score low, see docs/face.md for the figures.
  */
-export async function scorePictureLiveness(image: Uint8Array, th: Thresholds = resolveThresholds()): Promise<PictureLivenessResult> {
+export async function scorePictureLiveness(image: Uint8Array, th: Thresholds): Promise<PictureLivenessResult> {
   const frame = await decodeImage(image);
   if (!frame) return { ok: false, error: 'PHOTO_DECODE_FAILED' };
   const human = await getHuman();
@@ -62,16 +63,16 @@ export async function scorePictureLiveness(image: Uint8Array, th: Thresholds = r
 async function mainFace(human: Human, frame: RgbFrame, th: Thresholds['compare']): Promise<FaceResult | null> {
   const tf = human.tf;
   const input = tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
-  const usable = async (t: typeof input, minBox: number): Promise<FaceResult[]> =>
-    (await human.detect(t, DETECT_ONLY)).face.filter((f) => f.faceScore >= th.minMeshScore && f.boxScore >= minBox && f.mesh.length >= 468);
+  const usable = async (t: typeof input, fallback: boolean): Promise<FaceResult[]> =>
+    (await human.detect(t, DETECT_ONLY)).face.filter((f) => passesFaceGate(f, th, fallback) && f.mesh.length >= 468);
   try {
-    let faces = await usable(input, 0);
+    let faces = await usable(input, false);
     let shift = 0;
     if (faces.length === 0) {
       shift = Math.round(0.3 * Math.max(frame.width, frame.height));
       const padded = tf.pad(input, [[0, 0], [shift, shift], [shift, shift], [0, 0]]) as typeof input;
       try {
-        faces = await usable(padded, th.retryMinDetectorScore);
+        faces = await usable(padded, true);
       } finally {
         padded.dispose();
       }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { THRESHOLDS } from '../config/thresholds.js';
+import type { Thresholds } from '../config/index.js';
 import {
   ATTACKS,
   GENUINE_JUDGING,
@@ -46,6 +46,8 @@ export interface BuiltCases {
 export interface BuildOptions {
   dataDir: string;
   workDir: string;
+  /** The resolution minimum under evaluation (thresholds `video`): smaller clips are upscaled to it. */
+  video: Thresholds['video'];
   /** Seed of the challenge digits and digit recordings chosen, so a rerun builds the same cases. */
   seed?: number;
   /** Build attacks from at most this many genuine clips (spread over the list); default all. */
@@ -111,7 +113,9 @@ interface Clip {
  * runs; GRID's 360x288 clips are such. They are upscaled just enough to meet it, and the
  * report says so, so that face, mouth, sync and presentation can be measured on them.
  */
-async function prepareClip(path: string, dataDir: string, workDir: string, notes: string[], reuse: boolean): Promise<Clip | null> {
+async function prepareClip(path: string, opts: BuildOptions, notes: string[]): Promise<Clip | null> {
+  const { dataDir, workDir } = opts;
+  const reuse = opts.reuse ?? false;
   const group = basename(join(path, '..'));
   const name = `${group}-${basename(path).replace(VIDEO_EXT, '')}`;
   const source = relative(dataDir, path);
@@ -122,8 +126,8 @@ async function prepareClip(path: string, dataDir: string, workDir: string, notes
   }
   const short = Math.min(info.width, info.height);
   const long = Math.max(info.width, info.height);
-  const minShort = THRESHOLDS.video.minShortSide.value;
-  const minLong = THRESHOLDS.video.minLongSide.value;
+  const minShort = opts.video.minShortSide;
+  const minLong = opts.video.minLongSide;
   if (short >= minShort && long >= minLong) return { name, source, path, durationSec: info.durationSec };
   const factor = Math.max(minShort / short, minLong / long);
   const w = Math.ceil((info.width * factor) / 2) * 2;
@@ -175,7 +179,7 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
   for (const group of ['grid', 'talking']) {
     for (const path of await listFiles(join(dataDir, 'video', group), VIDEO_EXT)) {
       progress(`prepare ${relative(dataDir, path)}`);
-      const clip = await prepareClip(path, dataDir, workDir, notes, opts.reuse ?? false);
+      const clip = await prepareClip(path, opts, notes);
       if (clip) clips.push(clip);
     }
   }

@@ -23,3 +23,12 @@ export const PIPELINE = {
   probeTimeoutMs: 10_000,
   decodeTimeoutMs: 60_000,
 } as const;
+
+/**
+ * Seconds between the frames cropped for the presentation-attack models: PIPELINE.padFrames
+ * over the clip. Without a duration (some WebM) every padMinSpacingSec, and the attack stage
+ * keeps padFrames of them spread over the clip.
+ */
+export function padSpacing(durationSec: number | null): number {
+  return Math.max(PIPELINE.padMinSpacingSec, (durationSec ?? 0) / PIPELINE.padFrames);
+}

@@ -5,6 +5,7 @@ import { before, describe, it } from 'node:test';
 import { analyzeAudio, type AudioAnalysis } from '../audio/index.js';
 import { resolveThresholds } from '../config/index.js';
 import { decodeAudio, decodeFrames, probeVideo, SAMPLE_RATE } from '../media/index.js';
+import { probeLimits } from './verify.js';
 import { sharedData, SHARED_DATA_MISSING } from '../media/fixtures.test-helper.js';
 import { faceChange, trackFaces, type TrackResult } from '../vision/index.js';
 import { checkFace } from './checks/face.js';
@@ -52,7 +53,7 @@ describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
         .map((n) => join(root, 'video', dir, n)),
     );
     for (const file of files) {
-      const info = await probeVideo(file);
+      const info = await probeVideo(file, probeLimits(th));
       const limits = { maxDurationSec: th.video.maxDurationSec, timeoutMs: 120_000 };
       const audio = analyzeAudio(await decodeAudio(file, limits), SAMPLE_RATE);
       const track = await trackFaces(decodeFrames(file, info, { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide }), {

@@ -1,4 +1,4 @@
-export { probeVideo, defaultProbeLimits, type VideoInfo, type ProbeLimits } from './probe.js';
-export { decodeAudio, decodeFrames, decodeMedia, frameSize, SAMPLE_RATE, type DecodeOptions, type MediaDecodeOptions, type MediaStreams } from './decode.js';
+export { probeVideo, type VideoInfo, type ProbeLimits } from './probe.js';
+export { decodeAudio, decodeFrames, decodeMedia, frameSize, startMediaDecode, SAMPLE_RATE, type DecodeOptions, type MediaDecodeOptions, type MediaStreams, type PendingMedia } from './decode.js';
 export { MediaError } from './errors.js';
 export { ffmpegPath, ffprobePath } from './binaries.js';

@@ -6,4 +6,4 @@
 export { verifyDigits, recognizeDigits, type DigitVerdict, type Recognition } from './verify.js';
 export { readAudioFile } from './audio.js';
 export { SpeechError } from './errors.js';
-export { runSpeechEval, type SpeechEvalReport } from './eval.js';
+export { loadSpeechModel, type SpeechModel } from './model.js';

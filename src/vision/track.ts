@@ -1,6 +1,6 @@
 import type { RgbFrame } from '../core/frames.js';
-import type { FaceResult } from '@vladmandic/human';
-import { getHuman, type Human } from './human.js';
+import { getFaceModels } from './face-models.js';
+import { FacePipeline, type DetectedFace, type FaceBox } from './face-pipeline.js';
 import { regionChange, regionStats, type Box } from './image-stats.js';
 import { lipHeight, mouthOpening } from './mouth.js';
 import { padCrops, type PadCrop } from './pad-crop.js';
@@ -53,64 +53,38 @@ export interface TrackOptions {
   padEverySec?: number;
 }
 
-/**
- * How a frame is analysed. `keyframe`: the face detector runs. `tracked`: the mesh runs on the
- * box its landmarks gave on the previous frame, without the detector (about half the cost).
- */
-export type FramePass = 'keyframe' | 'tracked';
+/** Detector settings of the video pipeline (Human's, as the thresholds were measured with them). */
+export const FACE_DETECTION = { maxFaces: 3, minConfidence: 0.5 } as const;
 
-const PASSES: Record<FramePass, object> = {
-  keyframe: { face: { detector: { skipFrames: 0 } } },
-  tracked: { face: { detector: { skipFrames: Number.MAX_SAFE_INTEGER } } },
-};
-
-/**
- * tfjs has no uint8 tensors, and converting each frame with `new Int32Array(bytes)` cost ~2 ms
- * (plus 1.5 MB of garbage) per frame; `set` into one reused buffer costs ~0.02 ms. Reuse is safe
- * because creating a tensor copies the values into the WASM heap.
- */
-let staging = new Int32Array(0);
-
-function toTensor(human: Human, frame: RgbFrame): ReturnType<Human['tf']['tensor3d']> {
-  if (staging.length !== frame.data.length) staging = new Int32Array(frame.data.length);
-  staging.set(frame.data);
-  return human.tf.tensor3d(staging, [frame.height, frame.width, 3], 'int32');
+/** A pipeline for one sequence of frames, on this thread's models. */
+export async function facePipeline(): Promise<FacePipeline> {
+  return new FacePipeline(await getFaceModels(), FACE_DETECTION);
 }
 
-export async function detectFaces(frame: RgbFrame, pass: FramePass = 'keyframe'): Promise<FaceResult[]> {
-  const human = await getHuman();
-  const tensor = toTensor(human, frame);
-  try {
-    const result = await human.detect(tensor as never, PASSES[pass]);
-    return result.face;
-  } finally {
-    human.tf.dispose(tensor);
-  }
+/** The faces in one still frame (detector and mesh), as a keyframe of the video pipeline finds them. */
+export async function detectFaces(frame: RgbFrame): Promise<DetectedFace[]> {
+  const pipeline = await facePipeline();
+  return (await pipeline.mesh(frame, await pipeline.detect(frame))).faces;
 }
 
-const area = (f: FaceResult): number => f.box[2] * f.box[3];
+const area = (f: DetectedFace): number => f.box[2] * f.box[3];
 
-const usableFaces = (faces: FaceResult[], minScore: number): FaceResult[] => faces.filter((f) => f.score >= minScore && f.mesh.length >= 468);
-
-/** The largest usable face: the subject. */
-function mainFace(usable: FaceResult[]): FaceResult {
-  return usable.reduce((a, b) => (area(b) > area(a) ? b : a));
+/** The faces the tracker trusts and the largest of them (the subject). */
+function subject(faces: DetectedFace[], minScore: number): { main: DetectedFace; count: number } | null {
+  const usable = faces.filter((f) => f.score >= minScore && f.mesh.length >= 468);
+  return usable.length === 0 ? null : { main: usable.reduce((a, b) => (area(b) > area(a) ? b : a)), count: usable.length };
 }
 
-function observe(frame: RgbFrame, previous: RgbFrame | null, faces: FaceResult[], minScore: number): FaceObservation | null {
-  const usable = usableFaces(faces, minScore);
-  if (usable.length === 0) return null;
-  const main = mainFace(usable);
+function observe(frame: RgbFrame, previous: RgbFrame | null, main: DetectedFace, count: number): FaceObservation {
   const box = { x: main.box[0], y: main.box[1], width: main.box[2], height: main.box[3] };
   const stats = regionStats(frame, box);
-  const yaw = main.rotation?.angle.yaw ?? 0;
-  const pitch = main.rotation?.angle.pitch ?? 0;
+  const { yaw, pitch } = main;
   const frontal = Math.max(0, Math.cos(yaw) * Math.cos(pitch));
   const light = Math.max(0, 1 - 2 * Math.abs(stats.brightness - 0.5));
   const sharp = stats.sharpness / (stats.sharpness + 50);
   return {
     t: frame.t,
-    faceCount: usable.length,
+    faceCount: count,
     score: main.score,
     box,
     mouth: mouthOpening(main.mesh),
@@ -138,17 +112,21 @@ export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOpt
   let height = 0;
   let previous: RgbFrame | null = null;
   let sinceKeyframe = 0;
+  const pipeline = await facePipeline();
+  let boxes: FaceBox[] = [];
   for await (const frame of frames) {
     width = frame.width;
     height = frame.height;
-    // The first frame is always a keyframe: Human's box cache may hold another video's face.
-    const keyframe = faces.length === 0 || faces[faces.length - 1] === null || sinceKeyframe + 1 >= opts.keyframeEvery;
+    const keyframe = boxes.length === 0 || faces[faces.length - 1] === null || sinceKeyframe + 1 >= opts.keyframeEvery;
     sinceKeyframe = keyframe ? 0 : sinceKeyframe + 1;
-    const found = await detectFaces(frame, keyframe ? 'keyframe' : 'tracked');
-    const face = observe(frame, previous, found, opts.minFaceScore);
+    if (keyframe) boxes = await pipeline.detect(frame);
+    const found = await pipeline.mesh(frame, boxes);
+    boxes = found.next;
+    const seen = subject(found.faces, opts.minFaceScore);
+    const face = seen ? observe(frame, previous, seen.main, seen.count) : null;
     faces.push(face);
-    if (face && opts.padEverySec && frame.t >= nextPadT) {
-      pad.push(padCrops(frame, mainFace(usableFaces(found, opts.minFaceScore)).mesh));
+    if (seen && opts.padEverySec && frame.t >= nextPadT) {
+      pad.push(padCrops(frame, seen.main.mesh));
       nextPadT = frame.t + opts.padEverySec - 1e-6;
     }
     previous = frame;
