@@ -4,6 +4,7 @@ import { defaultDataDir } from '../../eval/data-dir.js';
 import { EvalInputError, EvalPipelineError, runEval } from '../../eval/index.js';
 import { loadSpeechEval } from '../../eval/pipeline.js';
 import { pct } from '../../eval/report.js';
+import { ATTACK_TYPES, type AttackType } from '../../eval/types.js';
 
 interface EvalCliOptions {
   data?: string;
@@ -14,6 +15,7 @@ interface EvalCliOptions {
   maxSources?: string;
   presentationVariants: string;
   seed: string;
+  attacks?: string;
   speech: boolean;
   work?: string;
 }
@@ -44,6 +46,14 @@ function intOption(value: string | undefined, name: string, min = 1): number | u
   return n;
 }
 
+function attackList(value: string | undefined): AttackType[] | undefined {
+  if (value === undefined) return undefined;
+  const types = value.split(',').map((t) => t.trim());
+  const unknown = types.filter((t) => !(ATTACK_TYPES as readonly string[]).includes(t));
+  if (unknown.length > 0) throw new EvalInputError('BAD_OPTION', `--attacks: unknown attack type ${unknown.join(', ')} (known: ${ATTACK_TYPES.join(', ')})`);
+  return types as AttackType[];
+}
+
 /** The thresholds under evaluation: the defaults, with the --config file's overrides. */
 function configuredThresholds(file: string | undefined) {
   return resolveThresholds(loadConfig({ file }).thresholds);
@@ -69,6 +79,7 @@ export function registerEval(program: Command): void {
     .option('--max-sources <n>', 'build attacks from at most n of the genuine clips (default all)')
     .option('--presentation-variants <n>', 'simulated screen-replay, phone-replay and print cases per source clip, each with its own look', '3')
     .option('--seed <n>', 'seed of the challenge digits and digit recordings chosen', '1')
+    .option('--attacks <types>', 'verify the genuine clips and only these attack types (comma-separated), e.g. the presentation attacks')
     .option('--no-speech', 'skip the separate speech evaluation')
     .option('--work <dir>', 'keep the generated media in this folder (and reuse those already there) instead of a removed temp folder')
     .action(async (_o: EvalCliOptions, cmd: Command) => {
@@ -84,6 +95,7 @@ export function registerEval(program: Command): void {
           seed: intOption(opts.seed, '--seed'),
           maxSources: intOption(opts.maxSources, '--max-sources'),
           presentationVariants: intOption(opts.presentationVariants, '--presentation-variants', 0),
+          attacks: attackList(opts.attacks),
           speech: opts.speech,
           json: opts.json,
           workDir: opts.work,

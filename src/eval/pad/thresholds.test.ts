@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { CaseResult } from '../types.js';
 import { analyse, chooseThreshold, fuse, MARGIN } from './thresholds.js';
 
-function result(id: string, kind: 'genuine' | 'attack', clip: string, frames: number[], attack?: CaseResult['attack']): CaseResult {
+function result(id: string, kind: 'genuine' | 'attack', clip: string, frames: number[], attack?: CaseResult['attack'], faceChange = 0.01): CaseResult {
   return {
     id,
     kind,
@@ -11,7 +11,7 @@ function result(id: string, kind: 'genuine' | 'attack', clip: string, frames: nu
     judgedBy: ['presentation'],
     targets: [],
     sources: [clip],
-    checks: [{ name: 'presentation', passed: null, score: null, threshold: null, message: '', extra: { frames: frames.map((live, i) => ({ t: i, live })) } }],
+    checks: [{ name: 'presentation', passed: null, score: null, threshold: null, message: '', extra: { frames: frames.map((live, i) => ({ t: i, live })), faceChange, minFaceChange: 0.001 } }],
     live: null,
     ms: 1,
   };
@@ -36,6 +36,8 @@ describe('presentation threshold analysis', () => {
       result('x-a', 'attack', 'video/a.mp4', [0.7], 'screen-replay'),
       result('x-b', 'attack', 'video/b.mp4', [0.7], 'screen-replay'),
       result('p', 'attack', 'spoof/x.jpg', [0.55], 'real-print-photo'),
+      // A still picture the models find live is still refused by the face-change rule.
+      result('s-b', 'attack', 'video/b.mp4', [0.99], 'still-photo', 0.0001),
     ];
     const [mean] = analyse(results, ['mean'], 0.5);
     assert.equal(mean.threshold, chooseThreshold([0.6, 0.95, 0.99]));
@@ -47,5 +49,6 @@ describe('presentation threshold analysis', () => {
     // The real photo has no clip: judged with the all-clip threshold 0.54.
     assert.deepEqual([mean.realPhotos['real-print-photo']?.k, mean.realPhotos['real-print-photo']?.n], [1, 1]);
     assert.deepEqual([mean.fixed.bpcer.k, mean.fixed.apcer['screen-replay']?.k], [0, 2]);
+    assert.deepEqual([mean.loco.apcer['still-photo']?.k, mean.fixed.apcer['still-photo']?.k], [0, 0]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * How the presentation check's frame scores are best fused and where its threshold should be,
- * from the per-frame scores an evaluation run kept (metrics.json of `livecheck eval`):
+ * from the per-frame scores an evaluation run kept (metrics.json of `livecheck eval`, or the
+ * output of scores.ts, which runs the presentation check alone):
  *   node --import tsx src/eval/pad/thresholds.ts --metrics DIR/metrics.json [--fixed 0.5] [--out FILE.md]
  *
  * For each fusion rule it chooses the threshold by leave-one-clip-out: every case built from a
@@ -9,7 +10,8 @@
  * The rule that chooses: the highest threshold that still passes every training-fold genuine
  * clip with a relative margin (MARGIN below the lowest of them). Attacks play no part in the
  * choice, so the simulator's look cannot pull the threshold towards itself; they are only
- * counted. Real spoof photos (no clip of their own) are always judged with the threshold
+ * counted. A case is accepted when its fused score reaches the threshold and its face changes
+ * (the check's other rule, minFaceChange as recorded in the case). Real spoof photos (no clip of their own) are always judged with the threshold
  * chosen on all clips, and reported apart.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -52,15 +54,20 @@ interface Scored {
   attack?: AttackType;
   clip: string | null;
   frames: number[];
+  /** The check's other rule: a face that does not change fails whatever the models say. */
+  still: boolean;
 }
 
 function scored(results: CaseResult[]): Scored[] {
   const out: Scored[] = [];
   for (const r of results) {
-    const frames = (r.checks.find((c) => c.name === 'presentation')?.extra?.frames as Array<{ live: number }> | undefined)?.map((f) => f.live);
+    const extra = r.checks.find((c) => c.name === 'presentation')?.extra;
+    const frames = (extra?.frames as Array<{ live: number }> | undefined)?.map((f) => f.live);
     if (!frames?.length) continue;
     const clip = r.sources.find((s) => s.startsWith('video/')) ?? null;
-    out.push({ id: r.id, kind: r.kind, attack: r.attack, clip: r.attack?.startsWith('real-') ? null : clip, frames });
+    const change = extra?.faceChange as number | null | undefined;
+    const still = typeof change === 'number' && change < (extra?.minFaceChange as number);
+    out.push({ id: r.id, kind: r.kind, attack: r.attack, clip: r.attack?.startsWith('real-') ? null : clip, frames, still });
   }
   return out;
 }
@@ -78,15 +85,18 @@ export interface FusionResult {
   fixed: { threshold: number; bpcer: Proportion; apcer: Partial<Record<AttackType, Proportion>> };
 }
 
+/** The presentation check's verdict at threshold t: the fused live probability and the face-change rule. */
+const passes = (c: Scored, score: Map<string, number>, t: number): boolean => !c.still && (score.get(c.id) as number) >= t;
+
 /** Share of each attack type (and of genuine cases) on the wrong side of a fixed threshold. */
 function judgeFixed(cases: Scored[], score: Map<string, number>, threshold: number): FusionResult['fixed'] {
   const genuine = cases.filter((c) => c.kind === 'genuine');
   const apcer: Partial<Record<AttackType, Proportion>> = {};
   for (const c of cases.filter((x) => x.kind === 'attack' && x.attack)) {
     const prev = apcer[c.attack as AttackType] ?? proportion(0, 0);
-    apcer[c.attack as AttackType] = proportion(prev.k + ((score.get(c.id) as number) >= threshold ? 1 : 0), prev.n + 1);
+    apcer[c.attack as AttackType] = proportion(prev.k + (passes(c, score, threshold) ? 1 : 0), prev.n + 1);
   }
-  return { threshold, bpcer: proportion(genuine.filter((c) => (score.get(c.id) as number) < threshold).length, genuine.length), apcer };
+  return { threshold, bpcer: proportion(genuine.filter((c) => !passes(c, score, threshold)).length, genuine.length), apcer };
 }
 
 export function analyse(results: CaseResult[], fusions: Fusion[], fixedThreshold: number): FusionResult[] {
@@ -104,7 +114,7 @@ export function analyse(results: CaseResult[], fusions: Fusion[], fixedThreshold
       const t = chooseThreshold(genuineOf((c) => c.clip !== held));
       chosen.push(t);
       for (const c of cases.filter((x) => x.clip === held)) {
-        const pass = (score.get(c.id) as number) >= t;
+        const pass = passes(c, score, t);
         if (c.kind === 'genuine') {
           genuine++;
           if (!pass) rejected++;
@@ -117,7 +127,7 @@ export function analyse(results: CaseResult[], fusions: Fusion[], fixedThreshold
     const realPhotos: Partial<Record<AttackType, Proportion>> = {};
     for (const c of cases.filter((x) => x.clip === null && x.attack)) {
       const prev = realPhotos[c.attack as AttackType] ?? proportion(0, 0);
-      realPhotos[c.attack as AttackType] = proportion(prev.k + ((score.get(c.id) as number) >= threshold ? 1 : 0), prev.n + 1);
+      realPhotos[c.attack as AttackType] = proportion(prev.k + (passes(c, score, threshold) ? 1 : 0), prev.n + 1);
     }
     return {
       fusion,
