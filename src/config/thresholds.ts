@@ -70,7 +70,7 @@ export const THRESHOLDS = {
   picture: {
     minLive: t(
       0.5,
-      'live probability of the Silent-Face models on the main face at or above which livedetectpicture scores above 87: the models\' own decision (upstream takes the largest of three classes, and 0.5 always wins), not fitted; on the data: real selfie 0.99, real print 0.07 and screen 0.28, honest photos with surroundings (faces/) lowest 0.56, so a threshold of 0.83 as for video would refuse 4 of 42 of them',
+      'live probability of the Silent-Face models on the main face at or above which livedetectpicture scores above 87: the models\' own decision (upstream takes the largest of three classes, and 0.5 always wins), not fitted; on the data: real selfie 0.99, real print 0.07 and screen 0.28, honest photos with surroundings (faces/) lowest 0.56, so a threshold of 0.83 as for video would refuse 5 of 44 of them',
     ),
   },
 } satisfies Record<string, Record<string, Threshold>>;
