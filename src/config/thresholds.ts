@@ -43,7 +43,10 @@ export const THRESHOLDS = {
     maxLevelLead: t(0.15, 'fail when the level correlation is better at a lag of 0.2-0.6 s than within +-0.2 s by more than this: 11 genuine clips at 20 fps lead by -0.341 to +0.047 (margin 0.10); it catches the two shifted cases (retalking_1 advanced 0.4 and 0.5 s, level leads 0.17 and 0.20) whose onset lead (0.013, 0.027) stays under maxOnsetLead at 20 fps'),
   },
   presentation: {
-    minAntispoof: t(0.4, 'mean of Human antispoof "real" on the best frames (-5016): genuine clips 0.49-0.87, but the printed (0.66) and screen (0.54) attacks of silent_face score inside that range, so this only stops gross fakes'),
+    minLive: t(
+      0.83,
+      'mean over the (up to 8) sampled frames of the Silent-Face live probability (-5016): 10% below the lowest of the 11 genuine clips (0.926, retalking_2), rounded down; chosen by that rule alone, attacks take no part. Leave-one-clip-out (src/eval/pad/scores.ts + thresholds.ts, docs/pipeline.md): thresholds 0.834-0.880, bona fide 0/11 rejected, simulated screen replay 3/33 and print 7/33 accepted by this check alone, phone replay 0/33, screen recapture 0/11, real print and screen photos refused',
+    ),
     minFaceChange: t(0.001, 'median luma change (0-1) in the face box between analysed frames (-5016): at 20 fps the lowest of the 11 genuine clips is 0.00334 (0.00288 at 25 fps, 0.0055 at 10 fps); a still photo with speech 0.00000-0.00005 after H.264'),
   },
   compare: {
@@ -64,7 +67,12 @@ export const THRESHOLDS = {
       'detector confidence a face needs when found only on the bordered picture or a tile: a tile of a German ID-card back gave a false face at 0.31, the true faces found that way scored 0.66 and above (shared/data/id, faces)',
     ),
   },
-  picture: {},
+  picture: {
+    minLive: t(
+      0.5,
+      'live probability of the Silent-Face models on the main face at or above which livedetectpicture scores above 87: the models\' own decision (upstream takes the largest of three classes, and 0.5 always wins), not fitted; on the data: real selfie 0.99, real print 0.07 and screen 0.28, honest photos with surroundings (faces/) lowest 0.56, so a threshold of 0.83 as for video would refuse 5 of 44 of them',
+    ),
+  },
 } satisfies Record<string, Record<string, Threshold>>;
 
 export type ThresholdSection = keyof typeof THRESHOLDS;

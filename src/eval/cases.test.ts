@@ -31,7 +31,7 @@ before(async () => {
   await clip('180x144', join(data, 'video/grid/aaa1n.mp4'));
   await clip('480x480', join(data, 'video/talking/bbb.mp4'));
   for (let d = 0; d < 10; d++) await ff(['-f', 'lavfi', '-i', `sine=f=${200 + 50 * d}:d=0.1:sample_rate=8000`, join(data, `speech/fsdd/${d}_x_0.wav`)]);
-  built = await buildCases({ dataDir: data, workDir: join(root, 'work'), video, maxSources: 1, onProgress: (l) => progress.push(l) });
+  built = await buildCases({ dataDir: data, workDir: join(root, 'work'), video, maxSources: 1, presentationVariants: 1, onProgress: (l) => progress.push(l) });
 });
 
 after(async () => {
@@ -56,7 +56,7 @@ test('each attack kind is built once per chosen clip, labelled with its type and
   const attacks = built.cases.filter((c) => c.kind === 'attack');
   assert.deepEqual(
     attacks.map((c) => c.attack).sort(),
-    ['audio-shift-0.5s', 'audio-shift-1s', 'dubbing', 'heavy-reencode', 'low-resolution', 'no-audio', 'screen-recapture', 'silent-audio', 'still-photo', 'warped-photo', 'wrong-digits'],
+    ['audio-shift-0.5s', 'audio-shift-1s', 'dubbing', 'heavy-reencode', 'low-resolution', 'no-audio', 'phone-replay', 'print-photo', 'screen-recapture', 'screen-replay', 'silent-audio', 'still-photo', 'warped-photo', 'wrong-digits'],
   );
   for (const c of attacks) {
     assert.ok(existsSync(c.videoPath), c.id);
@@ -80,9 +80,9 @@ test('a frame of each clip is a bona fide photo for picture liveness', () => {
 
 test('a second build in the same work dir reuses the media and picks the same challenges', async () => {
   const seen: string[] = [];
-  const again = await buildCases({ dataDir: data, workDir: join(root, 'work'), video, maxSources: 1, onProgress: (l) => seen.push(l), reuse: true });
+  const again = await buildCases({ dataDir: data, workDir: join(root, 'work'), video, maxSources: 1, presentationVariants: 1, onProgress: (l) => seen.push(l), reuse: true });
   assert.equal(seen.filter((l) => l.startsWith('generate')).length, 0);
-  assert.equal(seen.filter((l) => l.startsWith('reuse')).length, 11);
+  assert.equal(seen.filter((l) => l.startsWith('reuse')).length, 14);
   assert.deepEqual(again.cases.map((c) => [c.id, c.digits]), built.cases.map((c) => [c.id, c.digits]));
 });
 
