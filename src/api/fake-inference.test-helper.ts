@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { outcome, type ErrorName } from '../core/errors.js';
-import { InferenceBusyError, type Inference, type VideoVerifyRequest, type VideoVerifyResult } from '../core/inference.js';
+import { InferenceBusyError, type EmbedResult, type Inference, type VideoVerifyRequest, type VideoVerifyResult } from '../core/inference.js';
 
 /**
  * TEST DOUBLE of the Inference interface for the wire tests: it never looks at the media.
@@ -43,7 +43,7 @@ export class FakeInference implements Inference {
   /** 'down' makes embedPhoto (the health probe's task) reject as a dead pool would. */
   workers: 'up' | 'down' = 'up';
 
-  async embedPhoto(): Promise<{ ok: false; error: ErrorName }> {
+  async embedPhoto(_image?: Uint8Array): Promise<EmbedResult> {
     if (this.workers === 'down') throw new Error('worker pool terminated');
     return { ok: false, error: 'PHOTO_DECODE_FAILED' };
   }

@@ -145,7 +145,9 @@ describe('a client that hangs up mid-verification', () => {
       body: form({ appid: s.creds.appid, validate_data: digits, compare_flag: 'false' }),
       signal: abort.signal,
     }).catch(() => 'aborted');
-    await new Promise((r) => setTimeout(r, 100));
+    // Wait for this request's own call: on a starved CPU a fixed delay can still see the previous one.
+    const before = s.inference.videoCalls.length;
+    while (s.inference.videoCalls.length === before) await new Promise((r) => setTimeout(r, 10));
     const upload = s.inference.videoCalls.at(-1)!.videoPath;
     assert.deepEqual(readFileSync(upload), VIDEO, 'upload readable while the worker runs');
     abort.abort();

@@ -23,14 +23,25 @@ before(async () => {
 });
 after(() => s.close());
 
-/** Every route the server answers, read from Fastify's own route table (HEAD twins left out). */
+/**
+ * Every route the server answers, read from Fastify's own route tree (each line holds the path
+ * below its parent's); HEAD twins and CORS preflight (OPTIONS) left out.
+ */
 function registeredRoutes(): Array<[string, string]> {
+  const stack: string[] = [];
   return s.app
     .printRoutes({ commonPrefix: false })
     .split('\n')
     .flatMap((line) => {
-      const m = /(\/\S*) \(([A-Z, ]+)\)/.exec(line);
-      return m ? m[2].split(', ').filter((x) => x !== 'HEAD').map((method): [string, string] => [m[1], method.toLowerCase()]) : [];
+      const m = /^((?:│ {3}| {4})*)(?:├── |└── )(\S+) \(([A-Z, ]+)\)/.exec(line);
+      if (!m) return [];
+      const depth = m[1].length / 4;
+      stack[depth] = (depth > 0 ? stack[depth - 1] : '') + m[2];
+      const path = stack[depth];
+      return m[3]
+        .split(', ')
+        .filter((x) => x !== 'HEAD' && x !== 'OPTIONS')
+        .map((method): [string, string] => [path, method.toLowerCase()]);
     });
 }
 

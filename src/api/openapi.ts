@@ -12,6 +12,8 @@ export interface RouteDoc {
   answer: { data: ZodTypeAny } | { contentType: string; schema: ZodTypeAny };
   /** Needs the Authorization header (SPEC Signature). */
   signed: boolean;
+  /** Needs a capture session's token as `Authorization: Bearer <token>` (the hosted page's calls). */
+  sessionToken?: boolean;
 }
 
 export interface DocumentedRoute {
@@ -21,6 +23,7 @@ export interface DocumentedRoute {
 }
 
 const SIGNATURE = 'signature';
+const SESSION_TOKEN = 'sessionToken';
 
 /**
  * The OpenAPI 3.1 document of every route registered on the server, generated from the zod
@@ -34,6 +37,11 @@ export function openApiDocument(routes: DocumentedRoute[], version: string): obj
     in: 'header',
     name: 'Authorization',
     description: 'Base64(HMAC-SHA1(SecretKey, plaintext) || plaintext), plaintext a=<appid>&b=<bucket>&k=<SecretId>&e=<expiry>&t=<now>&r=<rand>&f=<fileid> (docs/api.md, Signatures)',
+  });
+  registry.registerComponent('securitySchemes', SESSION_TOKEN, {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'the token of a capture session (POST /capture/sessions), as the hosted page sends it (docs/api.md, Capture sessions)',
   });
   const failure = { description: 'a request-level failure (or a top-level face / identity code): see docs/api.md', content: { 'application/json': { schema: ErrorEnvelope } } };
   for (const r of routes) {
@@ -55,7 +63,7 @@ export function openApiDocument(routes: DocumentedRoute[], version: string): obj
       path: r.url,
       summary: doc.summary,
       description: doc.description,
-      security: doc.signed ? [{ [SIGNATURE]: [] }] : [],
+      security: doc.signed ? [{ [SIGNATURE]: [] }] : doc.sessionToken ? [{ [SESSION_TOKEN]: [] }] : [],
       ...(Object.keys(content).length > 0 ? { request: { body: { required: true, content } } } : {}),
       responses: { 200: { description: 'processed (code 0)', content: ok }, default: failure },
     });

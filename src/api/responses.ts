@@ -67,6 +67,53 @@ export const LiveDetectPictureData = z.object({
   details: z.object({ request_id: z.string() }).passthrough(),
 });
 
+const captureState = z.enum(['pending', 'verifying', 'passed', 'failed', 'expired']);
+
+export const CaptureSessionCreatedData = z.object({
+  session_id: z.string(),
+  token: z.string().openapi({ description: 'single-session bearer token for the page; also in the url fragment' }),
+  url: z.string().openapi({ description: 'the hosted page for this session (token in the fragment)' }),
+  expires_at: z.number().int().openapi({ description: 'unix seconds' }),
+  expires_in: z.number().int(),
+  max_attempts: z.number().int(),
+  seq: z.string().optional(),
+});
+
+export const CaptureResultData = LiveDetectFourData.omit({ live_status: true, live_msg: true, details: true })
+  .extend({
+    session_id: z.string(),
+    state: captureState,
+    lang: z.enum(['zh-CN', 'en']),
+    compare: z.enum(['none', 'card', 'idcard']),
+    attempts_used: z.number().int(),
+    max_attempts: z.number().int(),
+    created_at: z.number().int(),
+    expires_at: z.number().int(),
+    finished_at: z.number().int().nullable(),
+    live_status: status.optional().openapi({ description: 'the latest attempt: livedetectfour fields (video_photo for an ID-card session); absent before the first' }),
+    live_msg: msg.optional(),
+    video_photo: z.string().optional(),
+    details: details.optional(),
+  })
+  .openapi('CaptureResult');
+
+export const CaptureViewData = z.object({
+  state: captureState,
+  lang: z.enum(['zh-CN', 'en']),
+  max_attempts: z.number().int(),
+  attempts_left: z.number().int(),
+  expires_in: z.number().int(),
+  redirect_url: z.string().nullable().openapi({ description: "the app's redirect URL with livecheck_token added" }),
+  last: z
+    .object({
+      outcome: z.enum(['passed', 'failed', 'retry']),
+      hint: z.enum(['face', 'voice', 'noise', 'digits', 'lips', 'camera', 'video', 'time', 'other']).nullable().openapi({ description: 'what the user can change; never which attack check failed' }),
+    })
+    .nullable(),
+});
+
+export const CaptureChallengeData = z.object({ validate_data: z.string(), attempts_left: z.number().int() });
+
 export const HealthData = z.object({
   db: z.enum(['ok', 'unreachable']),
   workers: z.enum(['ok', 'busy', 'slow', 'down']),

@@ -71,7 +71,7 @@ describe('face models on onnxruntime', () => {
   const data = sharedData();
   it('finds, meshes and scores faces on real video frames as Human.detect does', { skip: data ? false : SHARED_DATA_MISSING }, async () => {
     const clip = join(data as string, 'video', 'talking', 'WDA_KatieHill_000.mp4');
-    const info = await probeVideo(clip);
+    const info = await probeVideo(clip, { minShortSide: 270, minLongSide: 480, maxDurationSec: 30, timeoutMs: 30_000 });
     const frames: RgbFrame[] = [];
     for await (const frame of decodeFrames(clip, info, { fps: 4, longSide: 480, maxDurationSec: 30, timeoutMs: 60_000 })) frames.push(frame);
     const human = await getHuman();

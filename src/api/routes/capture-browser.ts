@@ -10,7 +10,11 @@ import type { ApiDeps } from '../deps.js';
 import { sendOk } from '../envelope.js';
 import type { Handler } from '../hooks.js';
 import { readMultipart } from '../multipart.js';
+import type { RouteDoc } from '../openapi.js';
+import { requiredUpload } from '../params.js';
+import { CaptureChallengeData, CaptureViewData } from '../responses.js';
 import { verifyChallengeVideo } from '../video-verification.js';
+import { z } from '../zod.js';
 
 /**
  * A verification holds its session this long; a server that dies mid-verification leaves a
@@ -23,6 +27,24 @@ const ATTEMPT_LEASE_MS = 5 * 60_000;
  * times per attempt. The cap only bounds the challenge rows one token can create.
  */
 const CHALLENGES_PER_ATTEMPT = 5;
+
+const pageCall = (summary: string, description: string, data: z.ZodTypeAny, body?: RouteDoc['body']): RouteDoc => ({
+  summary,
+  description,
+  answer: { data },
+  signed: false,
+  sessionToken: true,
+  ...(body ? { body } : {}),
+});
+
+const sessionDoc = pageCall("the session as the page may show it", 'No result details: only the outcome and a hint of what to change.', CaptureViewData);
+const challengeDoc = pageCall('four digits for the next attempt', 'Issued like livegetfour, bound to the session; a few per attempt.', CaptureChallengeData);
+const uploadDoc = pageCall(
+  "the recorded video: the same verification as livedetectfour with the session's digits",
+  'webm (VP8/VP9, Opus) or mp4 (H.264, AAC or Opus), size limits as livedetectfour; an attempt counts only when the video was verified.',
+  CaptureViewData,
+  { multipart: z.object({ video: requiredUpload }) },
+);
 
 const TOKEN = /^Bearer\s+([A-Za-z0-9_-]{20,128})\s*$/;
 
@@ -42,7 +64,7 @@ export function captureBrowserRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
 
       scope.get(
         '/session',
-        { config: { endpoint: 'capture_session' } },
+        { config: { endpoint: 'capture_session', doc: sessionDoc } },
         wrap(async (req, reply) => {
           const { session, token } = sessionOf(deps, req);
           return sendOk(reply, browserView(session, deps.clock(), token));
@@ -51,7 +73,7 @@ export function captureBrowserRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
 
       scope.post(
         '/challenge',
-        { config: { endpoint: 'capture_challenge' } },
+        { config: { endpoint: 'capture_challenge', doc: challengeDoc } },
         wrap(async (req, reply) => {
           const { session } = sessionOf(deps, req);
           const now = deps.clock();
@@ -67,7 +89,7 @@ export function captureBrowserRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
 
       scope.post(
         '/upload',
-        { config: { endpoint: 'capture_upload', verification: true } },
+        { config: { endpoint: 'capture_upload', verification: true, doc: uploadDoc } },
         wrap(async (req, reply) => {
           const { session, token } = sessionOf(deps, req);
           assertOpen(session, deps.clock());
@@ -113,6 +135,8 @@ function sessionOf(deps: ApiDeps, req: FastifyRequest): { session: CaptureSessio
   const session = token === undefined ? undefined : deps.sessions.byTokenHash(hashSessionToken(token));
   if (!session || token === undefined) throw new ApiError('CAPTURE_TOKEN_INVALID');
   req.lc.appid = session.appid;
+  // A live session token stands in for the app's signature: its uploads leave a records row.
+  req.lc.authenticated = true;
   return { session, token };
 }
 

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Asset } from '../../capture/assets.js';
 import { ApiError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
+import type { RouteDoc } from '../openapi.js';
+import { z } from '../zod.js';
 
 /**
  * The page loads nothing but its own script and stylesheet and talks only to livecheck; no
@@ -21,21 +23,35 @@ export const PAGE_CSP = [
   "require-trusted-types-for 'script'",
 ].join('; ');
 
+const file = (summary: string, contentType: string): RouteDoc => ({
+  summary,
+  description: 'Part of the hosted capture page (docs/capture.md); no credentials: the page reads its session token from the URL fragment.',
+  answer: { contentType, schema: z.string() },
+  signed: false,
+});
+
+const DOCS: Record<string, RouteDoc> = {
+  '': { ...file('redirect to /capture/', 'text/html'), description: 'A 301 to /capture/.' },
+  'index.html': file('the hosted capture page', 'text/html'),
+  'capture.js': file('the page script and the <livecheck-capture> element for embedding', 'text/javascript'),
+  'capture.css': file("the page's stylesheet", 'text/css'),
+};
+
 /** GET /capture/ (the hosted page), /capture/capture.js (page and <livecheck-capture> element), /capture/capture.css. */
 export function capturePageRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const config = { endpoint: 'capture_page' as const };
-  app.get('/capture', { config }, async (req, reply) => {
+  const config = (name: string) => ({ endpoint: 'capture_page' as const, doc: DOCS[name] });
+  app.get('/capture', { config: config('') }, async (req, reply) => {
     req.lc.code = 0;
     return reply.redirect('/capture/', 301);
   });
-  app.get('/capture/', { config }, async (req, reply) => {
+  app.get('/capture/', { config: config('index.html') }, async (req, reply) => {
     reply.header('content-security-policy', PAGE_CSP);
     reply.header('permissions-policy', 'camera=(self), microphone=(self), geolocation=()');
     reply.header('x-frame-options', 'DENY');
     return serve(deps, req, reply, 'index.html');
   });
   for (const name of ['capture.js', 'capture.css']) {
-    app.get(`/capture/${name}`, { config }, async (req, reply) => {
+    app.get(`/capture/${name}`, { config: config(name) }, async (req, reply) => {
       // Module scripts load in CORS mode: an app's page embedding the element needs this.
       reply.header('access-control-allow-origin', '*');
       reply.header('cross-origin-resource-policy', 'cross-origin');

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { sessionResult } from '../../capture/session-view.js';
 import { hashSessionToken, newSessionToken } from '../../capture/tokens.js';
 import { ApiError } from '../../core/errors.js';
@@ -13,7 +12,10 @@ import type { Handler } from '../hooks.js';
 import { lookupIdentity } from '../identity-lookup.js';
 import { base64Image } from '../image-input.js';
 import { appid, idcardName, idcardNumber, seq, url } from '../params.js';
+import type { RouteDoc } from '../openapi.js';
+import { CaptureResultData, CaptureSessionCreatedData } from '../responses.js';
 import { runInference } from '../run-inference.js';
+import { z } from '../zod.js';
 
 const httpUrl = url.refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'must be an absolute http(s) URL');
 
@@ -37,6 +39,24 @@ const ResultBody = z
   .passthrough()
   .refine((b) => (b.session_id === undefined) !== (b.token === undefined), { message: 'send exactly one of session_id and token', path: ['session_id'] });
 
+const createDoc: RouteDoc = {
+  summary: 'create a capture session (hosted page URL and a single-session token)',
+  description:
+    'Signed like the legacy endpoints (service livedetectfour, or idcardlivedetectfour with idcard_number/idcard_name). ' +
+    'Optional card (base64 photo) or ID-card compare, redirect_url, callback_url, max_attempts; docs/api.md, Capture sessions.',
+  body: { json: CreateBody },
+  answer: { data: CaptureSessionCreatedData },
+  signed: true,
+};
+
+const resultDoc: RouteDoc = {
+  summary: "a capture session's state and its latest attempt in the livedetectfour envelope",
+  description: 'Signed; by session_id or by the token the redirect carried. Another app\'s or an unknown session is 21.',
+  body: { json: ResultBody },
+  answer: { data: CaptureResultData },
+  signed: true,
+};
+
 /**
  * The app's backend side of the hosted capture flow, signed like the legacy endpoints:
  * POST /capture/sessions creates a session (page URL and single-session token),
@@ -45,7 +65,7 @@ const ResultBody = z
 export function captureSessionRoutes(app: FastifyInstance, deps: ApiDeps, wrap: (h: Handler) => Handler): void {
   app.post(
     '/capture/sessions',
-    { config: { endpoint: 'capture_create' } },
+    { config: { endpoint: 'capture_create', doc: createDoc } },
     wrap(async (req, reply) => {
       const body = CreateBody.parse(req.body ?? {});
       req.lc.appid = body.appid;
@@ -101,7 +121,7 @@ export function captureSessionRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
 
   app.post(
     '/capture/sessions/result',
-    { config: { endpoint: 'capture_result' } },
+    { config: { endpoint: 'capture_result', doc: resultDoc } },
     wrap(async (req, reply) => {
       const body = ResultBody.parse(req.body ?? {});
       req.lc.appid = body.appid;
