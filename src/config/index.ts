@@ -13,6 +13,14 @@ const ConfigSchema = z
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
     dataDir: z.string().default('./data'),
+    /**
+     * The shared store of several server processes: a postgres:// URL (docs/operations.md).
+     * Unset: the embedded SQLite file in dataDir.
+     */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL (leave it unset for the embedded SQLite store)')
+      .optional(),
     /** Largest accepted request body; SPEC: "body up to 6 MB accepted". */
     bodyLimitBytes: z.number().int().positive().default(6 * 1024 * 1024),
     /**
@@ -106,6 +114,7 @@ export function loadConfig(opts: { file?: string; overrides?: Partial<Config> } 
   const fromEnv: Record<string, unknown> = {};
   if (process.env.LIVECHECK_PORT) fromEnv.port = Number(process.env.LIVECHECK_PORT);
   if (process.env.LIVECHECK_DATA) fromEnv.dataDir = process.env.LIVECHECK_DATA;
+  if (process.env.LIVECHECK_DATABASE_URL) fromEnv.databaseUrl = process.env.LIVECHECK_DATABASE_URL;
   if (process.env.LIVECHECK_MASTER_KEY) fromEnv.masterKey = process.env.LIVECHECK_MASTER_KEY;
   if (process.env.LIVECHECK_LOG_LEVEL) fromEnv.logLevel = process.env.LIVECHECK_LOG_LEVEL;
   const merged = { ...(fromFile as object), ...fromEnv, ...stripUndefined(opts.overrides ?? {}) };
