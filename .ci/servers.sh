@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Starts Debian's PostgreSQL for the tests of the scaled-out mode (store contract suite) and
-# prints the environment they read; `source <(.ci/servers.sh)` or `eval "$(.ci/servers.sh)"`.
+# Starts Debian's PostgreSQL and Redis for the tests of the scaled-out mode (store contract
+# suite, API replicas, verification queue) and prints the environment they read; `source <(.ci/servers.sh)` or `eval "$(.ci/servers.sh)"`.
 # Needs root (CI runs as root). Safe to run again: an installed cluster, a running server and an
 # existing role are left as they are.
 set -euo pipefail
 
-if ! command -v pg_ctlcluster >/dev/null; then
+missing=()
+command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 fi
 
 # Debian's package creates the cluster (<version> main) when it is installed; an image that
@@ -32,6 +35,12 @@ DO \$\$ BEGIN
 END \$\$;
 SQL
 
+# Redis as a throwaway cache: no snapshots, no append-only file.
+redis_port=6379
+redis-cli -p $redis_port ping >/dev/null 2>&1 || redis-server --port $redis_port --bind 127.0.0.1 --save '' --appendonly no --daemonize yes >&2
+for _ in $(seq 50); do redis-cli -p $redis_port ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+echo "export LIVECHECK_TEST_REDIS_URL=redis://127.0.0.1:$redis_port"
 echo "export LIVECHECK_TEST_POSTGRES_URL=postgres://$role:$password@127.0.0.1:$port/postgres"
 # The suites that need the servers fail instead of skipping when a URL is missing.
 echo "export LIVECHECK_TEST_REQUIRE_SERVERS=1"

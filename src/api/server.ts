@@ -50,7 +50,7 @@ export interface BuildServerOptions {
   identity?: IdentityLookup;
   /** Defaults to src/fetch's safe downloader. */
   fetchImage?: FetchImage;
-  /** Defaults to an in-memory store (one server process). */
+  /** Defaults to an in-memory store (one server process); Redis when several share the budget. */
   rateLimits?: RateLimitStore;
   /**
    * How long apps and keys read from the store are reused (default 1000 ms): the time within which

@@ -40,8 +40,8 @@ before(async () => {
   );
   const config = loadConfig({ file: configFile });
   service = await startService(config);
-  const creds = await new AppStore(service.store.apps, Buffer.from(config.masterKey as string, 'base64')).createApp({ rateLimitPerMinute: 0 });
-  client = new LivecheckClient({ baseUrl: service.address, ...creds });
+  const creds = await new AppStore(service.store!.apps, Buffer.from(config.masterKey as string, 'base64')).createApp({ rateLimitPerMinute: 0 });
+  client = new LivecheckClient({ baseUrl: service.address!, ...creds });
 });
 after(async () => {
   await service.close();

@@ -110,7 +110,7 @@ export class Authenticator {
     if (!app.enabled) throw new ApiError('ACCOUNT_ABNORMAL');
     if (!app.services.includes(service)) throw new ApiError('SERVICE_NOT_ENABLED', service);
     const limit = app.rateLimitPerMinute ?? this.o.defaultRateLimitPerMinute;
-    if (limit > 0 && !this.o.rateLimits.hit(app.appid, limit, 60_000, nowMs).allowed) {
+    if (limit > 0 && !(await this.withinRateLimit(app.appid, limit, nowMs))) {
       throw new ApiError('RATE_LIMITED', `${limit} requests per minute`);
     }
     if (singleUse && !(await this.claim(sig.mac, (sig.time + skew + 1) * 1000, nowMs))) throw new ApiError('SIGNATURE_REPLAY');
@@ -124,6 +124,14 @@ export class Authenticator {
     } catch (err) {
       // A locked or unreadable database, or a master key that cannot open the SecretKey.
       throw new ApiError('AUTH_UNAVAILABLE', (err as Error).message);
+    }
+  }
+
+  private async withinRateLimit(appid: string, limit: number, nowMs: number): Promise<boolean> {
+    try {
+      return (await this.o.rateLimits.hit(appid, limit, 60_000, nowMs)).allowed;
+    } catch (err) {
+      throw new ApiError('AUTH_UNAVAILABLE_2', (err as Error).message);
     }
   }
 

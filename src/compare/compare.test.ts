@@ -7,7 +7,7 @@ import { getFaceEmbedder, scorePictureLiveness, simFromCosine, TemplateMismatchE
 import { decodeImage } from './decode.js';
 import { AlignedFaceEmbedder } from './embedder.js';
 import { getHuman } from './human.js';
-import { sharedDataDir } from './eval-data.js';
+import { sharedDataDir } from '../eval/face/data.js';
 import { resolveThresholds } from '../config/index.js';
 
 const th = resolveThresholds().compare;

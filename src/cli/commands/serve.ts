@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startService } from '../../app/service.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import type { Store } from '../../store/index.js';
@@ -6,16 +6,20 @@ import type { Store } from '../../store/index.js';
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('start the HTTP service (the five legacy endpoints, /healthz, /metrics)')
+    .description('start the HTTP service (the five legacy endpoints, /healthz, /metrics) and its verification workers')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', (v) => parsePort(v))
     .option('-H, --host <host>', 'interface to bind (default 127.0.0.1)')
-    .action(async (opts: { port?: number; host?: string }, cmd: Command) => {
+    .addOption(
+      new Option('--role <role>', 'all: API and verification workers (default); api / worker: one side of the scaled-out mode (needs redisUrl)').choices(['all', 'api', 'worker']),
+    )
+    .action(async (opts: { port?: number; host?: string; role?: Config['role'] }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<{ config?: string; data?: string }>();
-      const config = loadConfig({ file: globals.config, overrides: { dataDir: globals.data, port: opts.port, host: opts.host } });
+      const config = loadConfig({ file: globals.config, overrides: { dataDir: globals.data, port: opts.port, host: opts.host, role: opts.role } });
       const service = await startService(config);
-      await printFirstSteps(config, service.store);
+      if (service.store) await printFirstSteps(config, service.store);
+      else service.log('verification worker started', { role: config.role, workers: config.workers });
       const stop = (signal: string) => {
-        service.app.log.info({ signal }, 'shutting down');
+        service.log('shutting down', { signal });
         service.close().then(
           () => process.exit(0),
           () => process.exit(1),
