@@ -62,6 +62,9 @@ export class QueuedInference implements Inference {
     this.eventsRedis = redisFor(s.redisUrl);
     this.queue = new Queue(QUEUE, { connection: this.redis, prefix: s.prefix });
     this.events = new QueueEvents(QUEUE, { connection: this.eventsRedis, prefix: s.prefix });
+    // Every waiting request listens for its job's end: as many listeners as requests in flight.
+    this.queue.setMaxListeners(0);
+    this.events.setMaxListeners(0);
   }
 
   async verifyVideo(req: VideoVerifyRequest): Promise<VideoVerifyResult> {
