@@ -1,4 +1,4 @@
-import type { AppRecord, CallbackState, CaptureSession, CompareKind, IdentityRecord, KeyRecord, SessionState, VerificationRecord } from './types.js';
+import type { AppRecord, CallbackState, CaptureSession, CompareKind, IdentityRecord, KeyRecord, RecordQuery, SessionState, VerificationRecord } from './types.js';
 
 /**
  * Rows as both databases return them (same column names; PostgreSQL's BIGINT columns are read
@@ -97,6 +97,26 @@ export function toIdentity(row: IdentityRow): IdentityRecord {
     photoFile: row.photo_file,
     enrolledMs: row.enrolled_at,
   };
+}
+
+/**
+ * The records listing as SQL for either database: `param(n)` names the n-th parameter ("?" for
+ * SQLite, "$n" for PostgreSQL).
+ */
+export function recordListing(q: RecordQuery, param: (n: number) => string): { sql: string; args: (string | number)[] } {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (q.appid !== undefined) {
+    args.push(q.appid);
+    where.push(`appid = ${param(args.length)}`);
+  }
+  if (q.sinceMs !== undefined) {
+    args.push(q.sinceMs);
+    where.push(`received_ms >= ${param(args.length)}`);
+  }
+  args.push(q.limit ?? 1000);
+  const sql = `SELECT * FROM records ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY received_ms, request_id LIMIT ${param(args.length)}`;
+  return { sql, args };
 }
 
 /** Column values of a records row, in the order of RECORD_COLUMNS. */

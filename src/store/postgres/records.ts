@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { RECORD_COLUMNS, recordValues, toRecord, type RecordRow } from '../rows.js';
+import { RECORD_COLUMNS, recordListing, recordValues, toRecord, type RecordRow } from '../rows.js';
 import { PURGE_BATCH, type RecordQuery, type RecordRepository, type VerificationRecord } from '../types.js';
 
 const INSERT = `INSERT INTO records (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
@@ -27,18 +27,7 @@ export class PostgresRecords implements RecordRepository {
   }
 
   async list(q: RecordQuery = {}): Promise<VerificationRecord[]> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (q.appid !== undefined) {
-      args.push(q.appid);
-      where.push(`appid = $${args.length}`);
-    }
-    if (q.sinceMs !== undefined) {
-      args.push(q.sinceMs);
-      where.push(`received_ms >= $${args.length}`);
-    }
-    args.push(q.limit ?? 1000);
-    const sql = `SELECT * FROM records ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY received_ms, request_id LIMIT $${args.length}`;
+    const { sql, args } = recordListing(q, (n) => `$${n}`);
     return (await this.pool.query<RecordRow>(sql, args)).rows.map(toRecord);
   }
 }

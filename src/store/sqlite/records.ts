@@ -1,4 +1,4 @@
-import { RECORD_COLUMNS, recordValues, toRecord, type RecordRow } from '../rows.js';
+import { RECORD_COLUMNS, recordListing, recordValues, toRecord, type RecordRow } from '../rows.js';
 import { PURGE_BATCH, type RecordQuery, type RecordRepository, type VerificationRecord } from '../types.js';
 import type { Db } from './database.js';
 
@@ -27,18 +27,7 @@ export class SqliteRecords implements RecordRepository {
   }
 
   async list(q: RecordQuery = {}): Promise<VerificationRecord[]> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (q.appid !== undefined) {
-      where.push('appid = ?');
-      args.push(q.appid);
-    }
-    if (q.sinceMs !== undefined) {
-      where.push('received_ms >= ?');
-      args.push(q.sinceMs);
-    }
-    args.push(q.limit ?? 1000);
-    const sql = `SELECT * FROM records ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY received_ms, request_id LIMIT ?`;
+    const { sql, args } = recordListing(q, () => '?');
     return this.db
       .prepare<(string | number)[], RecordRow>(sql)
       .all(...args)
