@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts Debian's PostgreSQL and Redis for the tests of the scaled-out mode (store contract
-# suite, API replicas, verification queue) and prints the environment they read; `source <(.ci/servers.sh)` or `eval "$(.ci/servers.sh)"`.
+# suite, verification queue, distributed end-to-end) and prints the environment they read:
+# `eval "$(.ci/servers.sh)"`.
 # Needs root (CI runs as root). Safe to run again: an installed cluster, a running server and an
 # existing role are left as they are.
 set -euo pipefail
