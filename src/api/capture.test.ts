@@ -159,8 +159,7 @@ describe('capture sessions: the page API (bearer token)', () => {
     assert.equal(up.body.code, 0, up.body.message);
     assert.deepEqual([up.body.data.state, up.body.data.last], ['passed', { outcome: 'passed', hint: null }]);
     assert.equal(inference.videoCalls.at(-1)?.digits, digits);
-    const records = (await import('../store/records.js')).RecordStore;
-    const rows = new records(s.db).list({ appid: s.creds.appid }).filter((r) => r.endpoint === 'capture_upload');
+    const rows = (await s.store.records.list({ appid: s.creds.appid })).filter((r) => r.endpoint === 'capture_upload');
     assert.equal(rows.at(-1)?.liveStatus, 0);
   });
 
@@ -297,7 +296,7 @@ describe('capture sessions: result fetch and callbacks (signed)', () => {
 
   it("does not show one app another app's session, by id or by token (foreign token)", async () => {
     const d = await create();
-    const other = s.clientFor(s.apps.createApp({ appid: 'other-app' }));
+    const other = s.clientFor(await s.apps.createApp({ appid: 'other-app' }));
     for (const ref of [{ sessionId: d.session_id }, { token: d.token }]) {
       const res = await other.captureResult(ref);
       assert.deepEqual([res.code, res.message], [21, 'no capture session with this id for this appid']);

@@ -5,14 +5,13 @@ import type { ChallengeStore } from '../challenge/store.js';
 import type { Config } from '../config/index.js';
 import type { ErrorName } from '../core/errors.js';
 import type { FaceTemplate, Inference } from '../core/inference.js';
-import type { Db } from '../store/db.js';
-import type { SessionRepository } from '../store/sessions.js';
+import type { SessionRepository, Store } from '../store/index.js';
 import type { ApiMetrics } from './metrics.js';
 import type { UploadDir } from './uploads.js';
 
 /** The identity registry as the API uses it (src/identity owns the codes -5801/-5803/-5804). */
 export interface IdentityLookup {
-  lookup(number: string, name: string): { ok: true; template: FaceTemplate } | { ok: false; error: ErrorName };
+  lookup(number: string, name: string): Promise<{ ok: true; template: FaceTemplate } | { ok: false; error: ErrorName }>;
 }
 
 /** src/fetch's safe URL download; throws on any failure (answered as -5805). */
@@ -21,7 +20,8 @@ export type FetchImage = (url: string, opts: Config['fetch']) => Promise<Uint8Ar
 /** Everything a route needs, built once by buildServer. */
 export interface ApiDeps {
   config: Config;
-  db: Db;
+  /** The repositories (SQLite or PostgreSQL); routes use the stage objects below, health pings it. */
+  store: Store;
   clock: () => number;
   auth: Authenticator;
   challenges: ChallengeStore;

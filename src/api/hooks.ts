@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../core/errors.js';
-import type { RecordStore } from '../store/records.js';
+import type { RecordRepository } from '../store/index.js';
 import type { ApiDeps } from './deps.js';
 import { drainBody } from './drain.js';
 import { newRequestState } from './request-state.js';
@@ -16,15 +16,16 @@ export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<Fast
  * client that hangs up mid-verification must neither lose its record nor have its upload
  * disposed of under a running worker.
  */
-export function installLifecycle(app: FastifyInstance, deps: ApiDeps, records: RecordStore, retainedDir: string): (h: Handler) => Handler {
+export function installLifecycle(app: FastifyInstance, deps: ApiDeps, records: RecordRepository, retainedDir: string): (h: Handler) => Handler {
   const limit = deps.config.bodyLimitBytes;
   const drainLimit = limit + deps.config.bodyDrainBytes;
 
-  const record = (req: FastifyRequest, finishedAt: number, aborted: boolean): void => {
+  const recordable = (req: FastifyRequest): boolean => Boolean(req.routeOptions.config.verification && req.lc.endpoint && req.lc.authenticated);
+  const record = async (req: FastifyRequest, finishedAt: number, aborted: boolean): Promise<void> => {
     const lc = req.lc;
-    if (!req.routeOptions.config.verification || !lc.endpoint || !lc.authenticated) return;
+    if (!recordable(req) || !lc.endpoint) return;
     try {
-      records.add({
+      await records.add({
         requestId: req.id,
         appid: lc.appid,
         endpoint: lc.endpoint,
@@ -61,7 +62,7 @@ export function installLifecycle(app: FastifyInstance, deps: ApiDeps, records: R
     if (code === 0 && !req.routeOptions.config.verification) req.log.debug(line, 'request done');
     else req.log.info(line, 'request done');
     // Written before the answer as a rule; again here when no answer reached the client.
-    if (!lc.recorded || aborted) record(req, finishedAt, aborted);
+    if (!lc.recorded || aborted) void record(req, finishedAt, aborted);
   };
 
   app.addHook('onRequest', (req, reply, done) => {
@@ -85,8 +86,8 @@ export function installLifecycle(app: FastifyInstance, deps: ApiDeps, records: R
 
   app.addHook('onSend', (req, reply, payload, done) => {
     const send = (): void => {
-      if (!req.lc.recorded) record(req, deps.clock(), false);
-      done(null, payload);
+      if (req.lc.recorded || !recordable(req)) return done(null, payload);
+      void record(req, deps.clock(), false).then(() => done(null, payload));
     };
     if (req.raw.complete) return send();
     const drained = req.lc.noDrain ? Promise.resolve(false) : drainBody(req.raw, drainLimit - req.lc.bodyBytes);

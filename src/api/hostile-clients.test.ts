@@ -7,7 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import { signToken } from '../auth/signature.js';
 import { ChallengeStore } from '../challenge/store.js';
 import type { LiveDetectFourData } from '../client/index.js';
-import { RecordStore } from '../store/records.js';
 import { post } from './http.test-helper.js';
 import { startTestServer, type TestServer } from './test-server.test-helper.js';
 
@@ -139,7 +138,7 @@ describe('what is kept', () => {
     const r = await post(s.baseUrl, '/face/livedetectfour', { body: form });
     assert.equal(r.body.code, 4);
     await new Promise((res) => setTimeout(res, 50));
-    assert.equal(new RecordStore(s.db).list({ limit: 100_000 }).some((row) => row.requestId === r.body.data.request_id), false);
+    assert.equal((await s.store.records.list({ limit: 100_000 })).some((row) => row.requestId === r.body.data.request_id), false);
     const metrics = await (await fetch(new URL('/metrics', s.baseUrl))).text();
     assert.match(metrics, /livecheck_requests_total\{endpoint="livedetectfour",code="4"\} [1-9]/);
   });
@@ -155,11 +154,11 @@ describe('what is kept', () => {
     try {
       const now = Date.now();
       const row = { appid: 'x', endpoint: 'livedetectfour', finishedAt: 0, code: 0, liveStatus: 0, compareStatus: null, score: null, timingsMs: {}, checks: [], message: '' };
-      const records = new RecordStore(kept.db);
-      records.add({ ...row, requestId: 'old', receivedAt: now - 31 * 86_400_000 });
-      records.add({ ...row, requestId: 'recent', receivedAt: now - 29 * 86_400_000 });
+      const records = kept.store.records;
+      await records.add({ ...row, requestId: 'old', receivedAt: now - 31 * 86_400_000 });
+      await records.add({ ...row, requestId: 'recent', receivedAt: now - 29 * 86_400_000 });
       await new Promise((r) => setTimeout(r, 200));
-      assert.deepEqual(records.list().map((r) => r.requestId), ['recent']);
+      assert.deepEqual((await records.list()).map((r) => r.requestId), ['recent']);
     } finally {
       await kept.close();
     }
@@ -170,7 +169,7 @@ describe('challenge values', () => {
   it('one recorded reading cannot be redeemed twice however many challenges are live', async () => {
     const digits = async (): Promise<string> => ((await s.client.livegetfour()).data as { validate_data: string }).validate_data;
     // About 30% of the 10,000 values live at once, as under a flood at the rate limit.
-    const store = new ChallengeStore(s.db, s.config.challengeTtlSec, s.config.challengeRetentionSec);
+    const store = new ChallengeStore(s.store.challenges, s.config.challengeTtlSec, s.config.challengeRetentionSec);
     await Promise.all(Array.from({ length: 3000 }, () => store.issue(s.creds.appid, Date.now())));
     const video = Buffer.from('a recorded reading');
     for (let i = 0; i < 40; i++) {
@@ -185,7 +184,7 @@ describe('challenge values', () => {
   it('when every value is held for the app, livegetfour answers 15 (HTTP 429)', async () => {
     const full = await startTestServer();
     try {
-      const store = new ChallengeStore(full.db, full.config.challengeTtlSec, full.config.challengeRetentionSec);
+      const store = new ChallengeStore(full.store.challenges, full.config.challengeTtlSec, full.config.challengeRetentionSec);
       await Promise.all(Array.from({ length: 10_000 }, () => store.issue(full.creds.appid, Date.now())));
       const r = await post(full.baseUrl, '/face/livegetfour', {
         headers: { authorization: signToken(full.creds), 'content-type': 'application/json' },

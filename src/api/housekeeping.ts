@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ChallengeStore } from '../challenge/store.js';
 import type { Config } from '../config/index.js';
-import type { RecordStore } from '../store/records.js';
+import type { RecordRepository } from '../store/index.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -13,25 +13,25 @@ const DAY_MS = 24 * 3600_000;
 export function startHousekeeping(opts: {
   config: Config;
   challenges: ChallengeStore;
-  records: RecordStore;
+  records: RecordRepository;
   clock: () => number;
   log: FastifyBaseLogger;
   everyMs: number;
 }): () => void {
-  const run = (): void => {
+  const run = async (): Promise<void> => {
     const now = opts.clock();
     try {
-      opts.challenges.purge(now);
+      await opts.challenges.purge(now);
       if (opts.config.recordRetentionDays > 0) {
-        const purged = opts.records.purge(now - opts.config.recordRetentionDays * DAY_MS);
+        const purged = await opts.records.purge(now - opts.config.recordRetentionDays * DAY_MS);
         if (purged > 0) opts.log.info({ purged }, 'deleted verification records past their retention');
       }
     } catch (err) {
       opts.log.error({ err }, 'housekeeping failed');
     }
   };
-  run();
-  const timer = setInterval(run, opts.everyMs);
+  void run();
+  const timer = setInterval(() => void run(), opts.everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }

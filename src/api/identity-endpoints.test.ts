@@ -60,7 +60,7 @@ describe('the identity registry behind the endpoints', () => {
   it('idcardcompare finds an enrolled ID in the real registry and maps its failures', async () => {
     const r = await startTestServer({ realRegistry: true });
     try {
-      const registry = new IdentityRegistry(r.db, { retention: false, dataDir: r.config.dataDir });
+      const registry = new IdentityRegistry(r.store.identities, { retention: false, dataDir: r.config.dataDir });
       const added = await registry.add({ number: ID, name: NAME, photo: Buffer.from('portrait') }, async () => ({ ok: true, template: TEMPLATE }));
       assert.ok(added.ok);
       const ok = await r.client.idcardcompare({ idcardNumber: ID, idcardName: NAME, url: 'https://img.test/a.jpg' });

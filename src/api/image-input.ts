@@ -23,10 +23,10 @@ export async function readImageRequest<J extends z.ZodType<{ appid: string }, z.
 ): Promise<z.output<J> & { image?: UploadFile }> {
   if (!isMultipart(req)) {
     const fields = schemas.json.parse(req.body ?? {});
-    authenticateRequest(deps, req, service, fields.appid);
+    await authenticateRequest(deps, req, service, fields.appid);
     return fields;
   }
-  const auth = authenticateRequest(deps, req, service);
+  const auth = await authenticateRequest(deps, req, service);
   const body = await readMultipart(req, { uploads: deps.uploads, limitBytes: deps.config.bodyLimitBytes });
   const form = schemas.multipart.parse({ ...body.fields, ...body.files });
   assertSameAppid(auth.appid, form.appid);

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { signToken } from '../auth/signature.js';
 import type { LiveDetectFourData } from '../client/index.js';
-import { RecordStore } from '../store/records.js';
 import { post } from './http.test-helper.js';
 import { startTestServer, type TestServer } from './test-server.test-helper.js';
 
@@ -109,7 +108,7 @@ describe('POST /face/livedetectfour', () => {
     assert.deepEqual([r.status, r.body.code, r.body.message], [500, 213, 'internal error']);
     assert.doesNotMatch(JSON.stringify(r.body), /secret|onnx|\bat\b/);
     await new Promise((res) => setTimeout(res, 20));
-    const row = new RecordStore(s.db).list().find((x) => x.requestId === r.body.data.request_id);
+    const row = (await s.store.records.list()).find((x) => x.requestId === r.body.data.request_id);
     assert.equal(row?.code, 213);
   });
 
@@ -124,7 +123,7 @@ describe('POST /face/livedetectfour', () => {
     const noDigits = await post(s.baseUrl, '/face/livedetectfour', { headers: auth(), body: form({ appid: s.creds.appid, compare_flag: 'false' }) });
     const ids = [(ok.data as LiveDetectFourData).details.request_id, noDigits.body.data.request_id];
     await new Promise((r) => setTimeout(r, 20));
-    const all = new RecordStore(s.db).list();
+    const all = await s.store.records.list();
     const rows = ids.map((id) => all.find((r) => r.requestId === id)!);
     assert.deepEqual(rows.map((r) => [r?.endpoint, r?.code]), [['livedetectfour', 0], ['livedetectfour', 21]]);
     assert.equal(rows[0].liveStatus, 0);
@@ -164,7 +163,7 @@ describe('a client that hangs up mid-verification', () => {
       }
     })();
     assert.notDeepEqual(after, VIDEO, 'upload gone once the worker is done');
-    const row = new RecordStore(s.db).list().find((r) => r.liveStatus === 0 && /closed the connection/.test(r.message));
+    const row = (await s.store.records.list()).find((r) => r.liveStatus === 0 && /closed the connection/.test(r.message));
     assert.ok(row, 'a record of the aborted verification');
     assert.equal(s.inference.videoCalls.at(-1)!.digits, digits);
   });

@@ -41,7 +41,7 @@ describe('POST /face/livegetfour', () => {
   });
 
   it('answers 6, 10, 11, 12 and 14 for the wrong appid, app, SecretId, pairing and key', async () => {
-    const other = s.apps.createApp({ appid: '1000002' });
+    const other = await s.apps.createApp({ appid: '1000002' });
     const cases: Array<[string, string, number]> = [
       ['1000002', token(), 6],
       ['777', token({ appid: '777' }), 10],
@@ -74,17 +74,17 @@ describe('POST /face/livegetfour', () => {
   });
 
   it('answers 3 "account abnormal" for a disabled app and 24 for a service it may not call', async () => {
-    const c = s.apps.createApp({ appid: '1000003', services: ['livedetectpicture'] });
+    const c = await s.apps.createApp({ appid: '1000003', services: ['livedetectpicture'] });
     const client = s.clientFor(c);
     assert.equal((await client.livegetfour()).code, 24);
-    s.apps.setEnabled('1000003', false);
+    await s.apps.setEnabled('1000003', false);
     const r = await client.livegetfour();
     assert.equal(r.code, 3);
     assert.match(r.message, /account abnormal/);
   });
 
   it('answers 15 with HTTP 429 beyond the per-app rate limit', async () => {
-    const c = s.apps.createApp({ appid: '1000004', rateLimitPerMinute: 2 });
+    const c = await s.apps.createApp({ appid: '1000004', rateLimitPerMinute: 2 });
     const client = new LivecheckClient({ baseUrl: s.baseUrl, ...c });
     const codes = [];
     for (let i = 0; i < 3; i++) codes.push((await client.livegetfour()).code);

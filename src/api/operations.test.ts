@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { AppStore } from '../auth/apps.js';
 import { LivecheckClient } from '../client/index.js';
 import { loadConfig } from '../config/index.js';
-import { openDatabase } from '../store/db.js';
+import { openSqliteStore } from '../store/index.js';
 import { FakeInference } from './fake-inference.test-helper.js';
 import { buildServer } from './server.js';
 import { fakeFetch, fakeIdentity, startTestServer, type TestServer } from './test-server.test-helper.js';
@@ -78,11 +78,11 @@ describe('logs', () => {
     stream.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)));
     const masterKey = randomBytes(32).toString('base64');
     const config = loadConfig({ overrides: { dataDir, masterKey, logLevel: 'debug', rateLimitPerMinute: 0 } });
-    const db = openDatabase(dataDir);
-    const app = buildServer({ config, db, inference: new FakeInference(), identity: fakeIdentity, fetchImage: fakeFetch, logStream: stream });
+    const store = openSqliteStore(dataDir);
+    const app = buildServer({ config, store, inference: new FakeInference(), identity: fakeIdentity, fetchImage: fakeFetch, logStream: stream });
     try {
       const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-      const creds = new AppStore(db, Buffer.from(masterKey, 'base64')).createApp();
+      const creds = await new AppStore(store.apps, Buffer.from(masterKey, 'base64')).createApp();
       const client = new LivecheckClient({ baseUrl, ...creds });
       await client.livegetfour();
       await new LivecheckClient({ baseUrl, ...creds, appid: '1' }).livegetfour();
@@ -95,7 +95,7 @@ describe('logs', () => {
       assert.deepEqual(done.map((l) => [l.code, l.level]), [[0, 20], [10, 30]]);
     } finally {
       await app.close();
-      db.close();
+      await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -15,9 +15,7 @@ import { ERRORS } from '../core/errors.js';
 import type { Inference } from '../core/inference.js';
 import { fetchImage, postJson } from '../fetch/index.js';
 import { IdentityRegistry } from '../identity/index.js';
-import type { Db } from '../store/db.js';
-import { RecordStore } from '../store/records.js';
-import { SessionStore } from '../store/sessions.js';
+import type { Store } from '../store/index.js';
 import { clientErrorHandler } from './client-error.js';
 import type { ApiDeps, FetchImage, IdentityLookup } from './deps.js';
 import { sendError } from './envelope.js';
@@ -44,17 +42,18 @@ import type { DocumentedRoute } from './openapi.js';
 export interface BuildServerOptions {
   config: Config;
   inference: Inference;
-  db: Db;
+  /** The repositories: embedded SQLite or PostgreSQL (src/store openStore). */
+  store: Store;
   /** Milliseconds since the epoch (signature times, challenge expiry, records). */
   clock?: () => number;
-  /** Defaults to the identity registry in `db`. */
+  /** Defaults to the identity registry in `store`. */
   identity?: IdentityLookup;
   /** Defaults to src/fetch's safe downloader. */
   fetchImage?: FetchImage;
-  /** Defaults to an in-memory store (one server process). */
+  /** Defaults to an in-memory store (one server process); Redis when several share the budget. */
   rateLimits?: RateLimitStore;
   /**
-   * How long apps and keys read from SQLite are reused (default 1000 ms): the time within which
+   * How long apps and keys read from the store are reused (default 1000 ms): the time within which
    * `apps disable` / `keys revoke` from the CLI reach a running server.
    */
   authCacheMs?: number;
@@ -74,22 +73,22 @@ export interface BuildServerOptions {
  * mapped to a SPEC code.
  */
 export function buildServer(opts: BuildServerOptions): FastifyInstance {
-  const { config, db } = opts;
+  const { config, store } = opts;
   const clock = opts.clock ?? Date.now;
   const dataDir = resolve(config.dataDir);
   const uploads = new UploadDir(join(dataDir, 'tmp'));
   const retainedDir = join(dataDir, 'retained');
   if (config.retention) mkdirSync(retainedDir, { recursive: true, mode: 0o700 });
 
-  const apps = new AppStore(db, loadMasterKey({ masterKey: config.masterKey, dataDir }), clock);
-  const sessions = new SessionStore(db);
+  const apps = new AppStore(store.apps, loadMasterKey({ masterKey: config.masterKey, dataDir }), clock);
+  const sessions = store.sessions;
   const deps: ApiDeps = {
     config,
-    db,
+    store,
     clock,
     auth: new Authenticator({
       apps,
-      replay: new ReplayStore(db),
+      replay: new ReplayStore(store.replay),
       rateLimits: opts.rateLimits ?? new MemoryRateLimitStore(),
       clock,
       clockSkewSec: config.clockSkewSec,
@@ -97,9 +96,9 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
       defaultRateLimitPerMinute: config.rateLimitPerMinute,
       cacheMs: opts.authCacheMs ?? 1000,
     }),
-    challenges: new ChallengeStore(db, config.challengeTtlSec, config.challengeRetentionSec),
+    challenges: new ChallengeStore(store.challenges, config.challengeTtlSec, config.challengeRetentionSec),
     inference: opts.inference,
-    identity: opts.identity ?? new IdentityRegistry(db, { retention: config.retention, dataDir }),
+    identity: opts.identity ?? new IdentityRegistry(store.identities, { retention: config.retention, dataDir }),
     fetchImage: opts.fetchImage ?? fetchImage,
     metrics: new ApiMetrics(),
     sessions,
@@ -138,7 +137,7 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   const swept = uploads.sweep();
   if (swept.length > 0) app.log.warn({ files: swept.length }, 'removed uploads left by a process that ended without cleaning up');
 
-  const records = new RecordStore(db);
+  const records = store.records;
   const wrap = installLifecycle(app, deps, records, retainedDir);
   installUploadGuards(app, config);
   const stopHousekeeping = startHousekeeping({ config, challenges: deps.challenges, records, clock, log: app.log, everyMs: opts.housekeepingEveryMs ?? 60_000 });

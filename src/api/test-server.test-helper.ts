@@ -7,7 +7,7 @@ import { AppStore, type Credentials } from '../auth/apps.js';
 import { LivecheckClient } from '../client/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { FaceTemplate, Inference } from '../core/inference.js';
-import { openDatabase, type Db } from '../store/db.js';
+import { openSqliteStore, type Store } from '../store/index.js';
 import { FetchImageError } from '../fetch/index.js';
 import type { FetchImage, IdentityLookup } from './deps.js';
 import { FakeInference } from './fake-inference.test-helper.js';
@@ -17,7 +17,7 @@ export const TEMPLATE: FaceTemplate = { model: 'test', embedding: [0.1, 0.2] };
 
 /** TEST DOUBLE of the identity registry: one enrolled ID. */
 export const fakeIdentity: IdentityLookup = {
-  lookup(number, name) {
+  async lookup(number, name) {
     if (number !== '11010519491231002X') return { ok: false, error: /^\d{17}[\dX]$/.test(number) ? 'ID_NOT_ENROLLED' : 'ID_NUMBER_INVALID' };
     if (name !== '张三') return { ok: false, error: 'ID_NAME_MISMATCH' };
     return { ok: true, template: TEMPLATE };
@@ -33,7 +33,7 @@ export const fakeFetch: FetchImage = async (url) => {
 export interface TestServer {
   app: FastifyInstance;
   baseUrl: string;
-  db: Db;
+  store: Store;
   apps: AppStore;
   creds: Credentials;
   client: LivecheckClient;
@@ -50,13 +50,13 @@ export async function startTestServer(
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-api-'));
   const masterKey = randomBytes(32).toString('base64');
   const config = loadConfig({ overrides: { dataDir, masterKey, logLevel: 'silent', port: 0, rateLimitPerMinute: 0, ...opts.config } });
-  const db = openDatabase(dataDir);
+  const store = openSqliteStore(dataDir);
   const inference = new FakeInference();
   const identity = opts.realRegistry ? undefined : fakeIdentity;
   const fetchImage = opts.realFetch ? undefined : fakeFetch;
   const app = buildServer({
     config,
-    db,
+    store,
     inference: opts.inference ?? inference,
     clock: opts.clock,
     identity,
@@ -66,13 +66,13 @@ export async function startTestServer(
     housekeepingEveryMs: opts.housekeepingEveryMs,
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  const apps = new AppStore(db, Buffer.from(masterKey, 'base64'));
-  const creds = apps.createApp({ appid: '1000001' });
+  const apps = new AppStore(store.apps, Buffer.from(masterKey, 'base64'));
+  const creds = await apps.createApp({ appid: '1000001' });
   const clientFor = (c: Credentials) => new LivecheckClient({ baseUrl, ...c });
   return {
     app,
     baseUrl,
-    db,
+    store,
     apps,
     creds,
     client: clientFor(creds),
@@ -81,7 +81,7 @@ export async function startTestServer(
     clientFor,
     close: async () => {
       await app.close();
-      db.close();
+      await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

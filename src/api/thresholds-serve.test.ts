@@ -3,11 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { AppStore } from '../auth/apps.js';
-import { startService, type RunningService } from '../cli/commands/serve.js';
+import { startService, type RunningService } from '../app/service.js';
 import { LivecheckClient, type LiveDetectFourData } from '../client/index.js';
 import { loadConfig } from '../config/index.js';
 import { createFixtures, facePhoto, stillFaceVideo, type Fixtures } from '../media/fixtures.test-helper.js';
-import { openDatabase } from '../store/db.js';
 
 /**
  * The thresholds of a config file reach every stage inside the worker threads of a running
@@ -41,10 +40,8 @@ before(async () => {
   );
   const config = loadConfig({ file: configFile });
   service = await startService(config);
-  const db = openDatabase(config.dataDir);
-  const creds = new AppStore(db, Buffer.from(config.masterKey as string, 'base64')).createApp({ rateLimitPerMinute: 0 });
-  db.close();
-  client = new LivecheckClient({ baseUrl: service.address, ...creds });
+  const creds = await new AppStore(service.store!.apps, Buffer.from(config.masterKey as string, 'base64')).createApp({ rateLimitPerMinute: 0 });
+  client = new LivecheckClient({ baseUrl: service.address!, ...creds });
 });
 after(async () => {
   await service.close();

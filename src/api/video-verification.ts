@@ -28,7 +28,7 @@ export async function readVideoRequest<S extends z.ZodType<{ appid: string; vide
   service: Service,
   schema: S,
 ): Promise<z.output<S>> {
-  const auth = authenticateRequest(deps, req, service);
+  const auth = await authenticateRequest(deps, req, service);
   const body = await readMultipart(req, { uploads: deps.uploads, limitBytes: deps.config.bodyLimitBytes });
   const form = schema.parse({ ...body.fields, ...body.files });
   assertSameAppid(auth.appid, form.appid);
@@ -47,7 +47,7 @@ export async function verifyChallengeVideo(
   endpoint: Endpoint,
   args: { appid: string; digits: string; videoPath: string; reference?: FaceReference },
 ): Promise<VideoAnswer> {
-  const redeemed = deps.challenges.redeem(args.appid, args.digits, deps.clock());
+  const redeemed = await deps.challenges.redeem(args.appid, args.digits, deps.clock());
   if (!redeemed.ok) {
     const live: Outcome = { ...outcome(redeemed.error), name: redeemed.error };
     const answer: VideoAnswer = { live, details: { request_id: req.id, checks: [], challenge: live.msg } };

@@ -4,24 +4,26 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openDatabase } from '../store/db.js';
+import { openSqliteStore } from '../store/index.js';
 import { AppStore } from './apps.js';
 import { loadMasterKey } from './masterkey.js';
 
 describe('apps and keys', () => {
-  it('stores SecretKeys encrypted: the database file never holds the key in clear', () => {
+  it('stores SecretKeys encrypted: the database file never holds the key in clear', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lc-apps-'));
     try {
-      const db = openDatabase(dir);
-      const store = new AppStore(db, loadMasterKey({ dataDir: dir }));
-      const creds = store.createApp();
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
+      const sqlite = openSqliteStore(dir);
+      const store = new AppStore(sqlite.apps, loadMasterKey({ dataDir: dir }));
+      const creds = await store.createApp();
+      sqlite.db.pragma('wal_checkpoint(TRUNCATE)');
+      await sqlite.close();
       const raw = readFileSync(join(dir, 'livecheck.db'));
       assert.equal(raw.includes(Buffer.from(creds.secretKey)), false);
       assert.equal(raw.includes(Buffer.from(creds.secretId)), true);
-      const again = new AppStore(openDatabase(dir), loadMasterKey({ dataDir: dir }));
-      assert.equal(again.lookupKey(creds.secretId)?.secretKey, creds.secretKey);
+      const reopened = openSqliteStore(dir);
+      const again = new AppStore(reopened.apps, loadMasterKey({ dataDir: dir }));
+      assert.equal((await again.lookupKey(creds.secretId))?.secretKey, creds.secretKey);
+      await reopened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -40,22 +42,22 @@ describe('apps and keys', () => {
     }
   });
 
-  it('creates numeric appids with AKID SecretIds, lists apps without secrets, disables and revokes', () => {
-    const store = new AppStore(openDatabase(':memory:'), randomBytes(32));
-    const creds = store.createApp({ services: ['livegetfour'], rateLimitPerMinute: 5 });
+  it('creates numeric appids with AKID SecretIds, lists apps without secrets, disables and revokes', async () => {
+    const store = new AppStore(openSqliteStore(':memory:').apps, randomBytes(32));
+    const creds = await store.createApp({ services: ['livegetfour'], rateLimitPerMinute: 5 });
     assert.match(creds.appid, /^\d{10}$/);
     assert.match(creds.secretId, /^AKID[A-Za-z0-9]{32}$/);
     assert.match(creds.secretKey, /^[A-Za-z0-9]{32}$/);
-    assert.throws(() => store.createApp({ appid: creds.appid }), /already exists/);
-    const [app] = store.listApps();
+    await assert.rejects(store.createApp({ appid: creds.appid }), /already exists/);
+    const [app] = await store.listApps();
     assert.deepEqual([app.appid, app.enabled, app.services, app.rateLimitPerMinute], [creds.appid, true, ['livegetfour'], 5]);
-    assert.equal(JSON.stringify(store.listKeys()).includes(creds.secretKey), false);
-    assert.equal(store.setEnabled(creds.appid, false), true);
-    assert.equal(store.getApp(creds.appid)?.enabled, false);
-    const second = store.createKey(creds.appid);
-    assert.equal(store.revokeKey(second.secretId), true);
-    assert.equal(store.revokeKey(second.secretId), false);
-    assert.equal(store.lookupKey(second.secretId)?.revoked, true);
-    assert.throws(() => store.createKey('nope'), /does not exist/);
+    assert.equal(JSON.stringify(await store.listKeys()).includes(creds.secretKey), false);
+    assert.equal(await store.setEnabled(creds.appid, false), true);
+    assert.equal((await store.getApp(creds.appid))?.enabled, false);
+    const second = await store.createKey(creds.appid);
+    assert.equal(await store.revokeKey(second.secretId), true);
+    assert.equal(await store.revokeKey(second.secretId), false);
+    assert.equal((await store.lookupKey(second.secretId))?.revoked, true);
+    await assert.rejects(store.createKey('nope'), /does not exist/);
   });
 });

@@ -22,24 +22,24 @@ export interface AuthenticatorOptions {
   /** Used for apps without their own limit; 0 disables. */
   defaultRateLimitPerMinute: number;
   /**
-   * How long an app or key read from SQLite (and its decrypted SecretKey) is reused. Bounds how
+   * How long an app or key read from the store (and its decrypted SecretKey) is reused. Bounds how
    * late `apps disable` / `keys revoke` take effect; 0 reads the store on every request.
    * Measured on the real monotonic clock, not `clock` (which tests move freely).
    */
   cacheMs?: number;
 }
 
-type KeyLookup = ReturnType<AppStore['lookupKey']>;
+type KeyLookup = Awaited<ReturnType<AppStore['lookupKey']>>;
 
 /** Short-lived memo of store reads: the two SELECTs and the AES-GCM open dominate a livegetfour. */
 class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
   constructor(private readonly ttlMs: number) {}
 
-  get(key: string, load: () => V): V {
+  async get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.peek(key);
     if (hit !== undefined) return hit;
-    const value = load();
+    const value = await load();
     this.set(key, value);
     return value;
   }
@@ -76,7 +76,7 @@ export class Authenticator {
   }
 
   /** `requestAppid` is the appid of the body when it is already known (JSON requests). */
-  authenticate(header: string | undefined, service: Service, requestAppid?: string): AuthContext {
+  async authenticate(header: string | undefined, service: Service, requestAppid?: string): Promise<AuthContext> {
     const token = header?.trim();
     if (!token) throw new ApiError('SIGNATURE_EMPTY');
     // A cached token skips only the parse and the HMAC; every other check below still runs.
@@ -86,7 +86,7 @@ export class Authenticator {
     if (singleUse && !sig.fileId) throw new ApiError('SIGNATURE_MALFORMED', 'a single-use signature (e=0) needs f');
     if (requestAppid !== undefined) assertSameAppid(sig.appid, requestAppid);
 
-    const { app, key } = this.load(sig.appid, sig.secretId);
+    const { app, key } = await this.load(sig.appid, sig.secretId);
     if (!app) throw new ApiError('APPID_NOT_FOUND');
     if (!key || key.revoked) throw new ApiError('SECRETID_NOT_FOUND');
     if (key.appid !== sig.appid) throw new ApiError('APPID_SECRETID_MISMATCH');
@@ -110,28 +110,34 @@ export class Authenticator {
     if (!app.enabled) throw new ApiError('ACCOUNT_ABNORMAL');
     if (!app.services.includes(service)) throw new ApiError('SERVICE_NOT_ENABLED', service);
     const limit = app.rateLimitPerMinute ?? this.o.defaultRateLimitPerMinute;
-    if (limit > 0 && !this.o.rateLimits.hit(app.appid, limit, 60_000, nowMs).allowed) {
+    if (limit > 0 && !(await this.withinRateLimit(app.appid, limit, nowMs))) {
       throw new ApiError('RATE_LIMITED', `${limit} requests per minute`);
     }
-    if (singleUse && !this.claim(sig.mac, (sig.time + skew + 1) * 1000, nowMs)) throw new ApiError('SIGNATURE_REPLAY');
+    if (singleUse && !(await this.claim(sig.mac, (sig.time + skew + 1) * 1000, nowMs))) throw new ApiError('SIGNATURE_REPLAY');
     return { appid: sig.appid, secretId: sig.secretId, singleUse };
   }
 
-  private load(appid: string, secretId: string): { app: AppRow | undefined; key: KeyLookup } {
+  private async load(appid: string, secretId: string): Promise<{ app: AppRow | undefined; key: KeyLookup }> {
     try {
-      return {
-        app: this.apps.get(appid, () => this.o.apps.getApp(appid)),
-        key: this.keys.get(secretId, () => this.o.apps.lookupKey(secretId)),
-      };
+      const [app, key] = await Promise.all([this.apps.get(appid, () => this.o.apps.getApp(appid)), this.keys.get(secretId, () => this.o.apps.lookupKey(secretId))]);
+      return { app, key };
     } catch (err) {
       // A locked or unreadable database, or a master key that cannot open the SecretKey.
       throw new ApiError('AUTH_UNAVAILABLE', (err as Error).message);
     }
   }
 
-  private claim(mac: Buffer, forgetAfterMs: number, nowMs: number): boolean {
+  private async withinRateLimit(appid: string, limit: number, nowMs: number): Promise<boolean> {
     try {
-      return this.o.replay.claim(mac, forgetAfterMs, nowMs);
+      return (await this.o.rateLimits.hit(appid, limit, 60_000, nowMs)).allowed;
+    } catch (err) {
+      throw new ApiError('AUTH_UNAVAILABLE_2', (err as Error).message);
+    }
+  }
+
+  private async claim(mac: Buffer, forgetAfterMs: number, nowMs: number): Promise<boolean> {
+    try {
+      return await this.o.replay.claim(mac, forgetAfterMs, nowMs);
     } catch (err) {
       throw new ApiError('AUTH_UNAVAILABLE_2', (err as Error).message);
     }

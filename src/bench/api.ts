@@ -8,7 +8,7 @@ import { AppStore } from '../auth/apps.js';
 import { loadMasterKey } from '../auth/masterkey.js';
 import { signToken } from '../auth/signature.js';
 import { loadConfig } from '../config/index.js';
-import { openDatabase } from '../store/db.js';
+import { openStore } from '../store/index.js';
 
 /**
  * `npm run bench:api`: livegetfour throughput and latency with signature verification and the
@@ -75,17 +75,18 @@ export async function benchApi(): Promise<BenchResult> {
   });
   try {
     const address = await childAddress(child);
-    const db = openDatabase(dataDir);
-    const store = new AppStore(db, loadMasterKey({ dataDir }));
-    const apps = Array.from({ length: APPS }, () => {
-      const creds = store.createApp({ rateLimitPerMinute: 0 });
+    // LIVECHECK_DATABASE_URL (read by the child's config too) benchmarks the PostgreSQL store.
+    const store = await openStore({ dataDir, databaseUrl: process.env.LIVECHECK_DATABASE_URL });
+    const appStore = new AppStore(store.apps, loadMasterKey({ dataDir }));
+    const apps = await Promise.all(Array.from({ length: APPS }, async () => {
+      const creds = await appStore.createApp({ rateLimitPerMinute: 0 });
       return {
         method: 'POST' as const,
         headers: { 'content-type': 'application/json', authorization: signToken({ ...creds, ttlSec: 3600 }) },
         body: JSON.stringify({ appid: creds.appid, seq: 'bench' }),
       };
-    });
-    db.close();
+    }));
+    await store.close();
     let next = 0;
     const request = {
       url: `${address}/face/livegetfour`,
@@ -163,7 +164,7 @@ async function waitUntilIdle(child: ChildProcess): Promise<void> {
 
 /** The child: exactly what `livecheck serve` runs, on a free loopback port. */
 async function serveChild(): Promise<void> {
-  const { startService } = await import('../cli/commands/serve.js');
+  const { startService } = await import('../app/service.js');
   const config = loadConfig({ overrides: { host: '127.0.0.1', port: 0, workers: Number(process.env.LIVECHECK_WORKERS) || 1 } });
   const service = await startService(config);
   process.send?.({ address: service.address });

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getFaceEmbedder, TEMPLATE_MODEL } from '../compare/index.js';
 import { resolveThresholds } from '../config/index.js';
-import { evaluateCandidate, reportMarkdown } from '../compare/evaluate.js';
-import { evaluateVideoFrames } from '../compare/eval-video.js';
-import { facesDir, loadPairs, sharedDataDir } from '../compare/eval-data.js';
-import { distribution } from '../compare/metrics.js';
+import { evaluateCandidate, reportMarkdown } from '../eval/face/evaluate.js';
+import { evaluateVideoFrames } from '../eval/face/video.js';
+import { facesDir, loadPairs, sharedDataDir } from '../eval/face/data.js';
+import { distribution } from '../eval/face/metrics.js';
 
 /**
  * Face comparison benchmark: accuracy of the production embedder on the shared pairs, the

@@ -22,6 +22,7 @@ type Bench = () => Promise<BenchSection>;
 /** Module and export of each benchmark, loaded only when it runs (a missing one is a skip, not a crash). */
 const BENCHES: { name: string; module: string; exportName: string }[] = [
   { name: 'api', module: './api.js', exportName: 'benchApi' },
+  { name: 'distributed', module: './distributed.js', exportName: 'benchDistributed' },
   { name: 'verify', module: './verify.js', exportName: 'benchVerify' },
   { name: 'presentation', module: './presentation.js', exportName: 'benchPresentation' },
   { name: 'profile', module: './verify-profile.js', exportName: 'benchVerifyProfile' },

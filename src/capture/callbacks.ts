@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import type { CaptureSession, SessionRepository } from '../store/sessions.js';
+import type { CaptureSession, SessionRepository } from '../store/index.js';
 import { CALLBACK_SIGNATURE_HEADER, signCallback } from './callback-signature.js';
 import { sessionResult } from './session-view.js';
 
@@ -7,7 +7,7 @@ import { sessionResult } from './session-view.js';
 export type PostCallback = (url: string, body: string, headers: Record<string, string>) => Promise<number>;
 
 /** The SecretKey of the key pair that created a session (src/auth AppStore.lookupKey). */
-export type KeyLookup = (secretId: string) => { secretKey: string; revoked: boolean } | undefined;
+export type KeyLookup = (secretId: string) => Promise<{ secretKey: string; revoked: boolean } | undefined>;
 
 export interface CallbackLog {
   info(obj: object, msg: string): void;
@@ -32,7 +32,7 @@ const TICK_MS = 1000;
  * lifetime is over, delivers the callbacks of final sessions (signed, retried on the
  * configured schedule) and deletes sessions resultTtlSec after they ended. Its state lives in
  * the sessions table, so a restart resumes pending deliveries and several server processes
- * sharing a data dir never send one delivery twice at the same time (claims are leased).
+ * sharing a database never send one delivery twice at the same time (claims are leased).
  */
 export class CallbackDispatcher {
   private timer: NodeJS.Timeout | null = null;
@@ -71,10 +71,10 @@ export class CallbackDispatcher {
   private async tick(): Promise<void> {
     const now = this.o.clock();
     try {
-      this.o.sessions.expireDue(now);
-      this.o.sessions.purge(now - this.o.capture.resultTtlSec * 1000);
+      await this.o.sessions.expireDue(now);
+      await this.o.sessions.purge(now - this.o.capture.resultTtlSec * 1000);
       const lease = this.o.capture.callbacks.timeoutMs + 5000;
-      const due = this.o.sessions.claimCallbacks(now, lease, BATCH);
+      const due = await this.o.sessions.claimCallbacks(now, lease, BATCH);
       await Promise.all(due.map((s) => this.deliver(s)));
     } catch (err) {
       this.o.log.warn({ err }, 'capture session housekeeping failed');
@@ -86,10 +86,10 @@ export class CallbackDispatcher {
     const now = this.o.clock();
     let failure: string;
     try {
-      const key = this.o.keys(s.secretId);
+      const key = await this.o.keys(s.secretId);
       if (!key || key.revoked) {
         // Nobody could verify a signature by a revoked key: retrying would not help.
-        this.o.sessions.callbackFailed(s.id, 'the key pair that created the session was revoked', null);
+        await this.o.sessions.callbackFailed(s.id, 'the key pair that created the session was revoked', null);
         this.o.log.warn({ session: s.id, appid: s.appid }, 'capture callback not sent: key revoked');
         return;
       }
@@ -97,7 +97,7 @@ export class CallbackDispatcher {
       const headers = { [CALLBACK_SIGNATURE_HEADER]: signCallback(body, s.secretId, key.secretKey, Math.floor(now / 1000)), 'user-agent': 'livecheck-callback' };
       const status = await this.o.post(url, body, headers);
       if (status >= 200 && status < 300) {
-        this.o.sessions.callbackDelivered(s.id);
+        await this.o.sessions.callbackDelivered(s.id);
         this.o.log.info({ session: s.id, appid: s.appid, attempt: s.callbackAttempts }, 'capture callback delivered');
         return;
       }
@@ -108,7 +108,7 @@ export class CallbackDispatcher {
     // callbackAttempts counts this delivery (the claim incremented it).
     const delays = this.o.capture.callbacks.retryDelaysSec;
     const next = s.callbackAttempts <= delays.length ? now + delays[s.callbackAttempts - 1] * 1000 : null;
-    this.o.sessions.callbackFailed(s.id, failure, next);
+    await this.o.sessions.callbackFailed(s.id, failure, next);
     this.o.log.warn({ session: s.id, appid: s.appid, attempt: s.callbackAttempts, error: failure, retry: next !== null }, 'capture callback failed');
   }
 }

@@ -7,8 +7,7 @@ import { verifyCallbackSignature, type CaptureSessionData, type CreateCaptureSes
 import { loadConfig, resolveThresholds } from '../config/index.js';
 import type { Inference } from '../core/inference.js';
 import { createFixtures, SHARED_DATA_MISSING, sharedData } from '../media/fixtures.test-helper.js';
-import { RecordStore } from '../store/records.js';
-import { SessionStore } from '../store/sessions.js';
+import type { SessionRepository } from '../store/index.js';
 import { createInference } from '../workers/index.js';
 import { fakeMediaFromClip, focusedControl, generatedFakeMedia, heading, launchChromium, screenshot, slowCameraMedia, waitForHeading, type FakeMedia } from './browser.test-helper.js';
 import { buildCaptureAssets } from './build.js';
@@ -30,7 +29,7 @@ let inference: Inference;
 let s: TestServer;
 let backend: AppBackend;
 let browser: Browser;
-let sessions: SessionStore;
+let sessions: SessionRepository;
 let media: FakeMedia;
 
 before(async () => {
@@ -47,7 +46,7 @@ before(async () => {
     captureAssetsDir: assets,
     config: { capture: { ...capture, callbacks: { ...capture.callbacks, allowPrivate: true } } },
   });
-  sessions = new SessionStore(s.db);
+  sessions = s.store.sessions;
   browser = await launchChromium(media);
 });
 after(async () => {
@@ -110,7 +109,7 @@ async function recordOnce(page: Page, t: Translate, session: CreateCaptureSessio
   if (shot) await screenshot(page, `${shot}-3-countdown`);
   await waitForHeading(page, t('readHeading'), 10_000);
   const shown = await page.locator('livecheck-capture .digits').textContent();
-  assert.equal(shown, sessions.byId(s.creds.appid, session.session_id)?.challengeDigits, 'the page shows the digits the server issued');
+  assert.equal(shown, (await sessions.byId(s.creds.appid, session.session_id))?.challengeDigits, 'the page shows the digits the server issued');
   assert.match(await page.locator('livecheck-capture [role=status]').textContent() ?? '', new RegExp([...(shown ?? 'x')].join(' ')));
   if (shot) await screenshot(page, `${shot}-4-recording`);
 }
@@ -180,7 +179,7 @@ async function fullFlow(lang: Lang, shot: string): Promise<void> {
     assert.deepEqual((JSON.parse(delivery.body) as { data: unknown }).data, data);
 
     // The stored records row of the last attempt agrees with both.
-    const row = new RecordStore(s.db).list({ appid: s.creds.appid }).find((r) => r.requestId === data.details?.request_id);
+    const row = (await s.store.records.list({ appid: s.creds.appid })).find((r) => r.requestId === data.details?.request_id);
     assert.deepEqual([row?.endpoint, row?.liveStatus], ['capture_upload', data.live_status]);
 
     // The token is spent: the page says so and the API refuses it (13).
@@ -279,7 +278,7 @@ describe('capture page in headless Chromium (camera: generated test pattern, mic
         `);
         await waitForHeading(page, t('interruptedHeading'));
         await screenshot(page, `${shot}-interrupted`);
-        assert.equal(sessions.byId(s.creds.appid, session.session_id)?.attemptsUsed, 0, 'nothing was uploaded, no attempt spent');
+        assert.equal((await sessions.byId(s.creds.appid, session.session_id))?.attemptsUsed, 0, 'nothing was uploaded, no attempt spent');
         assert.deepEqual(problems, []);
       } finally {
         await context.close();

@@ -1,5 +1,5 @@
 import { ERRORS, type ErrorName } from '../core/errors.js';
-import type { CaptureSession, SessionState } from '../store/sessions.js';
+import type { CaptureSession, SessionState } from '../store/index.js';
 
 /** What the page tells the user after an attempt; the app's backend gets the full result. */
 export type AttemptOutcome = 'passed' | 'retry' | 'failed';

@@ -8,7 +8,7 @@ import { decodeImage } from './decode.js';
 import { pictureScore } from './picture-liveness.js';
 import { AlignedFaceEmbedder } from './embedder.js';
 import { getHuman } from './human.js';
-import { sharedDataDir } from './eval-data.js';
+import { sharedDataDir } from '../eval/face/data.js';
 import { resolveThresholds } from '../config/index.js';
 
 const all = resolveThresholds();

@@ -13,6 +13,43 @@ const ConfigSchema = z
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
     dataDir: z.string().default('./data'),
+    /**
+     * The shared store of several server processes: a postgres:// URL (docs/operations.md).
+     * Unset: the embedded SQLite file in dataDir.
+     */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL (leave it unset for the embedded SQLite store)')
+      .optional(),
+    /**
+     * Redis (redis:// URL) for the scaled-out mode: verification jobs go through a BullMQ queue
+     * there and rate limits are counted there (docs/operations.md). Unset: in-process.
+     */
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL (leave it unset to verify in this process)')
+      .optional(),
+    /**
+     * all: HTTP API and verification workers in one process (the default); api: the HTTP API
+     * only, verifications go to the queue; worker: verifications from the queue only, no HTTP.
+     * api and worker need redisUrl.
+     */
+    role: z.enum(['all', 'api', 'worker']).default('all'),
+    /** The verification queue (with redisUrl). */
+    queue: z
+      .object({
+        /** Key prefix in Redis. */
+        prefix: z.string().min(1).default('livecheck'),
+        /** Jobs waiting for a worker beyond which new verifications get SERVER_BUSY at once. */
+        maxWaiting: z.number().int().positive().default(64),
+        /** How long the API waits for a verification's result (then SERVER_BUSY, the challenge is given back). */
+        jobTimeoutMs: z.number().int().positive().default(60_000),
+        /** Longest time a job's video or photo stays in Redis; they are deleted when the job ends. */
+        mediaTtlSec: z.number().int().positive().default(300),
+        /** A worker that stops renewing a running job for this long is presumed dead: the job goes to another worker, once. */
+        lockMs: z.number().int().positive().default(15_000),
+      })
+      .default({}),
     /** Largest accepted request body; SPEC: "body up to 6 MB accepted". */
     bodyLimitBytes: z.number().int().positive().default(6 * 1024 * 1024),
     /**
@@ -106,6 +143,9 @@ export function loadConfig(opts: { file?: string; overrides?: Partial<Config> } 
   const fromEnv: Record<string, unknown> = {};
   if (process.env.LIVECHECK_PORT) fromEnv.port = Number(process.env.LIVECHECK_PORT);
   if (process.env.LIVECHECK_DATA) fromEnv.dataDir = process.env.LIVECHECK_DATA;
+  if (process.env.LIVECHECK_DATABASE_URL) fromEnv.databaseUrl = process.env.LIVECHECK_DATABASE_URL;
+  if (process.env.LIVECHECK_REDIS_URL) fromEnv.redisUrl = process.env.LIVECHECK_REDIS_URL;
+  if (process.env.LIVECHECK_ROLE) fromEnv.role = process.env.LIVECHECK_ROLE;
   if (process.env.LIVECHECK_MASTER_KEY) fromEnv.masterKey = process.env.LIVECHECK_MASTER_KEY;
   if (process.env.LIVECHECK_LOG_LEVEL) fromEnv.logLevel = process.env.LIVECHECK_LOG_LEVEL;
   const merged = { ...(fromFile as object), ...fromEnv, ...stripUndefined(opts.overrides ?? {}) };
@@ -114,6 +154,9 @@ export function loadConfig(opts: { file?: string; overrides?: Partial<Config> } 
     throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   validateThresholdOverrides(parsed.data.thresholds);
+  if (parsed.data.role !== 'all' && !parsed.data.redisUrl) {
+    throw new Error(`invalid configuration: role ${parsed.data.role} needs redisUrl (LIVECHECK_REDIS_URL)`);
+  }
   return parsed.data;
 }
 

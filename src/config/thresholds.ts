@@ -52,7 +52,7 @@ export const THRESHOLDS = {
   compare: {
     cosineAtSim70: t(
       0.925,
-      'sim 70 ~ 1/1000 false accepts: no impostor among the 1646 cross-identity pairs of shared/data/faces reaches 0.925 (top impostor 0.9246); 94.4% of the 124 genuine pairs do (src/compare/evaluate.ts)',
+      'sim 70 ~ 1/1000 false accepts: no impostor among the 1646 cross-identity pairs of shared/data/faces reaches 0.925 (top impostor 0.9246); 94.4% of the 124 genuine pairs do (src/eval/face/evaluate.ts)',
     ),
     cosineAtSim80: t(
       0.955,

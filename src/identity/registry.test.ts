@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { EmbedResult } from '../core/inference.js';
-import { openDatabase } from '../store/db.js';
+import { openSqliteStore } from '../store/index.js';
 import { IdentityRegistry, validateIdNumber } from './index.js';
 
 const VALID = '11010519491231002X';
@@ -17,7 +17,7 @@ const dirs: string[] = [];
 function registry(retention: boolean) {
   const dataDir = mkdtempSync(join(tmpdir(), 'livecheck-identity-'));
   dirs.push(dataDir);
-  return { reg: new IdentityRegistry(openDatabase(':memory:'), { retention, dataDir }), dataDir };
+  return { reg: new IdentityRegistry(openSqliteStore(':memory:').identities, { retention, dataDir }), dataDir };
 }
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -54,31 +54,31 @@ describe('IdentityRegistry', () => {
   it('returns the stored template for an enrolled number and matching name', async () => {
     const { reg } = registry(false);
     assert.deepEqual(await reg.add({ number: VALID, name: '张三', photo: PHOTO }, embedOk), { ok: true, replaced: false });
-    assert.deepEqual(reg.lookup(VALID.toLowerCase(), ' 张三 '), { ok: true, template });
+    assert.deepEqual(await reg.lookup(VALID.toLowerCase(), ' 张三 '), { ok: true, template });
   });
 
   it('answers -5801 when the number or the name is missing', async () => {
     const { reg } = registry(false);
-    assert.deepEqual(reg.lookup('', '张三'), { ok: false, error: 'ID_FIELDS_MISSING' });
-    assert.deepEqual(reg.lookup(VALID, '  '), { ok: false, error: 'ID_FIELDS_MISSING' });
+    assert.deepEqual(await reg.lookup('', '张三'), { ok: false, error: 'ID_FIELDS_MISSING' });
+    assert.deepEqual(await reg.lookup(VALID, '  '), { ok: false, error: 'ID_FIELDS_MISSING' });
     assert.deepEqual(await reg.add({ number: VALID, name: '', photo: PHOTO }, embedOk), { ok: false, error: 'ID_FIELDS_MISSING' });
   });
 
   it('answers -5804 for an invalid number, on lookup and on enrolment', async () => {
     const { reg } = registry(false);
-    assert.deepEqual(reg.lookup('110105194912310021', '张三'), { ok: false, error: 'ID_NUMBER_INVALID' });
+    assert.deepEqual(await reg.lookup('110105194912310021', '张三'), { ok: false, error: 'ID_NUMBER_INVALID' });
     assert.deepEqual(await reg.add({ number: '123', name: '张三', photo: PHOTO }, embedOk), { ok: false, error: 'ID_NUMBER_INVALID' });
   });
 
-  it('answers ID_NOT_ENROLLED for a valid number nobody enrolled', () => {
+  it('answers ID_NOT_ENROLLED for a valid number nobody enrolled', async () => {
     const { reg } = registry(false);
-    assert.deepEqual(reg.lookup(VALID_2, '李四'), { ok: false, error: 'ID_NOT_ENROLLED' });
+    assert.deepEqual(await reg.lookup(VALID_2, '李四'), { ok: false, error: 'ID_NOT_ENROLLED' });
   });
 
   it('answers -5803 when the name does not match the number', async () => {
     const { reg } = registry(false);
     await reg.add({ number: VALID, name: '张三', photo: PHOTO }, embedOk);
-    assert.deepEqual(reg.lookup(VALID, '李四'), { ok: false, error: 'ID_NAME_MISMATCH' });
+    assert.deepEqual(await reg.lookup(VALID, '李四'), { ok: false, error: 'ID_NAME_MISMATCH' });
   });
 
   it('passes the embedder error through when the photo has no usable face', async () => {
@@ -86,24 +86,24 @@ describe('IdentityRegistry', () => {
     const noFace = async (): Promise<EmbedResult> => ({ ok: false, error: 'CARD_NO_FACE' });
     assert.deepEqual(await reg.add({ number: VALID, name: '张三', photo: PHOTO }, noFace), { ok: false, error: 'CARD_NO_FACE' });
     assert.deepEqual(await reg.add({ number: VALID, name: '张三', photo: new Uint8Array() }, embedOk), { ok: false, error: 'ID_IMAGE_MISSING' });
-    assert.equal(reg.list().length, 0);
+    assert.equal((await reg.list()).length, 0);
   });
 
   it('keeps no photo when retention is off', async () => {
     const { reg, dataDir } = registry(false);
     await reg.add({ number: VALID, name: '张三', photo: PHOTO }, embedOk);
-    assert.equal(reg.list()[0].hasPhoto, false);
+    assert.equal((await reg.list())[0].hasPhoto, false);
     assert.equal(existsSync(join(dataDir, 'identity-photos')), false);
   });
 
   it('keeps the photo when retention is on and deletes it with the record', async () => {
     const { reg, dataDir } = registry(true);
     await reg.add({ number: VALID, name: '张三', photo: PHOTO }, embedOk);
-    assert.equal(reg.list()[0].hasPhoto, true);
+    assert.equal((await reg.list())[0].hasPhoto, true);
     assert.equal(readdirSync(join(dataDir, 'identity-photos')).length, 1);
-    assert.equal(reg.remove(VALID), true);
+    assert.equal(await reg.remove(VALID), true);
     assert.equal(readdirSync(join(dataDir, 'identity-photos')).length, 0);
-    assert.deepEqual(reg.lookup(VALID, '张三'), { ok: false, error: 'ID_NOT_ENROLLED' });
+    assert.deepEqual(await reg.lookup(VALID, '张三'), { ok: false, error: 'ID_NOT_ENROLLED' });
   });
 
   it('replaces a record enrolled again and lists every identity', async () => {
@@ -111,7 +111,7 @@ describe('IdentityRegistry', () => {
     await reg.add({ number: VALID, name: '张三', photo: PHOTO }, embedOk);
     assert.deepEqual(await reg.add({ number: VALID, name: '张三丰', photo: PHOTO }, embedOk), { ok: true, replaced: true });
     await reg.add({ number: VALID_2, name: '李四', photo: PHOTO }, embedOk);
-    assert.deepEqual(reg.list().map((r) => [r.number, r.name]), [[VALID, '张三丰'], [VALID_2, '李四']]);
-    assert.equal(reg.remove('440524188001010015'), false);
+    assert.deepEqual((await reg.list()).map((r) => [r.number, r.name]), [[VALID, '张三丰'], [VALID_2, '李四']]);
+    assert.equal(await reg.remove('440524188001010015'), false);
   });
 });

@@ -1,3 +1,5 @@
-export { openDatabase, type Db } from './db.js';
-export { RecordStore, type RecordQuery, type VerificationRecord } from './records.js';
-export { SessionStore, type SessionRepository, type CaptureSession, type NewSession, type SessionState, type CompareKind } from './sessions.js';
+export { openStore, isPostgresUrl } from './open.js';
+export { openSqliteStore } from './sqlite/index.js';
+export { openPostgresStore } from './postgres/index.js';
+export { CHALLENGE_VALUES } from './challenge-values.js';
+export type * from './types.js';

@@ -4,7 +4,7 @@ import { attemptPassed, browserView, effectiveState, type AttemptResult } from '
 import { hashSessionToken } from '../../capture/tokens.js';
 import { ApiError } from '../../core/errors.js';
 import type { FaceTemplate } from '../../core/inference.js';
-import type { AttemptRefusal, CaptureSession } from '../../store/sessions.js';
+import type { AttemptRefusal, CaptureSession } from '../../store/index.js';
 import { idcardLiveDetectFourData, liveDetectFourData } from '../answer-data.js';
 import type { ApiDeps } from '../deps.js';
 import { sendOk } from '../envelope.js';
@@ -66,7 +66,7 @@ export function captureBrowserRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
         '/session',
         { config: { endpoint: 'capture_session', doc: sessionDoc } },
         wrap(async (req, reply) => {
-          const { session, token } = sessionOf(deps, req);
+          const { session, token } = await sessionOf(deps, req);
           return sendOk(reply, browserView(session, deps.clock(), token));
         }),
       );
@@ -75,12 +75,12 @@ export function captureBrowserRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
         '/challenge',
         { config: { endpoint: 'capture_challenge', doc: challengeDoc } },
         wrap(async (req, reply) => {
-          const { session } = sessionOf(deps, req);
+          const { session } = await sessionOf(deps, req);
           const now = deps.clock();
           assertOpen(session, now);
           const digits = await deps.challenges.issue(session.appid, now);
           if (digits === null) throw new ApiError('CHALLENGES_EXHAUSTED');
-          if (!deps.sessions.setChallenge(session.id, digits, now, session.maxAttempts * CHALLENGES_PER_ATTEMPT)) {
+          if (!(await deps.sessions.setChallenge(session.id, digits, now, session.maxAttempts * CHALLENGES_PER_ATTEMPT))) {
             throw new ApiError('CAPTURE_SESSION_CLOSED', 'this session has requested digits too many times');
           }
           return sendOk(reply, { validate_data: digits, attempts_left: session.maxAttempts - session.attemptsUsed });
@@ -91,19 +91,19 @@ export function captureBrowserRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
         '/upload',
         { config: { endpoint: 'capture_upload', verification: true, doc: uploadDoc } },
         wrap(async (req, reply) => {
-          const { session, token } = sessionOf(deps, req);
+          const { session, token } = await sessionOf(deps, req);
           assertOpen(session, deps.clock());
           if (!session.challengeDigits) throw new ApiError('INVALID_PARAMETER', 'no digits issued yet: POST /capture/api/challenge first');
-          const begun = deps.sessions.beginAttempt(session.id, deps.clock(), ATTEMPT_LEASE_MS);
+          const begun = await deps.sessions.beginAttempt(session.id, deps.clock(), ATTEMPT_LEASE_MS);
           if (!begun.ok) throw refusal(begun.why);
           let result: AttemptResult;
           try {
             result = await verifyUpload(deps, req, begun.session);
           } catch (err) {
-            deps.sessions.abandonAttempt(session.id);
+            await deps.sessions.abandonAttempt(session.id);
             throw err;
           }
-          const after = deps.sessions.finishAttempt(session.id, deps.clock(), result, attemptPassed(result));
+          const after = await deps.sessions.finishAttempt(session.id, deps.clock(), result, attemptPassed(result));
           if (after.finishedMs !== null && after.callbackUrl !== null) void deps.callbacks.kick();
           return sendOk(reply, browserView(after, deps.clock(), token));
         }),
@@ -128,11 +128,11 @@ async function verifyUpload(deps: ApiDeps, req: FastifyRequest, session: Capture
   return (session.compare === 'idcard' ? idcardLiveDetectFourData(a, undefined) : liveDetectFourData(a, undefined)) as AttemptResult;
 }
 
-function sessionOf(deps: ApiDeps, req: FastifyRequest): { session: CaptureSession; token: string } {
+async function sessionOf(deps: ApiDeps, req: FastifyRequest): Promise<{ session: CaptureSession; token: string }> {
   const header = req.headers.authorization?.trim();
   if (!header) throw new ApiError('CAPTURE_TOKEN_MISSING');
   const token = TOKEN.exec(header)?.[1];
-  const session = token === undefined ? undefined : deps.sessions.byTokenHash(hashSessionToken(token));
+  const session = token === undefined ? undefined : await deps.sessions.byTokenHash(hashSessionToken(token));
   if (!session || token === undefined) throw new ApiError('CAPTURE_TOKEN_INVALID');
   req.lc.appid = session.appid;
   // A live session token stands in for the app's signature: its uploads leave a records row.

@@ -5,7 +5,7 @@ import { hashSessionToken, newSessionToken } from '../../capture/tokens.js';
 import { ApiError } from '../../core/errors.js';
 import type { FaceTemplate } from '../../core/inference.js';
 import { FetchImageError, parseTarget } from '../../fetch/index.js';
-import type { CompareKind } from '../../store/sessions.js';
+import type { CompareKind } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
 import { sendOk } from '../envelope.js';
 import type { Handler } from '../hooks.js';
@@ -70,7 +70,7 @@ export function captureSessionRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
       const body = CreateBody.parse(req.body ?? {});
       req.lc.appid = body.appid;
       const idcard = body.idcard_number !== undefined || body.idcard_name !== undefined;
-      const auth = deps.auth.authenticate(req.headers.authorization, idcard ? 'idcardlivedetectfour' : 'livedetectfour', body.appid);
+      const auth = await deps.auth.authenticate(req.headers.authorization, idcard ? 'idcardlivedetectfour' : 'livedetectfour', body.appid);
       const cfg = deps.config.capture;
       const maxAttempts = body.max_attempts ?? cfg.maxAttempts;
       if (maxAttempts > cfg.maxAttempts) throw new ApiError('INVALID_PARAMETER', `max_attempts is at most ${cfg.maxAttempts} on this server`);
@@ -81,7 +81,7 @@ export function captureSessionRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
       let reference: FaceTemplate | null = null;
       if (idcard) {
         compare = 'idcard';
-        reference = lookupIdentity(deps, req, body.idcard_number, body.idcard_name);
+        reference = await lookupIdentity(deps, req, body.idcard_number, body.idcard_name);
       } else if (body.card !== undefined) {
         compare = 'card';
         reference = await cardTemplate(deps, body.card);
@@ -91,7 +91,7 @@ export function captureSessionRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
       const { token, hash } = newSessionToken();
       const id = randomUUID();
       const expiresMs = now + cfg.sessionTtlSec * 1000;
-      deps.sessions.create({
+      await deps.sessions.create({
         id,
         tokenHash: hash,
         appid: body.appid,
@@ -125,10 +125,10 @@ export function captureSessionRoutes(app: FastifyInstance, deps: ApiDeps, wrap: 
     wrap(async (req, reply) => {
       const body = ResultBody.parse(req.body ?? {});
       req.lc.appid = body.appid;
-      const session = body.session_id !== undefined ? deps.sessions.byId(body.appid, body.session_id) : deps.sessions.byTokenHash(hashSessionToken(body.token ?? ''));
+      const session = body.session_id !== undefined ? await deps.sessions.byId(body.appid, body.session_id) : await deps.sessions.byTokenHash(hashSessionToken(body.token ?? ''));
       // The service checked is the one the session was created under; the signature is checked
       // before anything about the session is told.
-      deps.auth.authenticate(req.headers.authorization, session?.compare === 'idcard' ? 'idcardlivedetectfour' : 'livedetectfour', body.appid);
+      await deps.auth.authenticate(req.headers.authorization, session?.compare === 'idcard' ? 'idcardlivedetectfour' : 'livedetectfour', body.appid);
       if (!session || session.appid !== body.appid) throw new ApiError('CAPTURE_SESSION_NOT_FOUND');
       return sendOk(reply, sessionResult(session, deps.clock()));
     }),

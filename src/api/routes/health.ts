@@ -52,7 +52,7 @@ export function healthRoute(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/healthz', { config: { doc } }, async (req, reply) => {
     let db = true;
     try {
-      deps.db.prepare('SELECT 1').get();
+      await deps.store.ping();
     } catch (err) {
       req.log.error({ err }, 'health check: database unreachable');
       db = false;

@@ -37,7 +37,7 @@ export function idcardcompareRoute(app: FastifyInstance, deps: ApiDeps, wrap: (h
     wrap(async (req, reply) => {
       const f = await readImageRequest(deps, req, 'idcardcompare', { json: Json, multipart: Form });
       req.lc.sessionId = f.session_id ?? '';
-      const template = lookupIdentity(deps, req, f.idcard_number, f.idcard_name);
+      const template = await lookupIdentity(deps, req, f.idcard_number, f.idcard_name);
       const photo = await resolveImage(deps, req, f.url, f.image);
       const result = await runInference(deps.metrics, () => deps.inference.comparePhoto(photo, template));
       deps.metrics.verification('idcardcompare', 'compare', result.ok ? 'OK' : (result.error ?? 'SIMILARITY_FAILED'), []);

@@ -33,7 +33,7 @@ export function idcardlivedetectfourRoute(app: FastifyInstance, deps: ApiDeps, w
     { config: { endpoint: 'idcardlivedetectfour', verification: true, doc } },
     wrap(async (req, reply) => {
       const f = await readVideoRequest(deps, req, 'idcardlivedetectfour', Form);
-      const template = lookupIdentity(deps, req, f.idcard_number, f.idcard_name);
+      const template = await lookupIdentity(deps, req, f.idcard_number, f.idcard_name);
 
       const a = await verifyChallengeVideo(deps, req, 'idcardlivedetectfour', {
         appid: f.appid,

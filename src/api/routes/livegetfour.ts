@@ -29,7 +29,7 @@ export function livegetfourRoute(app: FastifyInstance, deps: ApiDeps, wrap: (h: 
     { config: { endpoint: 'livegetfour', doc } },
     wrap(async (req, reply) => {
       const body = Body.parse(req.body ?? {});
-      authenticateRequest(deps, req, 'livegetfour', body.appid);
+      await authenticateRequest(deps, req, 'livegetfour', body.appid);
       const digits = await deps.challenges.issue(body.appid, deps.clock());
       if (digits === null) throw new ApiError('CHALLENGES_EXHAUSTED');
       return sendOk(reply, body.seq === undefined ? { validate_data: digits } : { validate_data: digits, seq: body.seq });

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Command } from 'commander';
 import { macMatches, parseSignature } from '../../auth/signature.js';
-import { openDatabase } from '../../store/db.js';
-import { RecordStore } from '../../store/records.js';
+import { openSqliteStore } from '../../store/index.js';
 import { registerApps } from './apps.js';
 import { registerKeys } from './keys.js';
 import { registerRecords } from './records.js';
@@ -74,11 +73,11 @@ describe('admin commands', () => {
   });
 
   it('records filters by --appid and --since and prints checks and codes', async () => {
-    const db = openDatabase(dataDir);
-    const store = new RecordStore(db);
+    const sqlite = openSqliteStore(dataDir);
+    const store = sqlite.records;
     const base = { endpoint: 'livedetectfour', code: 0, compareStatus: null, score: null, timingsMs: { total: 900 }, message: 'OK' };
-    store.add({ ...base, requestId: 'r-old', appid: '2001', receivedAt: Date.parse('2026-01-01T00:00:00Z'), finishedAt: Date.parse('2026-01-01T00:00:01Z'), liveStatus: 0, checks: [] });
-    store.add({
+    await store.add({ ...base, requestId: 'r-old', appid: '2001', receivedAt: Date.parse('2026-01-01T00:00:00Z'), finishedAt: Date.parse('2026-01-01T00:00:01Z'), liveStatus: 0, checks: [] });
+    await store.add({
       ...base,
       requestId: 'r-new',
       appid: '2001',
@@ -88,8 +87,8 @@ describe('admin commands', () => {
       checks: [{ name: 'digits', passed: false, score: 0.25 }],
       message: 'VIDEO_AUDIO_RECOG_FAILED',
     });
-    store.add({ ...base, requestId: 'r-other', appid: '3001', receivedAt: Date.parse('2026-02-02T00:00:00Z'), finishedAt: Date.parse('2026-02-02T00:00:00Z'), liveStatus: 0, checks: [] });
-    db.close();
+    await store.add({ ...base, requestId: 'r-other', appid: '3001', receivedAt: Date.parse('2026-02-02T00:00:00Z'), finishedAt: Date.parse('2026-02-02T00:00:00Z'), liveStatus: 0, checks: [] });
+    await sqlite.close();
     const lines = await run('records', '--appid', '2001', '--since', '2026-01-15T00:00:00Z');
     assert.equal(lines.length, 1);
     assert.match(lines[0], /r-new\t2001\tlivedetectfour\tcode=0\tlive=-5008\t.*2000ms\tdigits=FAIL\(0\.25\)\tVIDEO_AUDIO_RECOG_FAILED/);

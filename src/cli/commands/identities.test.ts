@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it, mock } from 'node:test';
 import { Command } from 'commander';
-import { sharedDataDir } from '../../compare/eval-data.js';
+import { sharedDataDir } from '../../eval/face/data.js';
 import { registerCompare } from './compare.js';
 import { registerIdentities } from './identities.js';
 

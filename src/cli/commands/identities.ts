@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { getFaceEmbedder } from '../../compare/index.js';
-import { loadConfig, resolveThresholds, type Config } from '../../config/index.js';
+import { resolveThresholds } from '../../config/index.js';
 import { ERRORS, type ErrorName } from '../../core/errors.js';
 import { IdentityRegistry } from '../../identity/index.js';
-import { openDatabase } from '../../store/db.js';
+import type { Config } from '../../config/index.js';
+import { withStore } from '../with-store.js';
 
-function openRegistry(cmd: Command): { registry: IdentityRegistry; config: Config; close: () => void } {
-  const globals = cmd.optsWithGlobals<{ config?: string; data?: string }>();
-  const config = loadConfig({ file: globals.config, overrides: { dataDir: globals.data } });
-  const db = openDatabase(config.dataDir);
-  return { registry: new IdentityRegistry(db, { retention: config.retention, dataDir: config.dataDir }), config, close: () => db.close() };
+function withRegistry<T>(cmd: Command, fn: (registry: IdentityRegistry, config: Config) => Promise<T>): Promise<T> {
+  return withStore(cmd, (store, config) => fn(new IdentityRegistry(store.identities, { retention: config.retention, dataDir: config.dataDir }), config));
 }
 
 function fail(name: ErrorName, detail?: string): void {
@@ -31,45 +29,36 @@ export function registerIdentities(program: Command): void {
     .action(async (opts: { number: string; name: string; photo: string }, cmd: Command) => {
       const photo = await readFile(opts.photo).catch(() => null);
       if (!photo) return fail('ID_IMAGE_MISSING', `cannot read ${opts.photo}`);
-      const { registry, config, close } = openRegistry(cmd);
-      try {
+      await withRegistry(cmd, async (registry, config) => {
         // Models load only once the number and name have passed their checks.
         const compare = resolveThresholds(config.thresholds).compare;
         const embed = async (img: Uint8Array) => (await getFaceEmbedder(compare)).embedImage(img, 'card');
         const result = await registry.add({ number: opts.number, name: opts.name, photo: new Uint8Array(photo) }, embed);
         if (!result.ok) return fail(result.error);
         console.log(`${result.replaced ? 'replaced' : 'enrolled'} ${opts.number.trim().toUpperCase()}`);
-      } finally {
-        close();
-      }
+      });
     });
 
   identities
     .command('list')
     .description('list enrolled identities')
     .option('--json', 'one JSON object per line')
-    .action((opts: { json?: boolean }, cmd: Command) => {
-      const { registry, close } = openRegistry(cmd);
-      try {
-        for (const r of registry.list()) {
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      await withRegistry(cmd, async (registry) => {
+        for (const r of await registry.list()) {
           console.log(opts.json ? JSON.stringify(r) : `${r.number}\t${r.name}\t${r.enrolledAt}\t${r.hasPhoto ? 'photo kept' : 'template only'}`);
         }
-      } finally {
-        close();
-      }
+      });
     });
 
   identities
     .command('remove')
     .description('delete an identity, its template and any kept photo')
     .argument('<number>', 'ID number')
-    .action((number: string, _opts: unknown, cmd: Command) => {
-      const { registry, close } = openRegistry(cmd);
-      try {
-        if (registry.remove(number)) console.log(`removed ${number.trim().toUpperCase()}`);
+    .action(async (number: string, _opts: unknown, cmd: Command) => {
+      await withRegistry(cmd, async (registry) => {
+        if (await registry.remove(number)) console.log(`removed ${number.trim().toUpperCase()}`);
         else fail('ID_NOT_ENROLLED');
-      } finally {
-        close();
-      }
+      });
     });
 }

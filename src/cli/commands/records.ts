@@ -1,7 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../../config/index.js';
-import { openDatabase } from '../../store/db.js';
-import { RecordStore } from '../../store/records.js';
+import { withStore } from '../with-store.js';
 
 export function registerRecords(program: Command): void {
   program
@@ -19,26 +17,19 @@ export function registerRecords(program: Command): void {
       return n;
     }, 1000)
     .option('--json', 'one JSON object per line')
-    .action((opts: { appid?: string; since?: number; limit: number; json?: boolean }, cmd: Command) => {
-      const globals = cmd.optsWithGlobals<{ config?: string; data?: string }>();
-      const config = loadConfig({ file: globals.config, overrides: { dataDir: globals.data } });
-      const db = openDatabase(config.dataDir);
-      try {
-        const rows = new RecordStore(db).list({ appid: opts.appid, sinceMs: opts.since, limit: opts.limit });
-        for (const r of rows) {
-          if (opts.json) {
-            console.log(JSON.stringify({ ...r, receivedAt: new Date(r.receivedAt).toISOString(), finishedAt: new Date(r.finishedAt).toISOString() }));
-            continue;
-          }
-          const checks = (r.checks as Array<{ name: string; passed: boolean | null; score: number | null }>)
-            .map((c) => `${c.name}=${c.passed === null ? '-' : c.passed ? 'ok' : 'FAIL'}${c.score === null ? '' : `(${round(c.score)})`}`)
-            .join(' ');
-          console.log(
-            [new Date(r.receivedAt).toISOString(), r.requestId, r.appid ?? '-', r.endpoint, `code=${r.code}`, `live=${r.liveStatus ?? '-'}`, `compare=${r.compareStatus ?? '-'}`, `score=${r.score ?? '-'}`, `${r.finishedAt - r.receivedAt}ms`, checks, r.message].join('\t'),
-          );
+    .action(async (opts: { appid?: string; since?: number; limit: number; json?: boolean }, cmd: Command) => {
+      const rows = await withStore(cmd, (store) => store.records.list({ appid: opts.appid, sinceMs: opts.since, limit: opts.limit }));
+      for (const r of rows) {
+        if (opts.json) {
+          console.log(JSON.stringify({ ...r, receivedAt: new Date(r.receivedAt).toISOString(), finishedAt: new Date(r.finishedAt).toISOString() }));
+          continue;
         }
-      } finally {
-        db.close();
+        const checks = (r.checks as Array<{ name: string; passed: boolean | null; score: number | null }>)
+          .map((c) => `${c.name}=${c.passed === null ? '-' : c.passed ? 'ok' : 'FAIL'}${c.score === null ? '' : `(${round(c.score)})`}`)
+          .join(' ');
+        console.log(
+          [new Date(r.receivedAt).toISOString(), r.requestId, r.appid ?? '-', r.endpoint, `code=${r.code}`, `live=${r.liveStatus ?? '-'}`, `compare=${r.compareStatus ?? '-'}`, `score=${r.score ?? '-'}`, `${r.finishedAt - r.receivedAt}ms`, checks, r.message].join('\t'),
+        );
       }
     });
 }

@@ -11,8 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { AppStore, type Credentials } from '../../auth/apps.js';
 import { signToken } from '../../auth/signature.js';
 import { repoRoot } from '../../eval/data-dir.js';
-import { openDatabase } from '../../store/db.js';
-import { RecordStore } from '../../store/records.js';
+import { openSqliteStore } from '../../store/index.js';
 
 /**
  * `livecheck serve` killed with SIGKILL while uploads are half sent, then started again on the
@@ -27,11 +26,11 @@ const masterKey = randomBytes(32).toString('base64');
 const MARKER = randomBytes(48);
 let creds: Credentials;
 
-before(() => {
+before(async () => {
   writeFileSync(configFile, JSON.stringify({ dataDir, port: 0, workers: 1, splitWhenIdle: false, masterKey, rateLimitPerMinute: 0, maxUploadsPerAddress: 0, logLevel: 'info' }));
-  const db = openDatabase(dataDir);
-  creds = new AppStore(db, Buffer.from(masterKey, 'base64')).createApp();
-  db.close();
+  const store = openSqliteStore(dataDir);
+  creds = await new AppStore(store.apps, Buffer.from(masterKey, 'base64')).createApp();
+  await store.close();
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -132,12 +131,12 @@ describe('serve killed with SIGKILL during uploads', { timeout: 180_000 }, () =>
     const second = await serve();
     try {
       assert.deepEqual(readdirSync(join(dataDir, 'tmp')), []);
-      const db = openDatabase(dataDir);
+      const store = openSqliteStore(dataDir);
       try {
-        const ids = new Set(new RecordStore(db).list({ limit: 100_000 }).map((r) => r.requestId));
+        const ids = new Set((await store.records.list({ limit: 100_000 })).map((r) => r.requestId));
         assert.deepEqual(answered.filter((id) => !ids.has(id)), [], 'answered requests without a record');
       } finally {
-        db.close();
+        await store.close();
       }
     } finally {
       second.child.kill('SIGTERM');

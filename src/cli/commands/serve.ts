@@ -1,64 +1,25 @@
-import { InvalidArgumentError, type Command } from 'commander';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../api/server.js';
-import { AppStore } from '../../auth/apps.js';
-import { loadMasterKey } from '../../auth/masterkey.js';
-import { loadConfig, resolveThresholds, type Config } from '../../config/index.js';
-import { openDatabase } from '../../store/db.js';
-import { createInference } from '../../workers/index.js';
-
-export interface RunningService {
-  app: FastifyInstance;
-  /** http://host:port actually bound (port 0 picks a free one). */
-  address: string;
-  close(): Promise<void>;
-}
-
-/** Opens the data dir, starts the inference workers and listens: what `serve` and the API bench run. */
-export async function startService(config: Config): Promise<RunningService> {
-  const db = openDatabase(config.dataDir);
-  // The pool starts before the server exists; its thread errors go to the server's log once it does.
-  let logTo: FastifyInstance | undefined;
-  const inference = createInference({
-    workers: config.workers,
-    maxQueue: config.maxQueue,
-    splitWhenIdle: config.splitWhenIdle,
-    thresholds: resolveThresholds(config.thresholds),
-    onWorkerError: (err) => (logTo ? logTo.log.error({ err }, 'inference worker error') : process.stderr.write(`inference worker error: ${String(err)}\n`)),
-  });
-  const app = buildServer({ config, inference, db });
-  logTo = app;
-  try {
-    const address = await app.listen({ port: config.port, host: config.host });
-    return {
-      app,
-      address,
-      close: async () => {
-        await app.close();
-        await inference.close();
-        db.close();
-      },
-    };
-  } catch (err) {
-    await inference.close();
-    db.close();
-    throw err;
-  }
-}
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { startService } from '../../app/service.js';
+import { loadConfig, type Config } from '../../config/index.js';
+import type { Store } from '../../store/index.js';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('start the HTTP service (the five legacy endpoints, /healthz, /metrics)')
+    .description('start the HTTP service (the five legacy endpoints, /healthz, /metrics) and its verification workers')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', (v) => parsePort(v))
     .option('-H, --host <host>', 'interface to bind (default 127.0.0.1)')
-    .action(async (opts: { port?: number; host?: string }, cmd: Command) => {
+    .addOption(
+      new Option('--role <role>', 'all: API and verification workers (default); api / worker: one side of the scaled-out mode (needs redisUrl)').choices(['all', 'api', 'worker']),
+    )
+    .action(async (opts: { port?: number; host?: string; role?: Config['role'] }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<{ config?: string; data?: string }>();
-      const config = loadConfig({ file: globals.config, overrides: { dataDir: globals.data, port: opts.port, host: opts.host } });
+      const config = loadConfig({ file: globals.config, overrides: { dataDir: globals.data, port: opts.port, host: opts.host, role: opts.role } });
       const service = await startService(config);
-      printFirstSteps(config);
+      if (service.store) await printFirstSteps(config, service.store);
+      else service.log('verification worker started', { role: config.role, workers: config.workers });
       const stop = (signal: string) => {
-        service.app.log.info({ signal }, 'shutting down');
+        service.log('shutting down', { signal });
         service.close().then(
           () => process.exit(0),
           () => process.exit(1),
@@ -75,18 +36,15 @@ function parsePort(v: string): number {
   return n;
 }
 
-/** An empty data dir has no app yet: say how to make one, on stderr so logs stay JSON. */
-function printFirstSteps(config: Config): void {
-  const db = openDatabase(config.dataDir);
-  try {
-    if (new AppStore(db, loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir })).appCount() > 0) return;
-    process.stderr.write(
-      `livecheck: no app in ${config.dataDir} yet. Create one (prints appid, secretId, secretKey once):\n` +
-        `  npx livecheck --data ${config.dataDir} apps create\n` +
-        `then sign requests with:\n` +
-        `  npx livecheck sign --appid APPID --secret-id SECRETID --secret-key SECRETKEY\n`,
-    );
-  } finally {
-    db.close();
-  }
+/** An empty store has no app yet: say how to make one, on stderr so logs stay JSON. */
+async function printFirstSteps(config: Config, store: Store): Promise<void> {
+  if ((await store.apps.countApps()) > 0) return;
+  const where = config.databaseUrl ? 'the database' : config.dataDir;
+  const data = config.databaseUrl ? '' : ` --data ${config.dataDir}`;
+  process.stderr.write(
+    `livecheck: no app in ${where} yet. Create one (prints appid, secretId, secretKey once):\n` +
+      `  npx livecheck${data} apps create\n` +
+      `then sign requests with:\n` +
+      `  npx livecheck sign --appid APPID --secret-id SECRETID --secret-key SECRETKEY\n`,
+  );
 }

@@ -1,24 +1,23 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { migrateSqlite } from './migrations.js';
 
 export type Db = Database.Database;
 
 /**
- * The embedded store: one SQLite file in WAL mode under the data directory. Each module
- * that keeps state (apps, keys, challenges, records, identities) creates its own tables
- * with CREATE TABLE IF NOT EXISTS when it is constructed, so modules stay independent.
- * `:memory:` gives a private in-memory database (tests).
+ * The embedded database: one SQLite file in WAL mode under the data directory, migrated to the
+ * current schema when opened. `:memory:` gives a private in-memory database (tests).
  */
 export function openDatabase(dataDir: string | ':memory:'): Db {
-  if (dataDir === ':memory:') return configure(new Database(':memory:'));
+  if (dataDir === ':memory:') return migrateSqlite(configure(new Database(':memory:')));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'livecheck.db');
   ownerOnly(file);
   const db = configure(new Database(file));
   // SQLite gives -wal and -shm the database file's mode; older versions created them 0644.
   for (const side of [`${file}-wal`, `${file}-shm`]) if (existsSync(side)) chmodSync(side, 0o600);
-  return db;
+  return migrateSqlite(db);
 }
 
 /** The database holds apps, sealed keys and records: readable by its owner only, like master.key. */

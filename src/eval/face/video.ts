@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FaceTemplate } from '../core/inference.js';
-import type { FaceEmbedder } from './embedder.js';
-import { sharedDataDir } from './eval-data.js';
+import type { FaceTemplate } from '../../core/inference.js';
+import type { FaceEmbedder } from '../../compare/embedder.js';
+import { sharedDataDir } from './data.js';
 import { distribution, type Distribution } from './metrics.js';
 
 /**

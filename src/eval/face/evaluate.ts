@@ -2,20 +2,20 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Candidate, faceApi, humanAligned, humanBuiltIn, production } from './candidates.js';
-import { getFaceEmbedder } from './embedder.js';
-import { allImpostorPairs, type FacePairs, facesDir, loadPairs } from './eval-data.js';
-import { evaluateVideoFrames } from './eval-video.js';
+import { getFaceEmbedder } from '../../compare/embedder.js';
+import { allImpostorPairs, type FacePairs, facesDir, loadPairs } from './data.js';
+import { evaluateVideoFrames } from './video.js';
 import { distribution, normalUpperQuantile, tarAtFar, type Distribution } from './metrics.js';
-import { cosine } from './similarity.js';
-import { resolveThresholds } from '../config/index.js';
+import { cosine } from '../../compare/similarity.js';
+import { resolveThresholds } from '../../config/index.js';
 
 /**
  * Face-recognition evaluation on ../shared/data/faces/pairs.csv (124 genuine, 124 impostor
  * pairs) plus every cross-identity pair among its 60 images (1646 impostor pairs).
  *
- *   nice -n 10 node --import tsx src/compare/evaluate.ts [--only service,human-aligned] [--json out.json] [--video]
+ *   nice -n 10 node --import tsx src/eval/face/evaluate.ts [--only service,human-aligned] [--json out.json] [--video]
  *
- * `--video` adds the service's `sim` between video frames (eval-video.ts).
+ * `--video` adds the service's `sim` between video frames (video.ts).
  *
  * Scores are cosine similarities of L2-normalised embeddings; a pair whose image gave no
  * template counts as a rejected genuine pair and is left out of the impostor scores.

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { AlignGeometry, Point } from './align.js';
-import { alignByEyes } from './align.js';
-import { decodeImage } from './decode.js';
-import { DLIB_CHIP, describeAligned, eyeCentres, findMainFace, getFaceEmbedder, normalise, TEMPLATE_MODEL } from './embedder.js';
-import { getHuman, type Tf } from './human.js';
-import { resolveThresholds } from '../config/index.js';
+import type { AlignGeometry, Point } from '../../compare/align.js';
+import { alignByEyes } from '../../compare/align.js';
+import { decodeImage } from '../../compare/decode.js';
+import { DLIB_CHIP, describeAligned, eyeCentres, findMainFace, getFaceEmbedder, normalise, TEMPLATE_MODEL } from '../../compare/embedder.js';
+import { getHuman, type Tf } from '../../compare/human.js';
+import { resolveThresholds } from '../../config/index.js';
 
 /**
  * The face-recognition candidates measured by evaluate.ts. Only the winner is used by the

@@ -1,12 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { defaultDataDir as sharedDataDir } from '../data-dir.js';
 
-/** ../shared/data relative to the repository root, or LIVECHECK_SHARED_DATA. */
-export function sharedDataDir(): string {
-  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  return process.env.LIVECHECK_SHARED_DATA ?? resolve(repoRoot, '..', 'shared', 'data');
-}
+export { sharedDataDir };
 
 export function facesDir(): string | null {
   const dir = join(sharedDataDir(), 'faces');
