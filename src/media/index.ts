@@ -2,3 +2,4 @@ export { probeVideo, defaultProbeLimits, type VideoInfo, type ProbeLimits } from
 export { decodeAudio, decodeFrames, decodeMedia, frameSize, SAMPLE_RATE, type DecodeOptions, type MediaDecodeOptions, type MediaStreams } from './decode.js';
 export { MediaError } from './errors.js';
 export { ffmpegPath, ffprobePath } from './binaries.js';
+export { encodeWav } from './wav.js';

@@ -3,11 +3,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeWav } from '../media/index.js';
 import { SAMPLE_RATE } from './tokens.js';
 
 /**
- * Baseline for the evaluation: Debian's pocketsphinx with its US English model, restricted
- * to a grammar of exactly N English digits, run once over all cases (pocketsphinx_batch).
+ * Evaluation helpers around Debian's pocketsphinx with its US English model (never used by
+ * the service): the digit-recognition baseline, restricted to a grammar of exactly N English
+ * digits, and word timings of real sentences for the lip-sync study (src/eval/lip-study.ts).
  */
 
 const MODEL = '/usr/share/pocketsphinx/model/en-us';
@@ -19,44 +21,38 @@ export function pocketsphinxAvailable(): boolean {
   return existsSync(join(MODEL, 'en-us')) && existsSync('/usr/bin/pocketsphinx_batch');
 }
 
-function wav16(pcm: Float32Array): Buffer {
-  const data = Buffer.alloc(pcm.length * 2);
-  for (let i = 0; i < pcm.length; i++) data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, pcm[i] ?? 0)) * 32767), i * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(SAMPLE_RATE, 24);
-  h.writeUInt32LE(SAMPLE_RATE * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
-
-/** Digit strings pocketsphinx hears in each clip (all clips must hold `length` digits). */
-export async function pocketsphinxDigits(clips: Float32Array[], length: number): Promise<string[]> {
+/** Runs pocketsphinx_batch over the clips (written as WAV files to a temp dir) and lets `read` collect its output. */
+async function batch<T>(clips: Float32Array[], search: (dir: string) => Promise<string[]>, read: (dir: string, ids: string[]) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'livecheck-ps-'));
   try {
     const ids = clips.map((_, i) => `u${String(i).padStart(5, '0')}`);
-    await Promise.all(clips.map((c, i) => writeFile(join(dir, `${ids[i]}.wav`), wav16(c))));
+    await Promise.all(clips.map((c, i) => writeFile(join(dir, `${ids[i]}.wav`), encodeWav(c, SAMPLE_RATE))));
     await writeFile(join(dir, 'list.ctl'), ids.join('\n') + '\n');
-    const d = Array.from({ length }, () => '<d>').join(' ');
-    await writeFile(join(dir, 'digits.gram'), `#JSGF V1.0;\ngrammar digits;\npublic <s> = ${d};\n<d> = ${Object.keys(WORDS).join(' | ')};\n`);
+    const args = await search(dir);
     await new Promise<void>((resolve, reject) => {
       execFile(
         'pocketsphinx_batch',
-        ['-hmm', join(MODEL, 'en-us'), '-dict', join(MODEL, 'cmudict-en-us.dict'), '-jsgf', join(dir, 'digits.gram'),
+        ['-hmm', join(MODEL, 'en-us'), '-dict', join(MODEL, 'cmudict-en-us.dict'), ...args,
           '-ctl', join(dir, 'list.ctl'), '-cepdir', dir, '-cepext', '.wav', '-adcin', 'yes', '-adchdr', '44',
           '-hyp', join(dir, 'out.hyp'), '-logfn', '/dev/null'],
         { timeout: 30 * 60_000 },
         (err) => (err ? reject(new Error(`pocketsphinx_batch failed: ${err.message.split('\n')[0]}`)) : resolve()),
       );
     });
+    return await read(dir, ids);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Digit strings pocketsphinx hears in each clip (all clips must hold `length` digits). */
+export async function pocketsphinxDigits(clips: Float32Array[], length: number): Promise<string[]> {
+  const grammar = async (dir: string): Promise<string[]> => {
+    const d = Array.from({ length }, () => '<d>').join(' ');
+    await writeFile(join(dir, 'digits.gram'), `#JSGF V1.0;\ngrammar digits;\npublic <s> = ${d};\n<d> = ${Object.keys(WORDS).join(' | ')};\n`);
+    return ['-jsgf', join(dir, 'digits.gram')];
+  };
+  return batch(clips, grammar, async (dir, ids) => {
     const hyps = new Map<string, string>();
     for (const line of (await readFile(join(dir, 'out.hyp'), 'utf8')).split('\n')) {
       const m = /^(.*)\((\S+)\s/.exec(line);
@@ -64,7 +60,43 @@ export async function pocketsphinxDigits(clips: Float32Array[], length: number):
       hyps.set(m[2], (m[1] ?? '').trim().split(/\s+/).map((w) => WORDS[w.toLowerCase()] ?? '').join(''));
     }
     return ids.map((id) => hyps.get(id) ?? '');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  });
+}
+
+export interface TimedWord {
+  word: string;
+  startSec: number;
+  endSec: number;
+}
+
+/**
+ * Word timings in one recording: forced to `sentence` when it is known (a grammar of exactly
+ * that word sequence), else pocketsphinx's own recognition with its language model, whose
+ * words may be wrong though their timing follows the speech. Silence is kept in the timeline
+ * (`-remove_silence no`; with it, times were shifted by up to 0.4 s on the GRID clips).
+ */
+export async function pocketsphinxWords(pcm: Float32Array, sentence: string | null): Promise<TimedWord[]> {
+  const search = async (dir: string): Promise<string[]> => {
+    if (sentence === null) return ['-lm', join(MODEL, 'en-us.lm.bin'), '-remove_silence', 'no', '-ctm', join(dir, 'out.ctm')];
+    await writeFile(join(dir, 'sentence.gram'), `#JSGF V1.0;\ngrammar sentence;\npublic <s> = ${sentence.toLowerCase().replace(/[^a-z' ]/g, ' ')};\n`);
+    return ['-jsgf', join(dir, 'sentence.gram'), '-remove_silence', 'no', '-ctm', join(dir, 'out.ctm')];
+  };
+  return batch([pcm], search, async (dir) =>
+    (await readFile(join(dir, 'out.ctm'), 'utf8'))
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter((f) => f.length >= 5 && !/^[<[]/.test(f[4] ?? ''))
+      .map((f) => ({ word: (f[4] ?? '').replace(/\(\d+\)$/, ''), startSec: Number(f[2]), endSec: Number(f[2]) + Number(f[3]) })),
+  );
+}
+
+/** Pronunciations of the model's dictionary (CMU phones without stress), for the words of a sentence. */
+export async function pocketsphinxPhones(words: string[]): Promise<Map<string, string[]>> {
+  const wanted = new Set(words.map((w) => w.toLowerCase()));
+  const out = new Map<string, string[]>();
+  for (const line of (await readFile(join(MODEL, 'cmudict-en-us.dict'), 'utf8')).split('\n')) {
+    const [w, ...phones] = line.trim().split(/\s+/);
+    if (w && wanted.has(w) && !out.has(w)) out.set(w, phones);
   }
+  return out;
 }

@@ -2,5 +2,5 @@ export { trackFaces, detectFaces, joinTracks, type FaceObservation, type KeptFra
 export { attackScores, type AttackScores } from './attack.js';
 export { faceChange } from './motion.js';
 export { frameToJpeg } from './best-frame.js';
-export { mouthOpening } from './mouth.js';
+export { mouthOpening, mouthShape, type MouthShape } from './mouth.js';
 export { getHuman } from './human.js';

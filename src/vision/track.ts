@@ -2,7 +2,7 @@ import type { RgbFrame } from '../core/frames.js';
 import type { FaceResult } from '@vladmandic/human';
 import { getHuman, type Human } from './human.js';
 import { regionChange, regionStats, type Box } from './image-stats.js';
-import { lipHeight, mouthOpening } from './mouth.js';
+import { lipHeight, mouthOpening, mouthShape, type MouthShape } from './mouth.js';
 
 /** What the tracker keeps of one frame's main face. */
 export interface FaceObservation {
@@ -15,6 +15,8 @@ export interface FaceObservation {
   mouth: number | null;
   /** Outer lip height over mouth width (the lip-sync signal); null without a usable mouth. */
   lips: number | null;
+  /** Mouth width, height and inner gap over the eye distance (per-digit shape); null without a mouth. */
+  shape: MouthShape | null;
   yaw: number;
   pitch: number;
   sharpness: number;
@@ -106,6 +108,7 @@ function observe(frame: RgbFrame, previous: RgbFrame | null, faces: FaceResult[]
     box,
     mouth: mouthOpening(main.mesh),
     lips: lipHeight(main.mesh),
+    shape: mouthShape(main.mesh),
     change: previous ? regionChange(previous, frame, box) : null,
     yaw,
     pitch,
