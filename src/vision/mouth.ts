@@ -19,13 +19,16 @@ const EYE_CORNERS = [33, 263] as const;
 
 const dist = (a: Point, b: Point): number => Math.hypot(a[0] - b[0], a[1] - b[1]);
 
+function innerGap(mesh: readonly Point[]): number {
+  let gap = 0;
+  for (const [u, l] of INNER_LIP_PAIRS) gap += dist(mesh[u], mesh[l]);
+  return gap / INNER_LIP_PAIRS.length;
+}
+
 export function mouthOpening(mesh: readonly Point[]): number | null {
   if (mesh.length < 468) return null;
   const width = dist(mesh[MOUTH_CORNERS[0]], mesh[MOUTH_CORNERS[1]]);
-  if (!(width > 0)) return null;
-  let gap = 0;
-  for (const [u, l] of INNER_LIP_PAIRS) gap += dist(mesh[u], mesh[l]);
-  return gap / INNER_LIP_PAIRS.length / width;
+  return width > 0 ? innerGap(mesh) / width : null;
 }
 
 /**
@@ -52,11 +55,9 @@ export function mouthShape(mesh: readonly Point[]): MouthShape | null {
   if (mesh.length < 468) return null;
   const eyes = dist(mesh[EYE_CORNERS[0]], mesh[EYE_CORNERS[1]]);
   if (!(eyes > 0)) return null;
-  let gap = 0;
-  for (const [u, l] of INNER_LIP_PAIRS) gap += dist(mesh[u], mesh[l]);
   return {
     width: dist(mesh[MOUTH_CORNERS[0]], mesh[MOUTH_CORNERS[1]]) / eyes,
     height: dist(mesh[OUTER_LIP[0]], mesh[OUTER_LIP[1]]) / eyes,
-    gap: gap / INNER_LIP_PAIRS.length / eyes,
+    gap: innerGap(mesh) / eyes,
   };
 }
