@@ -7,7 +7,7 @@ import { shapeFits, syllableSync, type DigitSyncThresholds } from '../liveness/d
 import type { Evidence } from '../liveness/evidence.js';
 import { pauseMotion } from '../liveness/pause-motion.js';
 import { fillGaps, syncScore } from '../liveness/sync-score.js';
-import type { VowelClass } from '../liveness/visemes.js';
+import type { Labial, VowelClass } from '../liveness/visemes.js';
 import { pocketsphinxPhones, pocketsphinxWords } from '../speech/pocketsphinx.js';
 import { verifyDigits, type DigitVerdict } from '../speech/index.js';
 import type { FaceObservation } from '../vision/index.js';
@@ -43,6 +43,8 @@ export interface StudyWord {
   endSec: number;
   /** One-syllable words: the vowel's shape class ([] for a neutral vowel); null for longer words. */
   vowels: VowelClass[] | null;
+  /** A b, p, m (bilabial) or f, v (labiodental) in the word. */
+  labial: Labial | null;
 }
 
 /** CMU vowels by lip shape; AH and ER (neutral) have none. */
@@ -62,9 +64,11 @@ export async function clipWords(clip: StudyClip): Promise<StudyWord[]> {
   const words = await pocketsphinxWords(clip.pcm, clip.sentence);
   const phones = await pocketsphinxPhones(words.map((w) => w.word));
   return words.map((w) => {
-    const vowels = (phones.get(w.word) ?? []).filter((p) => p in VOWEL_CLASS);
+    const ph = phones.get(w.word) ?? [];
+    const vowels = ph.filter((p) => p in VOWEL_CLASS);
     const cls = vowels.length === 1 ? VOWEL_CLASS[vowels[0]] : undefined;
-    return { ...w, vowels: vowels.length === 1 ? (cls ? [cls] : []) : null };
+    const labial = ph.some((p) => ['B', 'P', 'M'].includes(p)) ? 'bilabial' : ph.some((p) => ['F', 'V'].includes(p)) ? 'labiodental' : null;
+    return { ...w, vowels: vowels.length === 1 ? (cls ? [cls] : []) : null, labial };
   });
 }
 
@@ -74,10 +78,12 @@ export interface SyllableRow {
   own: boolean;
   word: string;
   vowels: VowelClass[];
+  labial: Labial | null;
   rise: number;
   height: number;
   width: number;
   onsetGapSec: number | null;
+  closure: number | null;
 }
 
 /** Looks for nothing: every threshold open, so the rows carry the raw measurements. */
@@ -94,12 +100,24 @@ export function syllableRows(clips: StudyClip[], words: Map<string, StudyWord[]>
       const list = (words.get(voice.name) ?? []).filter((w) => w.endSec < face.faces.length / face.fps);
       const syllables = list.map((w) => {
         const spike = w.startSec + SPIKE_POSITION * (w.endSec - w.startSec);
-        return { label: w.word, startSec: spike, endSec: spike, vowels: w.vowels ?? [] };
+        return { label: w.word, startSec: spike, endSec: spike, vowels: w.vowels ?? [], labial: w.labial };
       });
       const r = syllableSync({ syllables, faces: face.faces, fps: face.fps, envelope: voice.audio.bandEnvelope, envelopeRate: voice.audio.envelopeRate, lagSec: lagOf(face, voice.audio, th) }, OPEN);
       r?.digits.forEach((d, i) => {
         if (list[i].vowels === null) return;
-        rows.push({ face: face.name, audio: voice.name, own: face === voice, word: d.digit, vowels: list[i].vowels ?? [], rise: d.rise, height: d.shape.height, width: d.shape.width, onsetGapSec: d.onsetGapSec });
+        rows.push({
+          face: face.name,
+          audio: voice.name,
+          own: face === voice,
+          word: d.digit,
+          vowels: list[i].vowels ?? [],
+          labial: list[i].labial,
+          rise: d.rise,
+          height: d.shape.height,
+          width: d.shape.width,
+          onsetGapSec: d.onsetGapSec,
+          closure: d.labial.closure,
+        });
       });
     }
   }

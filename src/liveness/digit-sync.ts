@@ -1,6 +1,6 @@
 import type { FaceObservation } from '../vision/index.js';
 import { fillGaps } from './sync-score.js';
-import { visemeOf, type VowelClass } from './visemes.js';
+import { visemeOf, type Labial, type VowelClass } from './visemes.js';
 
 /**
  * Per-digit lip evidence: for each challenge digit, the syllable the speech model placed it in
@@ -29,6 +29,7 @@ export interface SyllableSpike {
   startSec: number;
   endSec: number;
   vowels: VowelClass[];
+  labial: Labial | null;
 }
 
 export interface DigitSyncInput {
@@ -64,6 +65,12 @@ export interface DigitLipEvidence {
   /** Mouth opening onset minus sound onset (after the clip's lag), seconds. */
   onsetGapSec: number | null;
   shape: { expected: VowelClass[]; height: number; width: number; fits: boolean };
+  /**
+   * The labial consonant the digit has (b: lips together; f, v: lower lip to upper teeth) and
+   * the smallest inner-lip gap from just before the syllable to its end, over the clip's median
+   * gap; reported, not decided on (at 20 fps it did not single out labial words, see above).
+   */
+  labial: { expected: Labial | null; closure: number | null };
   /** A mouth opening was found for the syllable, in the shape of the digit's vowel. */
   matched: boolean;
 }
@@ -78,6 +85,8 @@ const SEARCH_BEFORE_SEC = 0.55;
 const SEARCH_AFTER_SEC = 0.15;
 /** The syllable's extent: where the loudness falls this far below its peak. */
 const SYLLABLE_DROP_DB = 12;
+/** Lips close for a b or f this long before the vowel is heard, at most. */
+const CLOSURE_LEAD_SEC = 0.15;
 /** The mouth's opening is looked for from this long before the sound's onset. */
 const MOUTH_LEAD_SEC = 0.3;
 
@@ -133,7 +142,10 @@ function mouthOpening(height: number[], fps: number, soundOnset: number, soundEn
 }
 
 export function digitSync(input: DigitSyncInput, th: DigitSyncThresholds): DigitSyncResult | null {
-  const syllables = input.segments.map((s) => ({ label: s.digit, startSec: s.startSec, endSec: s.endSec, vowels: visemeOf(Number(s.digit), input.language).vowels }));
+  const syllables = input.segments.map((s) => {
+    const v = visemeOf(Number(s.digit), input.language);
+    return { label: s.digit, startSec: s.startSec, endSec: s.endSec, vowels: v.vowels, labial: v.labial };
+  });
   return syllableSync({ ...input, syllables }, th);
 }
 
@@ -141,9 +153,11 @@ export function digitSync(input: DigitSyncInput, th: DigitSyncThresholds): Digit
 export function syllableSync(input: Omit<DigitSyncInput, 'segments' | 'language'> & { syllables: ReadonlyArray<SyllableSpike> }, th: DigitSyncThresholds): DigitSyncResult | null {
   const height = fillGaps(input.faces.map((f) => f?.shape?.height ?? null));
   const width = fillGaps(input.faces.map((f) => f?.shape?.width ?? null));
-  if (!height || !width || input.syllables.length === 0) return null;
+  const gap = fillGaps(input.faces.map((f) => f?.shape?.gap ?? null));
+  if (!height || !width || !gap || input.syllables.length === 0) return null;
   const h0 = median(height);
   const w0 = median(width);
+  const g0 = median(gap);
   if (!(h0 > 0 && w0 > 0)) return null;
   const db = loudnessDb(input.envelope);
   const spikes = input.syllables.map((s) => (s.startSec + s.endSec) / 2);
@@ -160,6 +174,9 @@ export function syllableSync(input: Omit<DigitSyncInput, 'segments' | 'language'
     const hRel = m ? height[m.peak] / h0 : 0;
     const wRel = m ? width[m.peak] / w0 : 0;
     const fits = m !== null && shapeFits(expected, hRel, wRel, th);
+    const a = Math.max(0, Math.round((sound.onsetSec - input.lagSec - CLOSURE_LEAD_SEC) * input.fps));
+    const b = Math.min(gap.length - 1, Math.round((sound.endSec - input.lagSec) * input.fps));
+    const closure = g0 > 0 && b >= a ? Math.min(...gap.slice(a, b + 1)) / g0 : null;
     digits.push({
       digit: seg.label,
       sound,
@@ -167,6 +184,7 @@ export function syllableSync(input: Omit<DigitSyncInput, 'segments' | 'language'
       rise,
       onsetGapSec,
       shape: { expected, height: hRel, width: wRel, fits },
+      labial: { expected: seg.labial, closure },
       matched: fits,
     });
   }

@@ -251,6 +251,11 @@ describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
     };
     t.diagnostic(`|mouth onset - sound onset|: genuine ${gap(genuine)}, other speech ${gap(other)}`);
     t.diagnostic(`genuine syllables without any opening rise: ${genuine.filter((r) => r.rise <= 0).length}/${genuine.length}`);
+    const closure = (xs: SyllableRow[]): string => {
+      const v = xs.map((r) => r.closure).filter((c): c is number => c !== null).sort((p, q) => p - q);
+      return `median ${v[Math.floor(v.length / 2)]?.toFixed(2)} (n ${v.length})`;
+    };
+    t.diagnostic(`smallest inner-lip gap over the clip median, genuine: bilabial words ${closure(genuine.filter((r) => r.labial === 'bilabial'))}, labiodental ${closure(genuine.filter((r) => r.labial === 'labiodental'))}, others ${closure(genuine.filter((r) => r.labial === null))}`);
     const strict = leaveOneClipOut(rows, SHAPE_TAIL, 1);
     t.diagnostic(`held-out runs of four with all four fitting: ${strict.reduce((s, h) => s + h.groupsPassing, 0)}/${strict.reduce((s, h) => s + h.groups, 0)}`);
     assert.equal(heldOut.reduce((s, h) => s + h.groupsPassing, 0), heldOut.reduce((s, h) => s + h.groups, 0));

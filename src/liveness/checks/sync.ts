@@ -48,6 +48,8 @@ function digitDetails(d: DigitSyncResult): unknown[] {
     height: round(x.shape.height),
     width: round(x.shape.width),
     shapeFits: x.shape.fits,
+    labial: x.labial.expected,
+    closure: x.labial.closure === null ? null : round(x.labial.closure),
     matched: x.matched,
   }));
 }
