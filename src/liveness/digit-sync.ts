@@ -87,7 +87,7 @@ const SEARCH_AFTER_SEC = 0.15;
 const SYLLABLE_DROP_DB = 12;
 /** Lips close for a b or f this long before the vowel is heard, at most. */
 const CLOSURE_LEAD_SEC = 0.15;
-/** The mouth's opening is looked for from this long before the sound's onset. */
+/** The start of the mouth's opening is looked for up to this long before the sound's onset. */
 const MOUTH_LEAD_SEC = 0.3;
 
 const median = (xs: number[]): number => {
