@@ -1,10 +1,14 @@
 import type { Authenticator } from '../auth/authenticate.js';
+import type { Asset } from '../capture/assets.js';
+import type { CallbackDispatcher } from '../capture/callbacks.js';
 import type { ChallengeStore } from '../challenge/store.js';
 import type { Config } from '../config/index.js';
 import type { ErrorName } from '../core/errors.js';
 import type { FaceTemplate, Inference } from '../core/inference.js';
 import type { Db } from '../store/db.js';
+import type { SessionRepository } from '../store/sessions.js';
 import type { ApiMetrics } from './metrics.js';
+import type { UploadDir } from './uploads.js';
 
 /** The identity registry as the API uses it (src/identity owns the codes -5801/-5803/-5804). */
 export interface IdentityLookup {
@@ -25,6 +29,10 @@ export interface ApiDeps {
   identity: IdentityLookup;
   fetchImage: FetchImage;
   metrics: ApiMetrics;
-  /** Where uploads are streamed to (under the data dir). */
-  tmpDir: string;
+  /** Where uploads are streamed to (`<dataDir>/tmp`). */
+  uploads: UploadDir;
+  /** Hosted capture flow: sessions, their callbacks and the page's built files (null: not built). */
+  sessions: SessionRepository;
+  callbacks: CallbackDispatcher;
+  captureAssets: Map<string, Asset> | null;
 }

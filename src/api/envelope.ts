@@ -16,8 +16,12 @@ export function sendOk<D extends object>(reply: FastifyReply, data: D): FastifyR
 /** A request-level failure (or a top-level face/identity failure: those carry HTTP 200). */
 export function sendError(reply: FastifyReply, name: ErrorName, message: string, data: Record<string, unknown>, http?: number): FastifyReply {
   const def = ERRORS[name];
-  reply.request.lc.code = def.code;
-  reply.request.lc.message = message;
+  const lc = reply.request.lc;
+  // Once a stalled upload was answered on the socket, the route's own failure is not the answer.
+  if (!lc.closedWith) {
+    lc.code = def.code;
+    lc.message = message;
+  }
   if (def.http === 413) reply.header('connection', 'close');
   return reply.code(http ?? def.http).send({ code: def.code, message, data });
 }

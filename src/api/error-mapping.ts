@@ -14,18 +14,10 @@ export interface MappedError {
 /** Fastify and plugin error codes -> SPEC codes; anything unknown is an internal error (213). */
 const FRAMEWORK: Record<string, [ErrorName, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ['BODY_TOO_LARGE', 'request body is too large'],
-  FST_REQ_FILE_TOO_LARGE: ['BODY_TOO_LARGE', 'request body is too large'],
   FST_ERR_CTP_INVALID_JSON_BODY: ['BAD_REQUEST', 'body is not valid JSON'],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['BAD_REQUEST', 'body is empty but Content-Type is application/json'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['BAD_REQUEST', 'Content-Length does not match the body'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['INVALID_PARAMETER', 'unsupported Content-Type: send application/json or multipart/form-data'],
-  FST_INVALID_MULTIPART_CONTENT_TYPE: ['INVALID_PARAMETER', 'this endpoint needs multipart/form-data'],
-  FST_PARTS_LIMIT: ['INVALID_PARAMETER', 'too many multipart parts'],
-  FST_FILES_LIMIT: ['INVALID_PARAMETER', 'too many files in the multipart body'],
-  FST_FIELDS_LIMIT: ['INVALID_PARAMETER', 'too many fields in the multipart body'],
-  FST_PROTO_VIOLATION: ['BAD_REQUEST', 'forbidden multipart field name'],
-  FST_INVALID_JSON_FIELD_ERROR: ['BAD_REQUEST', 'a multipart field declared as JSON is not valid JSON'],
-  FST_MP_PREMATURE_CLOSE: ['BAD_REQUEST', 'the request ended before the multipart body was complete'],
   FST_ERR_BAD_URL: ['BAD_REQUEST', 'malformed URL'],
   FST_ERR_ASYNC_CONSTRAINT: ['BAD_REQUEST', 'bad request'],
 };

@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { outcome, type ErrorName } from '../core/errors.js';
-import { InferenceBusyError, type Inference, type VideoVerifyRequest, type VideoVerifyResult } from '../core/inference.js';
+import { InferenceBusyError, type EmbedResult, type Inference, type VideoVerifyRequest, type VideoVerifyResult } from '../core/inference.js';
 
 /**
  * TEST DOUBLE of the Inference interface for the wire tests: it never looks at the media.
@@ -8,6 +9,10 @@ import { InferenceBusyError, type Inference, type VideoVerifyRequest, type Video
  */
 export class FakeInference implements Inference {
   videoCalls: VideoVerifyRequest[] = [];
+  /** The uploaded video's bytes, read at each verifyVideo call. */
+  videoBytes: Buffer[] = [];
+  /** The photo handed to comparePhoto / pictureLiveness. */
+  photos: Uint8Array[] = [];
   /** Outcome of the next verifyVideo calls; 'busy' throws InferenceBusyError, 'crash' a plain Error. */
   videoOutcome: ErrorName | 'OK' | 'busy' | 'crash' = 'OK';
   videoDelayMs = 0;
@@ -17,6 +22,7 @@ export class FakeInference implements Inference {
 
   async verifyVideo(req: VideoVerifyRequest): Promise<VideoVerifyResult> {
     this.videoCalls.push(req);
+    this.videoBytes.push(await readFile(req.videoPath));
     if (this.videoDelayMs) await new Promise((r) => setTimeout(r, this.videoDelayMs));
     if (this.videoOutcome === 'busy') throw new InferenceBusyError();
     if (this.videoOutcome === 'crash') throw new Error('worker exploded at /secret/path/model.onnx');
@@ -37,16 +43,18 @@ export class FakeInference implements Inference {
   /** 'down' makes embedPhoto (the health probe's task) reject as a dead pool would. */
   workers: 'up' | 'down' = 'up';
 
-  async embedPhoto(): Promise<{ ok: false; error: ErrorName }> {
+  async embedPhoto(_image?: Uint8Array): Promise<EmbedResult> {
     if (this.workers === 'down') throw new Error('worker pool terminated');
     return { ok: false, error: 'PHOTO_DECODE_FAILED' };
   }
 
-  async comparePhoto(): Promise<{ ok: boolean; error?: ErrorName; similarity?: number }> {
+  async comparePhoto(image: Uint8Array): Promise<{ ok: boolean; error?: ErrorName; similarity?: number }> {
+    this.photos.push(image);
     return this.photoError ? { ok: false, error: this.photoError } : { ok: true, similarity: this.similarity };
   }
 
-  async pictureLiveness(): Promise<{ ok: boolean; error?: ErrorName; score?: number }> {
+  async pictureLiveness(image: Uint8Array): Promise<{ ok: boolean; error?: ErrorName; score?: number }> {
+    this.photos.push(image);
     return this.photoError ? { ok: false, error: this.photoError } : { ok: true, score: this.pictureScore };
   }
 

@@ -1,22 +1,48 @@
-import { rename, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../core/errors.js';
 import type { RecordStore } from '../store/records.js';
 import type { ApiDeps } from './deps.js';
+import { drainBody } from './drain.js';
 import { newRequestState } from './request-state.js';
 
 export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
 /**
  * Request lifecycle around every route: per-request state, the early Content-Length check,
- * and, once both the handler has returned and the connection is done with the response,
- * exactly one metrics sample, one log line and (verification endpoints) one records row.
- * Waiting for both matters: a client that hangs up mid-verification must neither lose its
- * record nor have its upload deleted under a running worker.
+ * reading what is left of an unread body before answering (bounded), the records row of an
+ * authenticated verification request written before its answer leaves (so a crash right after
+ * an answer cannot lose it), and, once both the handler has returned and the connection is done
+ * with the response, exactly one metrics sample and one log line. Waiting for both matters: a
+ * client that hangs up mid-verification must neither lose its record nor have its upload
+ * disposed of under a running worker.
  */
 export function installLifecycle(app: FastifyInstance, deps: ApiDeps, records: RecordStore, retainedDir: string): (h: Handler) => Handler {
   const limit = deps.config.bodyLimitBytes;
+  const drainLimit = limit + deps.config.bodyDrainBytes;
+
+  const record = (req: FastifyRequest, finishedAt: number, aborted: boolean): void => {
+    const lc = req.lc;
+    if (!req.routeOptions.config.verification || !lc.endpoint || !lc.authenticated) return;
+    try {
+      records.add({
+        requestId: req.id,
+        appid: lc.appid,
+        endpoint: lc.endpoint,
+        receivedAt: lc.receivedAt,
+        finishedAt,
+        code: lc.code ?? 213,
+        liveStatus: lc.liveStatus,
+        compareStatus: lc.compareStatus,
+        score: lc.score,
+        timingsMs: lc.timingsMs,
+        checks: lc.checks,
+        message: aborted ? `client closed the connection before the answer (${lc.message || 'no answer yet'})` : lc.message,
+      });
+      lc.recorded = true;
+    } catch (err) {
+      req.log.error({ err }, 'could not write the verification record');
+    }
+  };
 
   const finish = (req: FastifyRequest, reply: FastifyReply): void => {
     const lc = req.lc;
@@ -34,25 +60,8 @@ export function installLifecycle(app: FastifyInstance, deps: ApiDeps, records: R
     // (formatting a line costs ~20% of a livegetfour). Verifications and failures stay at info.
     if (code === 0 && !req.routeOptions.config.verification) req.log.debug(line, 'request done');
     else req.log.info(line, 'request done');
-    if (!req.routeOptions.config.verification || !lc.endpoint) return;
-    try {
-      records.add({
-        requestId: req.id,
-        appid: lc.appid,
-        endpoint: lc.endpoint,
-        receivedAt: lc.receivedAt,
-        finishedAt,
-        code,
-        liveStatus: lc.liveStatus,
-        compareStatus: lc.compareStatus,
-        score: lc.score,
-        timingsMs: lc.timingsMs,
-        checks: lc.checks,
-        message: aborted ? `client closed the connection before the answer (${lc.message || 'no answer yet'})` : lc.message,
-      });
-    } catch (err) {
-      req.log.error({ err }, 'could not write the verification record');
-    }
+    // Written before the answer as a rule; again here when no answer reached the client.
+    if (!lc.recorded || aborted) record(req, finishedAt, aborted);
   };
 
   app.addHook('onRequest', (req, reply, done) => {
@@ -66,8 +75,25 @@ export function installLifecycle(app: FastifyInstance, deps: ApiDeps, records: R
     });
     const declared = Number(req.headers['content-length']);
     // Refused before a byte of the body is read; streamed bodies are counted in multipart.ts.
-    if (declared > limit) return done(new ApiError('BODY_TOO_LARGE', `at most ${limit} bytes`));
+    if (declared > limit) {
+      // Too large even to read past: answer at once and close.
+      if (declared > drainLimit) req.lc.noDrain = true;
+      return done(new ApiError('BODY_TOO_LARGE', `at most ${limit} bytes`));
+    }
     done();
+  });
+
+  app.addHook('onSend', (req, reply, payload, done) => {
+    const send = (): void => {
+      if (!req.lc.recorded) record(req, deps.clock(), false);
+      done(null, payload);
+    };
+    if (req.raw.complete) return send();
+    const drained = req.lc.noDrain ? Promise.resolve(false) : drainBody(req.raw, drainLimit - req.lc.bodyBytes);
+    void drained.then((ended) => {
+      if (!ended) reply.header('connection', 'close');
+      send();
+    });
   });
 
   const retainedOrNull = deps.config.retention ? retainedDir : null;
@@ -77,19 +103,10 @@ export function installLifecycle(app: FastifyInstance, deps: ApiDeps, records: R
       return await handler(req, reply);
     } finally {
       req.lc.handlerRunning = false;
-      if (req.lc.files.length) await disposeFiles(req.lc.files, retainedOrNull, req);
+      for (const file of req.lc.files) {
+        await file.dispose(retainedOrNull, req.id).catch((err: unknown) => req.log.error({ err }, 'could not dispose of an upload'));
+      }
       if (req.lc.responseClosed) finish(req, reply);
     }
   };
-}
-
-async function disposeFiles(files: string[], retainedDir: string | null, req: FastifyRequest): Promise<void> {
-  for (const f of files) {
-    try {
-      if (retainedDir) await rename(f, join(retainedDir, basename(f)));
-      else await rm(f, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') req.log.error({ err, file: basename(f) }, 'could not dispose of an upload');
-    }
-  }
 }

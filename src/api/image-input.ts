@@ -5,46 +5,61 @@ import { assertSameAppid } from '../auth/authenticate.js';
 import type { Service } from '../auth/services.js';
 import { ApiError } from '../core/errors.js';
 import { FetchImageError } from '../fetch/index.js';
+import { authenticateRequest } from './authenticate-request.js';
 import type { ApiDeps } from './deps.js';
-import { readMultipart } from './multipart.js';
-
-export type ImagePart = { file: string } | { base64: string };
+import { isMultipart, readMultipart } from './multipart.js';
+import type { UploadFile } from './uploads.js';
 
 /**
- * idcardcompare and livedetectpicture take JSON (with `url`) or multipart (with `image` as a
- * file part, or as a base64 text part). A JSON request is validated, then authenticated
- * against its appid; a multipart one is authenticated before its upload is read.
+ * idcardcompare and livedetectpicture take JSON (with `url`) or multipart (with `image`). A
+ * JSON request is validated, then authenticated against its appid; a multipart one is
+ * authenticated before its upload is read.
  */
-export async function readImageRequest<S extends z.ZodType<{ appid: string }, z.ZodTypeDef, unknown>>(
+export async function readImageRequest<J extends z.ZodType<{ appid: string }, z.ZodTypeDef, unknown>>(
   deps: ApiDeps,
   req: FastifyRequest,
   service: Service,
-  schema: S,
-): Promise<{ fields: z.output<S>; image?: ImagePart }> {
-  if (!req.isMultipart()) {
-    const fields = schema.parse(req.body ?? {});
-    req.lc.appid = fields.appid;
-    deps.auth.authenticate(req.headers.authorization, service, fields.appid);
-    return { fields };
+  schemas: { json: J; multipart: z.ZodType<z.output<J> & { image?: UploadFile }, z.ZodTypeDef, unknown> },
+): Promise<z.output<J> & { image?: UploadFile }> {
+  if (!isMultipart(req)) {
+    const fields = schemas.json.parse(req.body ?? {});
+    authenticateRequest(deps, req, service, fields.appid);
+    return fields;
   }
-  const auth = deps.auth.authenticate(req.headers.authorization, service);
-  req.lc.appid = auth.appid;
-  const body = await readMultipart(req, { fileFields: ['image'], tmpDir: deps.tmpDir, limitBytes: deps.config.bodyLimitBytes });
-  const { image: text, ...rest } = body.fields;
-  const fields = schema.parse(rest);
-  assertSameAppid(auth.appid, fields.appid);
-  if (body.files.image) return { fields, image: { file: body.files.image.path } };
-  if (text) return { fields, image: { base64: text } };
-  return { fields };
+  const auth = authenticateRequest(deps, req, service);
+  const body = await readMultipart(req, { uploads: deps.uploads, limitBytes: deps.config.bodyLimitBytes });
+  const form = schemas.multipart.parse({ ...body.fields, ...body.files });
+  assertSameAppid(auth.appid, form.appid);
+  return form;
 }
 
 const BASE64 = /^[A-Za-z0-9+/\r\n]+={0,2}\s*$/;
+const DATA_URL = /^data:[^,]{0,200},/;
+
+/** A photo sent as base64 text in JSON (optionally a `data:` URL); anything else is -5805. */
+export function base64Image(text: string): Uint8Array {
+  const b64 = text.replace(DATA_URL, '');
+  if (!BASE64.test(b64)) throw new ApiError('ID_IMAGE_MISSING', 'the image is not base64');
+  return Buffer.from(b64, 'base64');
+}
+
+/**
+ * The image part's bytes. SDKs send the photo as a file part, as a plain part holding the raw
+ * bytes, or as base64 text (optionally a `data:` URL): text that is entirely base64 is
+ * decoded, anything else is taken as the image itself (no image format is valid base64).
+ */
+async function imageBytes(file: UploadFile): Promise<Uint8Array> {
+  const data = await readFile(file.path);
+  const prefix = DATA_URL.exec(data.subarray(0, 256).toString('latin1'))?.[0].length ?? 0;
+  const text = data.subarray(prefix).toString('latin1');
+  return BASE64.test(text) ? Buffer.from(text, 'base64') : data;
+}
 
 /**
  * The photo to work on: `url` wins over an uploaded image (SPEC). Every way of not having
- * an image (no url and no part, a failed download, an empty or non-base64 part) is -5805.
+ * an image (no url and no part, a failed download, an empty part) is -5805.
  */
-export async function resolveImage(deps: ApiDeps, req: FastifyRequest, url: string | undefined, image: ImagePart | undefined): Promise<Uint8Array> {
+export async function resolveImage(deps: ApiDeps, req: FastifyRequest, url: string | undefined, image: UploadFile | undefined): Promise<Uint8Array> {
   if (url) {
     try {
       return await deps.fetchImage(url, deps.config.fetch);
@@ -56,12 +71,7 @@ export async function resolveImage(deps: ApiDeps, req: FastifyRequest, url: stri
     }
   }
   if (!image) throw new ApiError('ID_IMAGE_MISSING', 'send url or an image part');
-  if ('file' in image) {
-    const data = await readFile(image.file);
-    if (data.length === 0) throw new ApiError('ID_IMAGE_MISSING', 'the image part is empty');
-    return data;
-  }
-  const b64 = image.base64.replace(/^data:[^,]*,/, '');
-  if (!BASE64.test(b64)) throw new ApiError('ID_IMAGE_MISSING', 'the image text part is not base64');
-  return Buffer.from(b64, 'base64');
+  const data = await imageBytes(image);
+  if (data.length === 0) throw new ApiError('ID_IMAGE_MISSING', 'the image part is empty');
+  return data;
 }

@@ -1,108 +1,150 @@
-import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
-import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../core/errors.js';
-import { mapError } from './error-mapping.js';
-
-export interface UploadedFile {
-  path: string;
-  bytes: number;
-}
+import type { UploadDir, UploadFile } from './uploads.js';
 
 export interface MultipartBody {
   fields: Record<string, string>;
-  files: Record<string, UploadedFile>;
+  files: Record<string, UploadFile>;
 }
 
 export interface MultipartOptions {
-  /** Parts that carry files; a file in any other part is drained and ignored. */
-  fileFields: readonly string[];
-  tmpDir: string;
+  uploads: UploadDir;
   limitBytes: number;
 }
 
 /**
- * Streams a multipart body: fields into memory, files straight to temp files under the data
- * dir. The byte budget covers all parts together and is checked chunk by chunk, so nothing
- * past the limit is buffered or written (code 23). Temp paths are registered on the request
- * before the first byte is written, so the response hook removes them whatever happens.
+ * Parts read as bytes into an upload file, whatever their headers say. Every other part is
+ * text: clients send text fields as file parts too (Python requests' `files=` gives each one
+ * `filename="<name>"`), and some send the video or photo as a plain part.
+ */
+export const FILE_PARTS: readonly string[] = ['video', 'card', 'image'];
+
+/** Longest text field we take; the longest real one is a 2048-character url. */
+const FIELD_BYTES = 64 * 1024;
+/** RFC 2046: 1-70 characters from this set, not ending in a space. */
+const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+
+export function isMultipart(req: FastifyRequest): boolean {
+  return /^multipart\/form-data(;|$)/i.test(req.headers['content-type'] ?? '');
+}
+
+function boundaryOf(contentType: string): string | null {
+  const m = /;\s*boundary=(?:"([^"]*)"|([^;]*))/i.exec(contentType);
+  return m ? (m[1] ?? m[2].trim()) : null;
+}
+
+/**
+ * Streams a multipart body: text fields into memory, the FILE_PARTS into upload files
+ * registered on the request before their first byte is written (the response hook disposes of
+ * them whatever happens). The byte budget covers the whole body and is counted as it arrives,
+ * so nothing past the limit is parsed or written (code 23); what the client still sends is
+ * read and discarded by the response hook, up to a bound, so a client that writes its whole
+ * body before reading still gets the answer. Errors are in our own words, never a parser's.
  */
 export async function readMultipart(req: FastifyRequest, opts: MultipartOptions): Promise<MultipartBody> {
-  if (!req.isMultipart()) throw new ApiError('INVALID_PARAMETER', 'this endpoint needs multipart/form-data');
-  const budget: Budget = { used: 0, overLimit: false };
+  const contentType = req.headers['content-type'] ?? '';
+  if (!isMultipart(req)) throw new ApiError('INVALID_PARAMETER', 'this endpoint needs multipart/form-data');
+  const boundary = boundaryOf(contentType);
+  if (!boundary) throw new ApiError('BAD_REQUEST', 'the multipart Content-Type has no boundary');
+  if (!BOUNDARY.test(boundary)) throw new ApiError('BAD_REQUEST', 'the multipart boundary must be 1 to 70 letters, digits or the characters \'()+_,-./:=? (RFC 2046)');
+
   const fields: Record<string, string> = {};
-  const files: Record<string, UploadedFile> = {};
+  const files: Record<string, UploadFile> = {};
+  const raw = req.raw;
+  let bb: BusboyInstance;
   try {
-    const parts = req.parts({
-      limits: { fileSize: opts.limitBytes, fieldSize: opts.limitBytes, fields: 32, files: 4, parts: 40, headerPairs: 64 },
+    bb = new Busboy({
+      headers: { 'content-type': contentType },
+      isPartAFile: (name) => name !== undefined && FILE_PARTS.includes(name),
+      limits: { fieldSize: FIELD_BYTES, fields: 32, files: FILE_PARTS.length, parts: 40, headerPairs: 64, headerSize: 16 * 1024 },
     });
-    for await (const part of parts) {
-      if (part.fieldname in fields || part.fieldname in files) {
-        throw new ApiError('INVALID_PARAMETER', `${part.fieldname} is given twice`);
+  } catch {
+    throw new ApiError('BAD_REQUEST', 'malformed multipart Content-Type');
+  }
+
+  return new Promise<MultipartBody>((resolve, reject) => {
+    let settled = false;
+    const writes: Promise<void>[] = [];
+    const fail = (err: ApiError): void => {
+      if (settled) return;
+      settled = true;
+      raw.off('data', onData);
+      raw.off('end', onEnd);
+      raw.off('error', onGone);
+      raw.off('aborted', onGone);
+      raw.pause();
+      bb.destroy();
+      reject(err);
+    };
+    const seen = (name: string): void => {
+      if (name in fields || name in files) fail(new ApiError('INVALID_PARAMETER', `${name} is given twice`));
+    };
+
+    const onData = (chunk: Buffer): void => {
+      req.lc.bodyBytes += chunk.length;
+      if (req.lc.bodyBytes > opts.limitBytes) return fail(new ApiError('BODY_TOO_LARGE', `at most ${opts.limitBytes} bytes`));
+      if (!bb.write(chunk)) raw.pause();
+    };
+    const onEnd = (): void => {
+      bb.end();
+    };
+    const onGone = (): void => fail(new ApiError('BAD_REQUEST', 'the request ended before the multipart body was complete'));
+
+    bb.on('drain', () => {
+      if (!settled) raw.resume();
+    });
+    bb.on('field', (name: string | undefined, value: string, _nameTruncated: boolean, valueTruncated: boolean) => {
+      if (name === undefined || settled) return;
+      seen(name);
+      if (valueTruncated) return fail(new ApiError('INVALID_PARAMETER', `${name} is longer than ${FIELD_BYTES} bytes`));
+      fields[name] = value;
+    });
+    bb.on('file', (name: string, stream: Readable) => {
+      seen(name);
+      if (settled) {
+        stream.resume();
+        return;
       }
-      if (part.type === 'field') {
-        const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
-        budget.used += Buffer.byteLength(value);
-        if (budget.used > opts.limitBytes || part.valueTruncated) throw new ApiError('BODY_TOO_LARGE');
-        fields[part.fieldname] = value;
-        continue;
-      }
-      // busboy signals its size limit here, before it can report the rest of an oversized body
-      // as malformed; whichever error then surfaces first, the answer is 23.
-      part.file.once('limit', () => {
-        budget.overLimit = true;
+      const write = opts.uploads.create(name).then(async (file) => {
+        if (settled) {
+          // The request failed while the file was being created: the response hook that
+          // disposes of uploads may already have run.
+          stream.resume();
+          await file.dispose(null, req.id);
+          return;
+        }
+        req.lc.files.push(file);
+        files[name] = file;
+        await pipeline(stream, file.writable());
       });
-      if (!opts.fileFields.includes(part.fieldname)) {
-        // Ignored, but its bytes still count against the body limit.
-        await pipeline(part.file, new ByteBudget(budget, opts.limitBytes), discard());
-        continue;
-      }
-      const path = join(opts.tmpDir, `${req.id}-${part.fieldname}-${randomUUID()}`);
-      req.lc.files.push(path);
-      const before = budget.used;
-      await pipeline(part.file, new ByteBudget(budget, opts.limitBytes), createWriteStream(path, { mode: 0o600 }));
-      if (part.file.truncated) throw new ApiError('BODY_TOO_LARGE');
-      files[part.fieldname] = { path, bytes: budget.used - before };
-    }
-  } catch (err) {
-    if (budget.overLimit) throw new ApiError('BODY_TOO_LARGE');
-    if (err instanceof ApiError) throw err;
-    const mapped = mapError(err);
-    // busboy reports syntax problems (no boundary, bad part headers, truncated body) as plain errors.
-    if (mapped.name === 'INTERNAL') throw new ApiError('BAD_REQUEST', `malformed multipart body: ${(err as Error).message}`);
-    throw new ApiError(mapped.name, mapped.message);
-  }
-  return { fields, files };
-}
+      write.catch(() => {
+        stream.resume();
+        if (!settled) fail(new ApiError('INTERNAL', `could not store the ${name} part`));
+      });
+      writes.push(write);
+    });
+    bb.on('partsLimit', () => fail(new ApiError('INVALID_PARAMETER', 'too many multipart parts')));
+    bb.on('fieldsLimit', () => fail(new ApiError('INVALID_PARAMETER', 'too many text fields in the multipart body')));
+    bb.on('filesLimit', () => fail(new ApiError('INVALID_PARAMETER', `too many file parts: ${FILE_PARTS.join(', ')} at most once each`)));
+    bb.on('error', () => fail(new ApiError('BAD_REQUEST', 'malformed multipart body')));
+    bb.on('finish', () => {
+      Promise.all(writes).then(
+        () => {
+          if (settled) return;
+          settled = true;
+          resolve({ fields, files });
+        },
+        () => undefined,
+      );
+    });
 
-interface Budget {
-  used: number;
-  overLimit: boolean;
-}
-
-function discard(): Writable {
-  return new Writable({ write: (_chunk, _enc, cb) => cb() });
-}
-
-/** Passes bytes through until the request's budget is spent, then fails with code 23. */
-class ByteBudget extends Transform {
-  constructor(
-    private readonly budget: Budget,
-    private readonly limit: number,
-  ) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.budget.used += chunk.length;
-    if (this.budget.used > this.limit) {
-      this.budget.overLimit = true;
-      cb(new ApiError('BODY_TOO_LARGE'));
-    } else {
-      cb(null, chunk);
-    }
-  }
+    raw.on('data', onData);
+    raw.once('end', onEnd);
+    raw.once('error', onGone);
+    raw.once('aborted', onGone);
+    raw.resume();
+  });
 }

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { UploadFile } from './uploads.js';
+import { z } from './zod.js';
 
 /**
  * Request fields shared by the endpoints. The SDKs send appid as a string or a number and
@@ -14,5 +15,11 @@ export const idcardNumber = z.string().max(64).optional();
 export const idcardName = z.string().max(128).optional();
 export const compareFlag = z.enum(['true', 'false'], { message: 'compare_flag must be "true" or "false"' });
 
-/** The body as a JSON object, or a clear 21 for anything else (an array, a string, nothing). */
-export const jsonObject = z.record(z.string(), z.unknown(), { invalid_type_error: 'body must be a JSON object' });
+/**
+ * A video or photo part: its bytes, sent as a file part or as a plain part (multipart.ts
+ * decides by the field name).
+ */
+export const upload = z.instanceof(UploadFile).openapi({ type: 'string', format: 'binary', description: 'the bytes, as a file part or a plain part' });
+
+/** A part that must hold bytes: an empty one is a missing one. */
+export const requiredUpload = upload.refine((f) => f.bytes > 0, { message: 'is empty' });

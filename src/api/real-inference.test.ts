@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LiveDetectFourData } from '../client/index.js';
 import { resolveThresholds } from '../config/index.js';
 import type { Inference } from '../core/inference.js';
-import { sharedData, SHARED_DATA_MISSING } from '../media/fixtures.test-helper.js';
+import { createFixtures, facePhoto, sharedData, SHARED_DATA_MISSING, stillFaceVideo } from '../media/fixtures.test-helper.js';
 import { createInference } from '../workers/index.js';
 import { startTestServer, type TestServer } from './test-server.test-helper.js';
 
@@ -60,6 +60,24 @@ describe('livedetectfour through the real inference workers', { timeout: 180_000
   it('a 160x120 video fails with -5015', async () => {
     const d = await verify(readFileSync(join(dir, 'tiny.mp4')));
     assert.equal(d.live_status, -5015);
+  });
+
+  it('after a failed liveness check, compare_status repeats the failure with no sim and no photo (legacy)', async () => {
+    // A still photo reading the digits fails liveness, yet is the very face on the card.
+    const f = createFixtures('lc-e2e-face-');
+    try {
+      const face = facePhoto(f);
+      const digits = ((await s.client.livegetfour()).data as { validate_data: string }).validate_data;
+      const video = stillFaceVideo(f, { photo: face, audio: f.speech([...digits].join(', ')), seconds: 3, out: 'still.mp4' });
+      const res = await s.client.livedetectfour({ validateData: digits, video: readFileSync(video), compareFlag: true, card: readFileSync(face) });
+      const d = res.data as LiveDetectFourData;
+      assert.notEqual(d.live_status, 0);
+      assert.deepEqual([d.compare_status, d.compare_msg], [d.live_status, d.live_msg]);
+      assert.equal('sim' in d, false);
+      assert.equal('photo' in d, false);
+    } finally {
+      f.cleanup();
+    }
   });
 
   it('shows each challenge digit\'s syllable time and lip evidence in data.details', { skip: sharedData() ? false : SHARED_DATA_MISSING }, async () => {

@@ -45,7 +45,7 @@ export interface TestServer {
 
 /** A real server on 127.0.0.1:0 over a private data dir, with one app allowed everything. */
 export async function startTestServer(
-  opts: { config?: Partial<Config>; inference?: Inference; clock?: () => number; realRegistry?: boolean; realFetch?: boolean } = {},
+  opts: { config?: Partial<Config>; inference?: Inference; clock?: () => number; realRegistry?: boolean; realFetch?: boolean; captureAssetsDir?: string; housekeepingEveryMs?: number } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-api-'));
   const masterKey = randomBytes(32).toString('base64');
@@ -54,7 +54,17 @@ export async function startTestServer(
   const inference = new FakeInference();
   const identity = opts.realRegistry ? undefined : fakeIdentity;
   const fetchImage = opts.realFetch ? undefined : fakeFetch;
-  const app = buildServer({ config, db, inference: opts.inference ?? inference, clock: opts.clock, identity, fetchImage, authCacheMs: 0 });
+  const app = buildServer({
+    config,
+    db,
+    inference: opts.inference ?? inference,
+    clock: opts.clock,
+    identity,
+    fetchImage,
+    authCacheMs: 0,
+    captureAssetsDir: opts.captureAssetsDir,
+    housekeepingEveryMs: opts.housekeepingEveryMs,
+  });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const apps = new AppStore(db, Buffer.from(masterKey, 'base64'));
   const creds = apps.createApp({ appid: '1000001' });

@@ -1,12 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { assertSameAppid } from '../auth/authenticate.js';
-import { ApiError, outcome } from '../core/errors.js';
+import { outcome } from '../core/errors.js';
 import type { FaceReference, Outcome, VideoVerifyResult } from '../core/inference.js';
 import type { Service } from '../auth/services.js';
+import { authenticateRequest } from './authenticate-request.js';
 import type { ApiDeps } from './deps.js';
-import { readMultipart, type UploadedFile } from './multipart.js';
+import { readMultipart } from './multipart.js';
+import type { Endpoint } from './request-state.js';
 import { runInference } from './run-inference.js';
+import type { UploadFile } from './uploads.js';
 
 export interface VideoAnswer {
   live: Outcome;
@@ -17,23 +20,19 @@ export interface VideoAnswer {
 
 /**
  * The upload of livedetectfour and idcardlivedetectfour: authenticated before the body is read
- * (an unsigned caller costs no disk writes), fields validated, the `video` part required.
+ * (an unsigned caller costs no disk writes), then text fields and parts validated together.
  */
-export async function readVideoRequest<S extends z.ZodType<{ appid: string }, z.ZodTypeDef, unknown>>(
+export async function readVideoRequest<S extends z.ZodType<{ appid: string; video: UploadFile }, z.ZodTypeDef, unknown>>(
   deps: ApiDeps,
   req: FastifyRequest,
   service: Service,
   schema: S,
-  fileFields: readonly string[],
-): Promise<{ fields: z.output<S>; video: UploadedFile; files: Record<string, UploadedFile> }> {
-  const auth = deps.auth.authenticate(req.headers.authorization, service);
-  req.lc.appid = auth.appid;
-  const body = await readMultipart(req, { fileFields, tmpDir: deps.tmpDir, limitBytes: deps.config.bodyLimitBytes });
-  const fields = schema.parse(body.fields);
-  assertSameAppid(auth.appid, fields.appid);
-  const video = body.files.video;
-  if (!video) throw new ApiError('INVALID_PARAMETER', 'video (a file part) is required');
-  return { fields, video, files: body.files };
+): Promise<z.output<S>> {
+  const auth = authenticateRequest(deps, req, service);
+  const body = await readMultipart(req, { uploads: deps.uploads, limitBytes: deps.config.bodyLimitBytes });
+  const form = schema.parse({ ...body.fields, ...body.files });
+  assertSameAppid(auth.appid, form.appid);
+  return form;
 }
 
 /**
@@ -45,7 +44,7 @@ export async function readVideoRequest<S extends z.ZodType<{ appid: string }, z.
 export async function verifyChallengeVideo(
   deps: ApiDeps,
   req: FastifyRequest,
-  endpoint: Service,
+  endpoint: Endpoint,
   args: { appid: string; digits: string; videoPath: string; reference?: FaceReference },
 ): Promise<VideoAnswer> {
   const redeemed = deps.challenges.redeem(args.appid, args.digits, deps.clock());
@@ -73,7 +72,7 @@ export async function verifyChallengeVideo(
   return answer;
 }
 
-function record(deps: ApiDeps, req: FastifyRequest, endpoint: Service, a: VideoAnswer, checks: VideoVerifyResult['checks']): void {
+function record(deps: ApiDeps, req: FastifyRequest, endpoint: Endpoint, a: VideoAnswer, checks: VideoVerifyResult['checks']): void {
   req.lc.liveStatus = a.live.status;
   req.lc.compareStatus = a.compare?.status ?? null;
   req.lc.score = a.compare?.sim ?? null;

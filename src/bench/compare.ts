@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getFaceEmbedder, TEMPLATE_MODEL } from '../compare/index.js';
+import { resolveThresholds } from '../config/index.js';
 import { evaluateCandidate, reportMarkdown } from '../compare/evaluate.js';
 import { evaluateVideoFrames } from '../compare/eval-video.js';
 import { facesDir, loadPairs, sharedDataDir } from '../compare/eval-data.js';
@@ -17,7 +18,7 @@ export async function benchCompare(): Promise<{ title: string; markdown: string;
   const title = 'Face comparison';
   const dir = facesDir();
   if (!dir) return { title, markdown: `Skipped: shared data not found at ${sharedDataDir()}.`, figures: {} };
-  const embedder = await getFaceEmbedder();
+  const embedder = await getFaceEmbedder(resolveThresholds().compare);
   const pairs = loadPairs(dir);
 
   const report = await evaluateCandidate(

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { resolveThresholds } from '../config/index.js';
 import { readAudioFile, verifyDigits } from '../speech/index.js';
 import { defaultModelPath } from '../speech/model.js';
 
@@ -26,13 +27,14 @@ export async function benchSpeech(): Promise<{ title: string; markdown: string; 
     const pcm = (await readAudioFile(wav)).slice(0, SECONDS * 16000);
     const padded = new Float32Array(SECONDS * 16000);
     padded.set(pcm);
+    const threshold = resolveThresholds().digits.minMargin;
     const t0 = performance.now();
-    await verifyDigits(padded, '3591');
+    await verifyDigits(padded, '3591', { threshold });
     const firstMs = performance.now() - t0;
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const t = performance.now();
-      await verifyDigits(padded, '3591');
+      await verifyDigits(padded, '3591', { threshold });
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);

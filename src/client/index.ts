@@ -3,6 +3,13 @@ import { basename } from 'node:path';
 import { signToken } from '../auth/signature.js';
 
 export { signToken, parseSignature, type SignOptions } from '../auth/signature.js';
+export {
+  verifyCallbackSignature,
+  parseCallbackSignature,
+  CALLBACK_SIGNATURE_HEADER,
+  type VerifyCallbackOptions,
+  type CallbackCheck,
+} from '../capture/callback-signature.js';
 
 /** A file to upload: its bytes, or a path to read. */
 export type FileInput = Uint8Array | string;
@@ -68,11 +75,46 @@ export interface LiveDetectPictureData {
   session_id: string;
 }
 
+export interface CreateCaptureSessionData {
+  session_id: string;
+  /** Bearer token of the page; single session, short-lived. */
+  token: string;
+  /** The hosted page for this session (the token is in the fragment). */
+  url: string;
+  expires_at: number;
+  expires_in: number;
+  max_attempts: number;
+  seq?: string;
+}
+
+/** A capture session as the app's backend reads it (result fetch and callback body). */
+export interface CaptureSessionData {
+  session_id: string;
+  state: 'pending' | 'verifying' | 'passed' | 'failed' | 'expired';
+  lang: 'zh-CN' | 'en';
+  compare: 'none' | 'card' | 'idcard';
+  attempts_used: number;
+  max_attempts: number;
+  created_at: number;
+  expires_at: number;
+  finished_at: number | null;
+  seq?: string;
+  /** The latest verified attempt, in livedetectfour's fields (idcard sessions: idcardlivedetectfour's). */
+  live_status?: number;
+  live_msg?: string;
+  compare_status?: number;
+  compare_msg?: string;
+  sim?: number;
+  photo?: string;
+  video_photo?: string;
+  details?: CheckDetails;
+}
+
 /** Request-level failures carry only the request id (and session_id where it is echoed). */
 export type ErrorData = { request_id?: string; session_id?: string };
 
 /**
- * Typed client for the five legacy endpoints. Signs every call with a multi-use signature
+ * Typed client for the five legacy endpoints and the hosted capture sessions. Signs every call with a multi-use signature
  * cached until shortly before it expires, and returns the parsed envelope whatever the HTTP
  * status (the server always answers with one).
  */
@@ -142,6 +184,39 @@ export class LivecheckClient {
     const form = this.form(fields);
     await addFile(form, 'image', opts.image, 'image.jpg');
     return this.send('/face/livedetectpicture', form);
+  }
+
+  /**
+   * Starts a hosted capture: send the user to `data.url` (or embed <livecheck-capture token=...>).
+   * `card` (a photo to compare with) or `idcard` (the registry's reference) asks for a comparison.
+   */
+  async createCaptureSession(opts: {
+    lang?: 'zh-CN' | 'en';
+    redirectUrl?: string;
+    callbackUrl?: string;
+    maxAttempts?: number;
+    seq?: string;
+    card?: FileInput;
+    idcard?: { number: string; name: string };
+  }): Promise<Envelope<CreateCaptureSessionData | ErrorData>> {
+    const card = opts.card === undefined ? undefined : Buffer.from(typeof opts.card === 'string' ? await readFile(opts.card) : opts.card).toString('base64');
+    return this.json('/capture/sessions', {
+      appid: this.opts.appid,
+      lang: opts.lang,
+      redirect_url: opts.redirectUrl,
+      callback_url: opts.callbackUrl,
+      max_attempts: opts.maxAttempts,
+      seq: opts.seq,
+      card,
+      idcard_number: opts.idcard?.number,
+      idcard_name: opts.idcard?.name,
+    });
+  }
+
+  /** A capture session's state and latest result, by its id or by the token the redirect carried. */
+  captureResult(ref: { sessionId: string } | { token: string }): Promise<Envelope<CaptureSessionData | ErrorData>> {
+    const key = 'sessionId' in ref ? { session_id: ref.sessionId } : { token: ref.token };
+    return this.json('/capture/sessions/result', { appid: this.opts.appid, ...key });
   }
 
   private form(fields: Record<string, string | undefined>): FormData {

@@ -6,6 +6,7 @@ import { alignByEyes } from './align.js';
 import { decodeImage } from './decode.js';
 import { DLIB_CHIP, describeAligned, eyeCentres, findMainFace, getFaceEmbedder, normalise, TEMPLATE_MODEL } from './embedder.js';
 import { getHuman, type Tf } from './human.js';
+import { resolveThresholds } from '../config/index.js';
 
 /**
  * The face-recognition candidates measured by evaluate.ts. Only the winner is used by the
@@ -30,7 +31,7 @@ async function humanWithDescription() {
 
 /** The service's embedder (embedder.ts) as it answers requests. */
 export async function production(): Promise<Candidate> {
-  const embedder = await getFaceEmbedder();
+  const embedder = await getFaceEmbedder(resolveThresholds().compare);
   return {
     name: `${TEMPLATE_MODEL} (service)`,
     async embedFile(path) {
@@ -72,7 +73,7 @@ export async function humanAligned(geo: AlignGeometry): Promise<Candidate> {
       const input = await loadTensor(human.tf, path);
       if (!input) return null;
       try {
-        const found = await findMainFace(human, input);
+        const found = await findMainFace(human, input, resolveThresholds().compare);
         const eyes = found && eyeCentres(found.face);
         const out = found && eyes ? await describeAligned(human, found.image, eyes, geo) : null;
         if (found && found.image !== input) found.image.dispose();

@@ -7,9 +7,10 @@ import { getFaceEmbedder, scorePictureLiveness, simFromCosine, TemplateMismatchE
 import { decodeImage } from './decode.js';
 import { AlignedFaceEmbedder } from './embedder.js';
 import { getHuman } from './human.js';
-import { DEFAULT_ANCHORS } from './similarity.js';
 import { sharedDataDir } from './eval-data.js';
-import { THRESHOLDS } from '../config/thresholds.js';
+import { resolveThresholds } from '../config/index.js';
+
+const th = resolveThresholds().compare;
 
 const shared = sharedDataDir();
 const faces = join(shared, 'faces');
@@ -27,18 +28,18 @@ async function landscape(): Promise<Uint8Array> {
 
 describe('sim scale', () => {
   it('maps the calibration anchors to 70 and 80 and clamps to 0-100', () => {
-    assert.equal(simFromCosine(THRESHOLDS.compare.cosineAtSim70.value), 70);
-    assert.ok(Math.abs(simFromCosine(THRESHOLDS.compare.cosineAtSim80.value) - 80) < 1e-9);
-    assert.equal(simFromCosine(1.5), 100);
-    assert.equal(simFromCosine(-1), 0);
-    assert.ok(simFromCosine(0.93) < simFromCosine(0.94));
+    assert.equal(simFromCosine(th.cosineAtSim70, th), 70);
+    assert.ok(Math.abs(simFromCosine(th.cosineAtSim80, th) - 80) < 1e-9);
+    assert.equal(simFromCosine(1.5, th), 100);
+    assert.equal(simFromCosine(-1, th), 0);
+    assert.ok(simFromCosine(0.93, th) < simFromCosine(0.94, th));
   });
 });
 
 describe('face embedder', () => {
   let embedder: FaceEmbedder;
   before(async () => {
-    embedder = await getFaceEmbedder();
+    embedder = await getFaceEmbedder(th);
   });
 
   it('answers -4018 / -4011 for bytes that are not an image', async () => {
@@ -62,7 +63,7 @@ describe('face embedder', () => {
   });
 
   it('answers -4009 / -4006 when the face is found but the model gives no usable descriptor', { skip: noShared }, async () => {
-    const broken = new AlignedFaceEmbedder(await getHuman(), { describe: async () => new Float32Array(128).fill(Number.NaN) }, DEFAULT_ANCHORS);
+    const broken = new AlignedFaceEmbedder(await getHuman(), { describe: async () => new Float32Array(128).fill(Number.NaN) }, th);
     const bytes = read('faces/face_recognition/examples/obama.jpg');
     assert.deepEqual(await broken.embedImage(bytes, 'card'), { ok: false, error: 'CARD_FEATURE_FAILED' });
     const frame = await decodeImage(bytes);
@@ -103,7 +104,7 @@ describe('face embedder', () => {
     const fromFile = await embedder.embedImage(bytes, 'card');
     assert.ok(fromFrame.ok && fromFile.ok);
     // Identical input gives cosine 1, the top of the scale (95 with the calibrated anchors).
-    assert.ok(embedder.similarity(fromFrame.template, fromFile.template) >= simFromCosine(0.9999));
+    assert.ok(embedder.similarity(fromFrame.template, fromFile.template) >= simFromCosine(0.9999, th));
   });
 
   it('finds a face on ID documents with small halftone portraits', { skip: noShared }, async () => {
@@ -121,13 +122,13 @@ describe('face embedder', () => {
 
 describe('picture liveness', () => {
   it('answers -4011 for bytes that are not an image and -4012 without a face', async () => {
-    assert.deepEqual(await scorePictureLiveness(new TextEncoder().encode('nope')), { ok: false, error: 'PHOTO_DECODE_FAILED' });
-    assert.deepEqual(await scorePictureLiveness(await landscape()), { ok: false, error: 'PHOTO_NO_FACE' });
+    assert.deepEqual(await scorePictureLiveness(new TextEncoder().encode('nope'), th), { ok: false, error: 'PHOTO_DECODE_FAILED' });
+    assert.deepEqual(await scorePictureLiveness(await landscape(), th), { ok: false, error: 'PHOTO_NO_FACE' });
   });
 
   it('scores the real selfie above 87 and the printed and screen attacks below (smoke test)', { skip: noShared }, async () => {
     const score = async (f: string): Promise<number> => {
-      const r = await scorePictureLiveness(read(`spoof/silent_face/images/sample/${f}`));
+      const r = await scorePictureLiveness(read(`spoof/silent_face/images/sample/${f}`), th);
       assert.ok(r.ok && r.score !== undefined, `${f}: ${r.error}`);
       assert.equal(typeof r.details?.antispoofReal, 'number');
       return r.score;

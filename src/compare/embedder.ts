@@ -1,5 +1,5 @@
 import type { Human, FaceResult } from '@vladmandic/human';
-import { THRESHOLDS } from '../config/thresholds.js';
+import type { Thresholds } from '../config/index.js';
 import type { ErrorName } from '../core/errors.js';
 import type { RgbFrame } from '../core/frames.js';
 import type { EmbedResult, FaceTemplate } from '../core/inference.js';
@@ -7,7 +7,11 @@ import { alignByEyes, type AlignGeometry, type Point } from './align.js';
 import { decodeImage } from './decode.js';
 import { getRecogniser, type Recogniser } from './faceapi.js';
 import { exclusive, getHuman, type Tf } from './human.js';
-import { DEFAULT_ANCHORS, similarityFromTemplates, type SimAnchors } from './similarity.js';
+import { passesFaceGate, type FaceGate } from './face-gate.js';
+import { similarityFromTemplates } from './similarity.js';
+
+/** The resolved thresholds of section `compare`: the sim scale anchors and the face gate. */
+export type CompareThresholds = Thresholds['compare'];
 
 /** Stored with every template so a registry entry made by another model is never compared. */
 export const TEMPLATE_MODEL = 'faceapi-resnet34/human-mesh-dlib-chip-v1';
@@ -47,7 +51,7 @@ export class AlignedFaceEmbedder implements FaceEmbedder {
   constructor(
     private readonly human: Human,
     private readonly recogniser: Recogniser,
-    private readonly scale: SimAnchors,
+    private readonly th: CompareThresholds,
   ) {}
 
   async embedImage(image: Uint8Array, role: 'card' | 'photo'): Promise<EmbedResult> {
@@ -64,7 +68,7 @@ export class AlignedFaceEmbedder implements FaceEmbedder {
   }
 
   similarity(a: FaceTemplate, b: FaceTemplate): number {
-    return similarityFromTemplates(a, b, this.scale);
+    return similarityFromTemplates(a, b, this.th);
   }
 
   private async embed(frame: RgbFrame, role: Role): Promise<EmbedResult> {
@@ -73,7 +77,7 @@ export class AlignedFaceEmbedder implements FaceEmbedder {
     const input = tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
     try {
       // Video frames show one close face; tiling them would only slow down the no-face answer.
-      const found = await findMainFace(this.human, input, { tiles: role !== 'video' });
+      const found = await findMainFace(this.human, input, this.th, { tiles: role !== 'video' });
       if (!found) return { ok: false, error: errors.noFace };
       try {
         const eyes = eyeCentres(found.face);
@@ -92,11 +96,6 @@ export class AlignedFaceEmbedder implements FaceEmbedder {
   }
 }
 
-
-/** Below this the mesh is fitting clutter (document fields, pixelated portraits), not a face. */
-const MIN_MESH_SCORE = THRESHOLDS.compare.minMeshScore.value;
-/** The fallback passes look at more clutter (borders, document fields), so they want a surer detection. */
-const RETRY_MIN_SCORE = THRESHOLDS.compare.retryMinDetectorScore.value;
 /** Share of the longer side added as a border when the first detection pass finds nothing. */
 const FALLBACK_PAD = 0.3;
 /** Tile windows along the long side (start, length as fractions) for small faces on documents. */
@@ -119,20 +118,22 @@ type Tensor4D = ReturnType<Tf['tensor4d']>;
  *    no context;
  * 4. for still images, overlapping halves of the long side enlarged: the detector sees the
  *    whole picture at 256 px, too coarse for a small portrait on a wide document photo.
- * `image` is the tensor the face's coordinates refer to.
+ * Passes 3 and 4 are fallbacks for the face gate. `image` is the tensor the face's coordinates
+ * refer to.
  */
 export async function findMainFace(
   human: Human,
   input: Tensor4D,
+  gate: FaceGate,
   opts: { tiles: boolean } = { tiles: true },
 ): Promise<{ face: FaceResult; image: Tensor4D } | null> {
   const tf = human.tf;
-  const face = (await detectMainFace(human, input)) ?? (await detectMainFace(human, input, 0, true));
+  const face = (await detectMainFace(human, input, gate, false)) ?? (await detectMainFace(human, input, gate, false, true));
   if (face) return { face, image: input };
   const [, h, w] = input.shape;
   const pad = Math.round(FALLBACK_PAD * Math.max(h, w));
   const padded = tf.pad(input, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) as Tensor4D;
-  const second = await detectMainFace(human, padded, RETRY_MIN_SCORE);
+  const second = await detectMainFace(human, padded, gate, true);
   if (second) return { face: second, image: padded };
   padded.dispose();
   if (!opts.tiles) return null;
@@ -147,7 +148,7 @@ export async function findMainFace(
       const [, ch, cw] = cut.shape;
       return tf.image.resizeBilinear(tf.cast(cut, 'float32') as Tensor4D, [Math.round(ch * scale), Math.round(cw * scale)]) as Tensor4D;
     });
-    const found = await detectMainFace(human, tile, RETRY_MIN_SCORE);
+    const found = await detectMainFace(human, tile, gate, true);
     if (found) return { face: found, image: tile };
     tile.dispose();
   }
@@ -155,9 +156,9 @@ export async function findMainFace(
 }
 
 /** The largest detected face: the subject, not a bystander or a face on a poster behind. */
-export async function detectMainFace(human: Human, input: Tensor4D, minScore = 0, rotation = false): Promise<FaceResult | null> {
+export async function detectMainFace(human: Human, input: Tensor4D, gate: FaceGate, fallback: boolean, rotation = false): Promise<FaceResult | null> {
   const result = await human.detect(input, detectOnly(rotation));
-  const faces = result.face.filter((f) => f.mesh.length >= 468 && f.faceScore >= MIN_MESH_SCORE && f.boxScore >= minScore);
+  const faces = result.face.filter((f) => f.mesh.length >= 468 && passesFaceGate(f, gate, fallback));
   if (faces.length === 0) return null;
   return faces.reduce((best, f) => (f.box[2] * f.box[3] > best.box[2] * best.box[3] ? f : best));
 }
@@ -226,12 +227,9 @@ export function normalise(v: number[]): number[] | null {
 
 let models: Promise<[Human, Recogniser]> | undefined;
 
-/**
- * The thread's embedder; models load once on first use. `scale` takes the operator's
- * `thresholds.compare` overrides (resolveThresholds), the calibrated defaults otherwise.
- */
-export async function getFaceEmbedder(scale: SimAnchors = DEFAULT_ANCHORS): Promise<FaceEmbedder> {
+/** The thread's embedder with the configured `compare` thresholds; models load once on first use. */
+export async function getFaceEmbedder(th: CompareThresholds): Promise<FaceEmbedder> {
   models ??= (async () => [await getHuman(), await getRecogniser()] as [Human, Recogniser])();
   const [human, recogniser] = await models;
-  return new AlignedFaceEmbedder(human, recogniser, scale);
+  return new AlignedFaceEmbedder(human, recogniser, th);
 }

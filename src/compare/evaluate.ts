@@ -7,6 +7,7 @@ import { allImpostorPairs, type FacePairs, facesDir, loadPairs } from './eval-da
 import { evaluateVideoFrames } from './eval-video.js';
 import { distribution, normalUpperQuantile, tarAtFar, type Distribution } from './metrics.js';
 import { cosine } from './similarity.js';
+import { resolveThresholds } from '../config/index.js';
 
 /**
  * Face-recognition evaluation on ../shared/data/faces/pairs.csv (124 genuine, 124 impostor
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
     console.error(`${key}: TAR@1% ${pct(report.tarAt1pctAll)}, TAR@0.1% ${pct(report.tarAt01pctAll)}, failures ${report.failures.join(' ') || 'none'}`);
   }
   console.log(reportMarkdown(reports));
-  const video = args.includes('--video') ? await evaluateVideoFrames(await getFaceEmbedder()) : null;
+  const video = args.includes('--video') ? await evaluateVideoFrames(await getFaceEmbedder(resolveThresholds().compare)) : null;
   if (video) {
     const d = (x: Distribution) => `min ${x.min.toFixed(1)}, median ${x.median.toFixed(1)}, max ${x.max.toFixed(1)} (n=${x.n})`;
     console.log(`\nVideo frames (${video.clips} clips, long side 480, ${video.framesWithoutTemplate} frames without template): same person sim ${d(video.genuine)}; different people sim ${d(video.impostor)}, ${video.impostorsAtOrAbove70} at or above 70.`);

@@ -1,3 +1,3 @@
-export { getFaceEmbedder, TEMPLATE_MODEL, type FaceEmbedder } from './embedder.js';
+export { getFaceEmbedder, TEMPLATE_MODEL, type CompareThresholds, type FaceEmbedder } from './embedder.js';
 export { scorePictureLiveness } from './picture-liveness.js';
 export { simFromCosine, TemplateMismatchError, type SimAnchors } from './similarity.js';

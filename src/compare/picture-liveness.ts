@@ -1,7 +1,8 @@
 import type { Human } from '@vladmandic/human';
 import type { RgbFrame } from '../core/frames.js';
 import type { PictureLivenessResult } from '../core/inference.js';
-import { THRESHOLDS } from '../config/thresholds.js';
+import type { CompareThresholds } from './embedder.js';
+import { passesFaceGate } from './face-gate.js';
 import { decodeImage } from './decode.js';
 import { exclusive, getHuman } from './human.js';
 
@@ -22,28 +23,26 @@ const PAD_MODELS = {
  * 68-92, so genuine users are refused too. A single still carries no motion, depth or
  * challenge-response evidence; the video liveness check is the one to rely on.
  */
-export async function scorePictureLiveness(image: Uint8Array): Promise<PictureLivenessResult> {
+export async function scorePictureLiveness(image: Uint8Array, th: CompareThresholds): Promise<PictureLivenessResult> {
   const frame = await decodeImage(image);
   if (!frame) return { ok: false, error: 'PHOTO_DECODE_FAILED' };
   const human = await getHuman();
-  return exclusive(() => scoreFrame(human, frame));
+  return exclusive(() => scoreFrame(human, frame, th));
 }
 
-async function scoreFrame(human: Human, frame: RgbFrame): Promise<PictureLivenessResult> {
+async function scoreFrame(human: Human, frame: RgbFrame, th: CompareThresholds): Promise<PictureLivenessResult> {
   const tf = human.tf;
   const input = tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
-  const scored = async (t: typeof input) =>
-    (await human.detect(t, PAD_MODELS)).face.filter(
-      (f) => typeof f.real === 'number' && typeof f.live === 'number' && f.faceScore >= THRESHOLDS.compare.minMeshScore.value,
-    );
+  const scored = async (t: typeof input, fallback: boolean) =>
+    (await human.detect(t, PAD_MODELS)).face.filter((f) => typeof f.real === 'number' && typeof f.live === 'number' && passesFaceGate(f, th, fallback));
   try {
-    let faces = await scored(input);
+    let faces = await scored(input, false);
     if (faces.length === 0) {
       // Same retry as the embedder: a selfie cropped tight to the face needs a border to be found.
       const pad = Math.round(0.3 * Math.max(frame.width, frame.height));
       const padded = tf.pad(input, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) as typeof input;
       try {
-        faces = (await scored(padded)).filter((f) => f.boxScore >= THRESHOLDS.compare.retryMinDetectorScore.value);
+        faces = await scored(padded, true);
       } finally {
         padded.dispose();
       }

@@ -1,4 +1,3 @@
-import { THRESHOLDS } from '../config/thresholds.js';
 import type { FaceTemplate } from '../core/inference.js';
 
 export function cosine(a: readonly number[], b: readonly number[]): number {
@@ -19,24 +18,19 @@ export interface SimAnchors {
   cosineAtSim80: number;
 }
 
-export const DEFAULT_ANCHORS: SimAnchors = {
-  cosineAtSim70: THRESHOLDS.compare.cosineAtSim70.value,
-  cosineAtSim80: THRESHOLDS.compare.cosineAtSim80.value,
-};
-
 /**
  * Maps a cosine similarity onto the legacy 0-100 `sim` scale: linear through the two
  * calibration anchors (cosine at about 1/1000 false accepts -> 70, at about 1/10000 -> 80),
  * clamped to 0-100. Between the anchors and above them the scale keeps the same slope, so a
  * client's own threshold moves smoothly.
  */
-export function simFromCosine(c: number, anchors: SimAnchors = DEFAULT_ANCHORS): number {
+export function simFromCosine(c: number, anchors: SimAnchors): number {
   const sim = 70 + (10 * (c - anchors.cosineAtSim70)) / (anchors.cosineAtSim80 - anchors.cosineAtSim70);
   return Math.min(100, Math.max(0, sim));
 }
 
 /** Templates from different models, or of different length, are not comparable. */
-export function similarityFromTemplates(a: FaceTemplate, b: FaceTemplate, anchors: SimAnchors = DEFAULT_ANCHORS): number {
+export function similarityFromTemplates(a: FaceTemplate, b: FaceTemplate, anchors: SimAnchors): number {
   if (a.model !== b.model || a.embedding.length !== b.embedding.length || a.embedding.length === 0) {
     throw new TemplateMismatchError(a.model, b.model);
   }

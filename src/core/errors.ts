@@ -21,6 +21,8 @@ const def = (code: number, token: string, message: string, http = 200): ErrorDef
 export const ERRORS = {
   // Request level.
   BAD_REQUEST: def(3, 'BAD_REQUEST', 'bad request', 400),
+  // SPEC has no timeout code: a request that does not arrive in time is a bad request.
+  REQUEST_TIMEOUT: def(3, 'REQUEST_TIMEOUT', 'request timed out', 408),
   ACCOUNT_ABNORMAL: def(3, 'ACCOUNT_ABNORMAL', 'account abnormal: this appid is disabled', 403),
   SIGNATURE_EMPTY: def(4, 'SIGNATURE_EMPTY', 'signature is empty: send the Authorization header', 401),
   SIGNATURE_MALFORMED: def(5, 'SIGNATURE_MALFORMED', 'signature is malformed', 401),
@@ -34,6 +36,8 @@ export const ERRORS = {
   RATE_LIMITED: def(15, 'RATE_LIMITED', 'rate limit exceeded for this appid, retry later', 429),
   // Same code as the rate limit so legacy clients back off and retry; documented in docs/api.md.
   SERVER_BUSY: def(15, 'SERVER_BUSY', 'server is at capacity, retry later', 503),
+  TOO_MANY_UPLOADS: def(15, 'TOO_MANY_UPLOADS', 'too many uploads at once from this client address, retry later', 429),
+  CHALLENGES_EXHAUSTED: def(15, 'CHALLENGES_EXHAUSTED', 'every challenge value is live or recently used for this appid, retry later', 429),
   BUCKET_NOT_FOUND: def(16, 'BUCKET_NOT_FOUND', 'bucket does not exist', 400),
   INVALID_PARAMETER: def(21, 'INVALID_PARAMETER', 'invalid parameter', 400),
   BODY_TOO_LARGE: def(23, 'BODY_TOO_LARGE', 'request body is too large', 413),
@@ -41,6 +45,16 @@ export const ERRORS = {
   AUTH_UNAVAILABLE: def(107, 'AUTH_UNAVAILABLE', 'authentication service unavailable', 503),
   AUTH_UNAVAILABLE_2: def(108, 'AUTH_UNAVAILABLE', 'authentication service unavailable', 503),
   INTERNAL: def(213, 'INTERNAL_ERROR', 'internal error', 500),
+
+  // Capture sessions (docs/api.md "Capture sessions"). The browser's bearer token reuses the
+  // signature codes a client already handles: missing 4, unknown 14, expired 9, spent 13.
+  CAPTURE_TOKEN_MISSING: def(4, 'CAPTURE_TOKEN_MISSING', 'capture token is missing: send Authorization: Bearer <token>', 401),
+  CAPTURE_TOKEN_INVALID: def(14, 'CAPTURE_TOKEN_INVALID', 'capture token is not valid', 401),
+  CAPTURE_SESSION_EXPIRED: def(9, 'CAPTURE_SESSION_EXPIRED', 'capture session has expired: the app must create a new one', 401),
+  CAPTURE_SESSION_CLOSED: def(13, 'CAPTURE_SESSION_CLOSED', 'capture session is finished: its verification passed or its attempts are used', 401),
+  CAPTURE_SESSION_BUSY: def(15, 'CAPTURE_SESSION_BUSY', 'a video of this capture session is being verified, wait for its answer', 409),
+  // Unknown and another app's session get the same answer, so ids cannot be probed.
+  CAPTURE_SESSION_NOT_FOUND: def(21, 'CAPTURE_SESSION_NOT_FOUND', 'no capture session with this id for this appid', 404),
 
   // Face and photo outcomes.
   VIDEO_FEATURE_FAILED: def(-4006, 'VIDEO_FEATURE_EXTRACT_FAILED', 'feature extraction failed on the video selfie'),

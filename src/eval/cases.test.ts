@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildCases, EvalInputError, otherDigits, spread, type BuiltCases } from './cases.js';
 import { ATTACKS } from './attacks/index.js';
+import { resolveThresholds } from '../config/index.js';
 
 const run = promisify(execFile);
+const { video } = resolveThresholds();
 let root: string;
 let data: string;
 let built: BuiltCases;
@@ -30,7 +32,7 @@ before(async () => {
   await clip('480x480', join(data, 'video/talking/bbb.mp4'));
   for (let d = 0; d < 10; d++) await ff(['-f', 'lavfi', '-i', `sine=f=${200 + 50 * d}:d=0.1:sample_rate=8000`, join(data, `speech/fsdd/${d}_x_0.wav`)]);
   await writeFile(join(data, 'video/grid/transcripts.csv'), 'file,sentence,spoken_digit\r\naaa1n.mp4,bin blue at a one now,1\r\n');
-  built = await buildCases({ dataDir: data, workDir: join(root, 'work'), maxSources: 1, onProgress: (l) => progress.push(l) });
+  built = await buildCases({ dataDir: data, workDir: join(root, 'work'), video, maxSources: 1, onProgress: (l) => progress.push(l) });
 });
 
 after(async () => {
@@ -95,14 +97,14 @@ test('a frame of each clip is a bona fide photo for picture liveness', () => {
 
 test('a second build in the same work dir reuses the media and picks the same challenges', async () => {
   const seen: string[] = [];
-  const again = await buildCases({ dataDir: data, workDir: join(root, 'work'), maxSources: 1, onProgress: (l) => seen.push(l), reuse: true });
+  const again = await buildCases({ dataDir: data, workDir: join(root, 'work'), video, maxSources: 1, onProgress: (l) => seen.push(l), reuse: true });
   assert.equal(seen.filter((l) => l.startsWith('generate')).length, 0);
   assert.equal(seen.filter((l) => l.startsWith('reuse')).length, built.cases.filter((c) => c.kind === 'attack').length);
   assert.deepEqual(again.cases.map((c) => [c.id, c.digits]), built.cases.map((c) => [c.id, c.digits]));
 });
 
 test('a data folder without video/ is refused with DATA_NOT_FOUND', async () => {
-  await assert.rejects(buildCases({ dataDir: join(root, 'nothing'), workDir: join(root, 'w2') }), (e: unknown) => e instanceof EvalInputError && e.code === 'DATA_NOT_FOUND');
+  await assert.rejects(buildCases({ dataDir: join(root, 'nothing'), workDir: join(root, 'w2'), video }), (e: unknown) => e instanceof EvalInputError && e.code === 'DATA_NOT_FOUND');
 });
 
 test('helpers: other digits differ everywhere, and sources are spread over the list', () => {

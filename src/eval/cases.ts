@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { analyzeAudio } from '../audio/index.js';
-import { THRESHOLDS } from '../config/thresholds.js';
+import type { Thresholds } from '../config/index.js';
 import { decodeAudio, SAMPLE_RATE } from '../media/index.js';
 import {
   ATTACKS,
@@ -47,6 +47,8 @@ export interface BuiltCases {
 export interface BuildOptions {
   dataDir: string;
   workDir: string;
+  /** The resolution minimum under evaluation (thresholds `video`): smaller clips are upscaled to it. */
+  video: Thresholds['video'];
   /** Seed of the challenge digits and digit recordings chosen, so a rerun builds the same cases. */
   seed?: number;
   /** Build attacks from at most this many genuine clips (spread over the list); default all. */
@@ -128,7 +130,9 @@ async function talkingPart(clip: Clip): Promise<{ durationSec: number; talkFromS
  * runs; GRID's 360x288 clips are such. They are upscaled just enough to meet it, and the
  * report says so, so that face, mouth, sync and presentation can be measured on them.
  */
-async function prepareClip(path: string, dataDir: string, workDir: string, notes: string[], reuse: boolean, spokenDigit: string | null): Promise<Clip | null> {
+async function prepareClip(path: string, opts: BuildOptions, notes: string[], spokenDigit: string | null): Promise<Clip | null> {
+  const { dataDir, workDir } = opts;
+  const reuse = opts.reuse ?? false;
   const group = basename(join(path, '..'));
   const name = `${group}-${basename(path).replace(VIDEO_EXT, '')}`;
   const source = relative(dataDir, path);
@@ -139,8 +143,8 @@ async function prepareClip(path: string, dataDir: string, workDir: string, notes
   }
   const short = Math.min(info.width, info.height);
   const long = Math.max(info.width, info.height);
-  const minShort = THRESHOLDS.video.minShortSide.value;
-  const minLong = THRESHOLDS.video.minLongSide.value;
+  const minShort = opts.video.minShortSide;
+  const minLong = opts.video.minLongSide;
   if (short >= minShort && long >= minLong) return { name, source, path, durationSec: info.durationSec, spokenDigit };
   const factor = Math.max(minShort / short, minLong / long);
   const w = Math.ceil((info.width * factor) / 2) * 2;
@@ -169,7 +173,7 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
   for (const group of ['grid', 'talking']) {
     for (const path of await listFiles(join(dataDir, 'video', group), VIDEO_EXT)) {
       progress(`prepare ${relative(dataDir, path)}`);
-      const clip = await prepareClip(path, dataDir, workDir, notes, opts.reuse ?? false, group === 'grid' ? (spoken.get(basename(path)) ?? null) : null);
+      const clip = await prepareClip(path, opts, notes, group === 'grid' ? (spoken.get(basename(path)) ?? null) : null);
       if (clip) clips.push(clip);
     }
   }

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { repoRoot } from '../core/repo-root.js';
+
+export { repoRoot };
 
 /**
  * ../shared/data next to the repository, or LIVECHECK_SHARED_DATA. The repository root is
@@ -10,8 +11,3 @@ export function defaultDataDir(): string {
   return process.env.LIVECHECK_SHARED_DATA ?? resolve(repoRoot(), '..', 'shared', 'data');
 }
 
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Thresholds } from '../config/index.js';
 import { buildCases } from './cases.js';
 import { computeMetrics } from './metrics.js';
 import { createPipeline, loadSpeechEval } from './pipeline.js';
@@ -16,6 +17,8 @@ export type { EvalReport } from './report.js';
 
 export interface EvalOptions {
   dataDir: string;
+  /** The thresholds under evaluation (the configured ones, resolveThresholds). */
+  thresholds: Thresholds;
   outDir: string;
   /** The command line recorded in the report header. */
   command: string;
@@ -49,7 +52,7 @@ async function speechSection(opts: EvalOptions, log: (line: string) => void): Pr
     log('speech: running runSpeechEval');
     const out = join(opts.outDir, 'speech');
     // runSpeechEval also prints its own result on stdout (JSON with --json): one line ahead of ours.
-    const report = await runSpeechEval({ data: opts.dataDir, out, json: opts.json });
+    const report = await runSpeechEval({ data: opts.dataDir, threshold: opts.thresholds.digits.minMargin, out, json: opts.json });
     return { ok: true, markdown: summarizeSpeech(report, 'speech/') };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
@@ -63,9 +66,9 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
   const workDir = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'livecheck-eval-')));
   try {
     // A work dir the caller chose is kept, so media it already holds are reused.
-    const built = await buildCases({ dataDir: opts.dataDir, workDir, seed: opts.seed, maxSources: opts.maxSources, onProgress: log, reuse: opts.workDir !== undefined });
+    const built = await buildCases({ dataDir: opts.dataDir, workDir, video: opts.thresholds.video, seed: opts.seed, maxSources: opts.maxSources, onProgress: log, reuse: opts.workDir !== undefined });
     log(`built ${built.cases.length} video cases and ${built.pictures.length} photos`);
-    const inference = await createPipeline({ workers: opts.workers ?? 1 });
+    const inference = await createPipeline({ workers: opts.workers ?? 1, thresholds: opts.thresholds });
     let results: EvalReport['results'];
     let pictures: EvalReport['pictures'];
     try {

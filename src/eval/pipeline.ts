@@ -1,4 +1,4 @@
-import { resolveThresholds, type Thresholds } from '../config/index.js';
+import type { Thresholds } from '../config/index.js';
 import type { Inference } from '../core/inference.js';
 
 /**
@@ -17,7 +17,7 @@ export class EvalPipelineError extends Error {
   }
 }
 
-export async function createPipeline(opts: { workers: number; thresholds?: Thresholds }): Promise<Inference> {
+export async function createPipeline(opts: { workers: number; thresholds: Thresholds }): Promise<Inference> {
   let createInference: (typeof import('../workers/index.js'))['createInference'];
   try {
     ({ createInference } = await import('../workers/index.js'));
@@ -25,14 +25,14 @@ export async function createPipeline(opts: { workers: number; thresholds?: Thres
     throw new EvalPipelineError('PIPELINE_UNAVAILABLE', `cannot load the inference workers: ${err instanceof Error ? err.message : String(err)}`);
   }
   // The harness hands over one case at a time, so a queue of one per worker never refuses work.
-  return createInference({ workers: opts.workers, maxQueue: opts.workers, thresholds: opts.thresholds ?? resolveThresholds() });
+  return createInference({ workers: opts.workers, maxQueue: opts.workers, thresholds: opts.thresholds });
 }
 
-type SpeechEvalModule = typeof import('../speech/eval.js');
+type SpeechEvalModule = typeof import('./speech/run.js');
 
 export async function loadSpeechEval(): Promise<SpeechEvalModule> {
   try {
-    return await import('../speech/eval.js');
+    return await import('./speech/run.js');
   } catch (err) {
     throw new EvalPipelineError('SPEECH_EVAL_UNAVAILABLE', `cannot load the speech evaluation: ${err instanceof Error ? err.message : String(err)}`);
   }

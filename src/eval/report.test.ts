@@ -128,17 +128,20 @@ test('plot text is XML-escaped and axis ticks are round numbers inside the range
 test('the speech evaluation is nested under the report with its headings pushed down', () => {
   const md = summarizeSpeech(
     {
-      model: 'models/digits.onnx',
-      threshold: 0.5,
-      sets: {},
-      nonDigit: { clips: 0, stringsTried: 0, accepted: 0, maxScore: 0 },
+      mode: 'held-out folds',
+      model: 'fold0/digits.onnx',
+      configuredThreshold: 0.5,
+      recommendedThreshold: 0.4,
+      voices: [],
+      languages: {},
+      nonDigit: { trials: 0, accepted: 0, maxScore: 0, sources: [] },
+      skipped: [],
       msPer5sClip: 10,
-      pocketsphinx: 'not installed',
       markdown: '# Speech\n\n## Sets\n\n| a |\n',
     },
     'speech/',
   );
-  assert.match(md, /model `models\/digits\.onnx`, threshold 0\.5/);
+  assert.match(md, /held-out folds; configured threshold 0\.5/);
   assert.match(md, /^### Speech$/m);
   assert.match(md, /^#### Sets$/m);
   assert.doesNotMatch(md, /^# /m);

@@ -42,12 +42,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export async function fetchImage(url: string, opts: FetchImageOptions): Promise<Uint8Array> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), opts.timeoutMs);
-  const agent = new Agent({
-    connect: { lookup: guardedLookup(opts.allowPrivate, opts.resolver), timeout: opts.timeoutMs },
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
-    keepAliveTimeout: 1,
-  });
+  const agent = guardedAgent(opts);
   try {
     let current = parseTarget(url, opts.allowPrivate);
     for (let hop = 0; ; hop++) {
@@ -84,7 +79,17 @@ export async function fetchImage(url: string, opts: FetchImageOptions): Promise<
   }
 }
 
-function parseTarget(raw: string, allowPrivate: boolean): URL {
+/** A one-exchange connection pool whose connections go only where the address policy allows. */
+export function guardedAgent(opts: { allowPrivate: boolean; timeoutMs: number; resolver?: Resolver }): Agent {
+  return new Agent({
+    connect: { lookup: guardedLookup(opts.allowPrivate, opts.resolver), timeout: opts.timeoutMs },
+    headersTimeout: opts.timeoutMs,
+    bodyTimeout: opts.timeoutMs,
+    keepAliveTimeout: 1,
+  });
+}
+
+export function parseTarget(raw: string, allowPrivate: boolean): URL {
   let u: URL;
   try {
     u = new URL(raw);
@@ -117,7 +122,7 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy(): void }, ma
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
-function classify(err: unknown, timedOut: boolean): FetchImageError {
+export function classify(err: unknown, timedOut: boolean): FetchImageError {
   if (err instanceof FetchImageError) return err;
   if (timedOut) return new FetchImageError('timeout', 'time limit reached');
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };

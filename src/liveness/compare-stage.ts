@@ -1,6 +1,6 @@
 import { outcome, type ErrorName } from '../core/errors.js';
 import type { FaceReference, FaceTemplate, Outcome } from '../core/inference.js';
-import { getFaceEmbedder, type SimAnchors } from '../compare/index.js';
+import { getFaceEmbedder, type CompareThresholds } from '../compare/index.js';
 import type { KeptFrame } from '../vision/index.js';
 
 export interface CompareResult {
@@ -15,8 +15,8 @@ const fail = (name: ErrorName): CompareResult => ({ compare: { ...outcome(name),
  * Compares the reference with the few best face frames of the video and keeps the most similar
  * one: a single frame can be caught mid-blink or mid-word, the best of three rarely is.
  */
-export async function compareWithReference(reference: FaceReference, best: KeptFrame[], scale: SimAnchors): Promise<CompareResult> {
-  const embedder = await getFaceEmbedder(scale);
+export async function compareWithReference(reference: FaceReference, best: KeptFrame[], th: CompareThresholds): Promise<CompareResult> {
+  const embedder = await getFaceEmbedder(th);
   let template: FaceTemplate;
   if (reference.kind === 'image') {
     const ref = await embedder.embedImage(reference.data, 'card');

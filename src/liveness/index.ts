@@ -1,4 +1,4 @@
-export { verifyVideo, type VerifyHooks } from './verify.js';
+export { probeLimits, verifyVideo, type VerifyHooks } from './verify.js';
 export { syncScore, type SyncScore, type SyncInput } from './sync-score.js';
 export { PIPELINE } from './settings.js';
 export type { DigitVerdict } from './digits-stage.js';

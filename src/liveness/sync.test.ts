@@ -22,9 +22,10 @@ import {
   type SyllableRow,
 } from '../eval/lip-study.js';
 import { decodeAudio, decodeFrames, probeVideo, SAMPLE_RATE } from '../media/index.js';
+import { probeLimits } from './verify.js';
 import { sharedData, SHARED_DATA_MISSING } from '../media/fixtures.test-helper.js';
 import { verifyDigits } from '../speech/index.js';
-import { pocketsphinxAvailable } from '../speech/pocketsphinx.js';
+import { pocketsphinxAvailable } from '../eval/pocketsphinx.js';
 import { faceChange, trackFaces, type TrackResult } from '../vision/index.js';
 import { checkFace } from './checks/face.js';
 import { checkMouth } from './checks/mouth.js';
@@ -95,7 +96,7 @@ describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
         .map((n) => join(root, 'video', dir, n)),
     );
     for (const file of files) {
-      const info = await probeVideo(file);
+      const info = await probeVideo(file, probeLimits(th));
       const limits = { maxDurationSec: th.video.maxDurationSec, timeoutMs: 120_000 };
       const pcm = await decodeAudio(file, limits);
       const audio = analyzeAudio(pcm, SAMPLE_RATE);
@@ -109,7 +110,7 @@ describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
       const study = { name, grid: grid !== undefined, sentence: grid?.sentence ?? null, digit: grid?.digit ?? null, faces: track.faces, fps: PIPELINE.fps, audio, pcm };
       clips.push({ name, track, audio, study });
     }
-    dubbed = await dubbedDigitCases(clips.map((c) => c.study), root, 6, seededRandom(12));
+    dubbed = await dubbedDigitCases(clips.map((c) => c.study), root, 6, seededRandom(12), th.digits.minMargin);
   });
 
   it('finds all 11 clips', () => {
@@ -219,7 +220,7 @@ describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
         const segments = [{ digit: a.study.digit as string, startSec: spike, endSec: spike }];
         const found = digitSync({ segments, language: 'en', faces: v.track.faces, fps: PIPELINE.fps, envelope: a.audio.bandEnvelope, envelopeRate: a.audio.envelopeRate, lagSec }, shape);
         const passes = (found?.matched ?? 0) >= digitsRequired(1, th.sync.minDigitShare);
-        const verdict = await verifyDigits(a.study.pcm, a.study.digit as string);
+        const verdict = await verifyDigits(a.study.pcm, a.study.digit as string, { threshold: th.digits.minMargin });
         const part = (syncWith(v.study, a.audio, verdict, th).report.extra?.parts as { part: string; passed: boolean | null }[]).find((p) => p.part === 'digits');
         const mine = v === a;
         counts[mine ? 'own' : 'other'] += passes ? 1 : 0;

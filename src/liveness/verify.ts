@@ -2,7 +2,7 @@ import { outcome } from '../core/errors.js';
 import type { VideoVerifyRequest, VideoVerifyResult } from '../core/inference.js';
 import type { Thresholds } from '../config/index.js';
 import { analyzeAudio } from '../audio/index.js';
-import { decodeFrames, decodeMedia, MediaError, probeVideo, SAMPLE_RATE, type VideoInfo } from '../media/index.js';
+import { decodeFrames, decodeMedia, frameSize, MediaError, probeVideo, SAMPLE_RATE, startMediaDecode, type MediaStreams, type ProbeLimits, type VideoInfo } from '../media/index.js';
 import { attackScores, frameToJpeg, joinTracks, trackFaces, type TrackResult } from '../vision/index.js';
 import { checkAudio } from './checks/audio.js';
 import { checkDigits } from './checks/digits.js';
@@ -16,7 +16,7 @@ import { decide } from './decide.js';
 import { runDigits } from './digits-stage.js';
 import type { Evidence } from './evidence.js';
 import { PIPELINE } from './settings.js';
-import type { TrackHelper } from './split.js';
+import { divideFrames, type TrackHelper } from './split.js';
 
 export interface VerifyHooks {
   /** Called as each stage ends (the CLI prints a progress line per stage). */
@@ -27,11 +27,21 @@ export interface VerifyHooks {
 
 /** Shorter videos are not split: the second thread's start-up would eat the gain. */
 const MIN_SPLIT_SEC = 2;
+/**
+ * Decoded frames of the first half that may wait for this thread when the video is split (16 MB
+ * at 480x270, on top of the decoder's own read-ahead); the helper's frames come after them.
+ */
+const SPLIT_QUEUE_FRAMES = 40;
 
 /** The frame at which to split a video between two threads, or null to track it on one. */
 function splitFrame(info: VideoInfo, helper: TrackHelper | undefined): number | null {
   if (!helper?.ready || info.durationSec === null || info.durationSec < MIN_SPLIT_SEC) return null;
   return Math.round((info.durationSec * PIPELINE.fps) / 2);
+}
+
+/** The probe's limits: the configured `video` thresholds and the pipeline's time limit. */
+export function probeLimits(th: Thresholds): ProbeLimits {
+  return { ...th.video, timeoutMs: PIPELINE.probeTimeoutMs };
 }
 
 const reason = (err: unknown): string => (err instanceof MediaError ? err.message : 'the video could not be decoded');
@@ -63,16 +73,18 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
   let info: VideoInfo | null = null;
   let invalidReason: string | null = null;
   let t = performance.now();
+  const limits = { maxDurationSec: th.video.maxDurationSec, timeoutMs: PIPELINE.decodeTimeoutMs };
+  const decode = { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide };
+  // ffmpeg starts with ffprobe rather than after it: its start-up and first frames overlap the
+  // probe. It assumes an audio stream (almost every upload has one) and is restarted without
+  // when the probe finds none; it is stopped when the probe refuses the upload.
+  const early = startMediaDecode(req.videoPath, { ...decode, audio: true });
   try {
-    info = await probeVideo(req.videoPath, {
-      minShortSide: th.video.minShortSide,
-      minLongSide: th.video.minLongSide,
-      maxDurationSec: th.video.maxDurationSec,
-      timeoutMs: PIPELINE.probeTimeoutMs,
-    });
+    info = await probeVideo(req.videoPath, probeLimits(th));
   } catch (err) {
     invalidReason = reason(err);
   }
+  if (info?.audioCodec == null) early.cancel();
   stageMs.video = lap('probe', t);
 
   let pcm: Float32Array | null = null;
@@ -83,13 +95,14 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
 
   if (info) {
     const probed = info;
-    const limits = { maxDurationSec: th.video.maxDurationSec, timeoutMs: PIPELINE.decodeTimeoutMs };
-    const decode = { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide };
     const trackOpts = { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest, keyframeEvery: PIPELINE.keyframeEvery };
     const split = splitFrame(probed, hooks.helper);
     if (split === null) hooks.helper?.release();
     const tv = performance.now();
-    const media = decodeMedia(req.videoPath, probed, { ...decode, audio: probed.audioCodec !== null, toSec: split === null ? undefined : split / PIPELINE.fps });
+    const media: MediaStreams =
+      probed.audioCodec === null
+        ? decodeMedia(req.videoPath, probed, { ...decode, audio: false })
+        : { frames: early.frames(frameSize(probed, PIPELINE.longSide)), audio: early.audio };
     const audioSide = async (): Promise<void> => {
       const decoded = await media.audio;
       if (decoded === null) return;
@@ -97,19 +110,19 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
       audio = analyzeAudio(decoded, SAMPLE_RATE);
       stageMs.audio = lap('audio', tv);
       const td = performance.now();
-      digits = await runDigits(decoded, req.digits);
+      digits = await runDigits(decoded, req.digits, th.digits.minMargin);
       stageMs.digits = lap('digits', td);
     };
     const videoSide = async (): Promise<void> => {
       if (split === null) {
         track = await trackFaces(media.frames, trackOpts);
       } else {
-        const part = { path: req.videoPath, info: probed, fromSec: split / PIPELINE.fps, decode, track: trackOpts };
-        const second = (hooks.helper as TrackHelper).track(part, PIPELINE.decodeTimeoutMs);
-        const first = await trackFaces(media.frames, trackOpts);
-        // A helper that failed or left: track its half here rather than fail the verification.
+        const helper = hooks.helper as TrackHelper;
+        const second = helper.track(trackOpts, PIPELINE.decodeTimeoutMs);
+        const first = await trackFaces(divideFrames(media.frames, split, helper, SPLIT_QUEUE_FRAMES), trackOpts);
+        // A helper that failed or left: decode and track its half here rather than fail the verification.
         const helped = await second;
-        const rest = helped ?? (await trackFaces(decodeFrames(req.videoPath, probed, { ...decode, fromSec: part.fromSec }), trackOpts));
+        const rest = helped ?? (await trackFaces(decodeFrames(req.videoPath, probed, { ...decode, fromSec: split / PIPELINE.fps }), trackOpts));
         timings[helped ? 'visionHelper' : 'visionFallback'] = Math.round(rest.ms);
         track = joinTracks(first, rest, split, PIPELINE.fps, PIPELINE.keepBest);
       }
@@ -145,7 +158,11 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
   let photoIndex = 0;
   if (req.reference) {
     t = performance.now();
-    if (!tracked) {
+    if (live.status !== 0) {
+      // As in the legacy API the comparison follows a passed liveness check: after a failure
+      // compare_status repeats it, with no sim and no photo (docs/api.md).
+      result.compare = { ...live };
+    } else if (!tracked) {
       result.compare = { ...outcome('VIDEO_SELFIE_DECODE_FAILED'), name: 'VIDEO_SELFIE_DECODE_FAILED' };
     } else {
       const c = await compareWithReference(req.reference, tracked.best, th.compare);

@@ -9,19 +9,24 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-function onPath(name: string): boolean {
+/**
+ * Whether `name` runs. A missing or broken binary does not; a slow one does: on a busy machine
+ * `ffmpeg -version` took longer than the 5 s limit this had, and counting that as absent
+ * silently switched to the npm fallback build (an ffmpeg of 2018 without options we use).
+ */
+export function binaryRuns(name: string, timeoutMs = 30_000): boolean {
   try {
-    execFileSync(name, ['-version'], { stdio: 'ignore', timeout: 5000 });
+    execFileSync(name, ['-version'], { stdio: 'ignore', timeout: timeoutMs });
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ETIMEDOUT';
   }
 }
 
 function resolve(name: 'ffmpeg' | 'ffprobe', envVar: string, fallbackPackage: string): string {
   const fromEnv = process.env[envVar];
   if (fromEnv) return fromEnv;
-  if (onPath(name)) return name;
+  if (binaryRuns(name)) return name;
   try {
     return (require(fallbackPackage) as { path: string }).path;
   } catch {

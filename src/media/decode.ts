@@ -16,12 +16,10 @@ export interface DecodeOptions {
 }
 
 export interface MediaDecodeOptions extends DecodeOptions {
-  /** Also decode the first audio stream (the probe said there is one). */
+  /** Also decode the first audio stream (the upload must have one, or ffmpeg fails). */
   audio: boolean;
   /** Frames start here (seconds); their `t` counts from the start of the video. */
   fromSec?: number;
-  /** Frames end here (seconds); audio always runs to the end. */
-  toSec?: number;
 }
 
 export interface MediaStreams {
@@ -29,6 +27,15 @@ export interface MediaStreams {
   frames: AsyncGenerator<RgbFrame>;
   /** 16 kHz mono float PCM; null when audio was not asked for. */
   audio: Promise<Float32Array | null>;
+}
+
+/** A decode started before the upload was probed: the frames can be cut once their size is known. */
+export interface PendingMedia {
+  /** The frames, at the size the probe implies (`frameSize(info, longSide)`); call once. */
+  frames(size: { width: number; height: number }): AsyncGenerator<RgbFrame>;
+  audio: Promise<Float32Array | null>;
+  /** Stops ffmpeg (the probe refused the upload, or the frames will be decoded another way). */
+  cancel(): void;
 }
 
 /** The float PCM an ffmpeg child writes to `stream`; a failure counts only when nothing came out. */
@@ -48,16 +55,25 @@ async function readPcm(child: FfmpegChild, stream: Readable, maxDurationSec: num
 const READ_AHEAD_BYTES = 48 * 1024 * 1024;
 
 /**
+ * The analysis size as an ffmpeg expression over the input size, the same arithmetic as
+ * `outputSize` (long side at most `longSide`, never up, even numbers): ffmpeg can start
+ * decoding before ffprobe has said how large the video is.
+ */
+function scaleFilter(longSide: number): string {
+  const side = (v: 'iw' | 'ih'): string => `max(2,round(${v}*min(1,${longSide}/max(iw,ih))/2)*2)`;
+  return `scale=w='${side('iw')}':h='${side('ih')}':flags=area`;
+}
+
+/**
  * One ffmpeg child process decodes the frames (stdout) and, when asked, the audio (fd 3) of an
  * upload: one process start-up instead of two, which is most of what decoding a short clip costs.
+ * It may start before the probe: the bytes wait until `frames(size)` knows how to cut them.
  */
-export function decodeMedia(path: string, info: VideoInfo, opts: MediaDecodeOptions): MediaStreams {
-  const { width, height } = outputSize(info, opts.longSide);
-  const frameBytes = width * height * 3;
+export function startMediaDecode(path: string, opts: MediaDecodeOptions): PendingMedia {
   const from = opts.fromSec ?? 0;
-  const videoSec = Math.max(0, Math.min(opts.maxDurationSec, opts.toSec ?? Infinity) - from);
+  const videoSec = Math.max(0, opts.maxDurationSec - from);
   const args = [...inputArgs(path, from), '-map', '0:v:0', '-an', '-t', videoSec.toFixed(3)];
-  args.push('-vf', `fps=${opts.fps},scale=${width}:${height}:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
+  args.push('-vf', `fps=${opts.fps},${scaleFilter(opts.longSide)}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   if (opts.audio) args.push('-map', '0:a:0', '-vn', '-t', String(opts.maxDurationSec), '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:3');
   const child = startFfmpeg(args, opts.timeoutMs, opts.audio);
 
@@ -66,14 +82,17 @@ export function decodeMedia(path: string, info: VideoInfo, opts: MediaDecodeOpti
   audio.catch(() => undefined);
 
   const queue: Uint8Array[] = [];
+  /** Bytes that came before the frame size was known. */
+  const early: Buffer[] = [];
+  let earlyBytes = 0;
+  let frameBytes = 0;
   let wake: (() => void) | null = null;
   let ended = false;
-  let current = new Uint8Array(frameBytes);
+  let current = new Uint8Array(0);
   let filled = 0;
   let stopped = false;
   const stdout = child.stdout;
-  stdout.on('data', (chunk: Buffer) => {
-    if (stopped) return;
+  const cut = (chunk: Buffer): void => {
     let pos = 0;
     while (pos < chunk.length) {
       const n = Math.min(frameBytes - filled, chunk.length - pos);
@@ -86,7 +105,16 @@ export function decodeMedia(path: string, info: VideoInfo, opts: MediaDecodeOpti
         filled = 0;
       }
     }
-    if (queue.length * frameBytes > READ_AHEAD_BYTES) stdout.pause();
+  };
+  stdout.on('data', (chunk: Buffer) => {
+    if (stopped) return;
+    if (frameBytes === 0) {
+      early.push(chunk);
+      earlyBytes += chunk.length;
+    } else {
+      cut(chunk);
+    }
+    if (queue.length * frameBytes + earlyBytes > READ_AHEAD_BYTES) stdout.pause();
     wake?.();
   });
   stdout.on('end', () => {
@@ -98,7 +126,19 @@ export function decodeMedia(path: string, info: VideoInfo, opts: MediaDecodeOpti
     wake?.();
   });
 
-  async function* frames(): AsyncGenerator<RgbFrame> {
+  const stop = (): void => {
+    stopped = true;
+    queue.length = 0;
+    early.length = 0;
+    if (child.fd3) stdout.resume();
+    else child.kill();
+  };
+
+  async function* frames(width: number, height: number): AsyncGenerator<RgbFrame> {
+    frameBytes = width * height * 3;
+    current = new Uint8Array(frameBytes);
+    for (const chunk of early.splice(0)) cut(chunk);
+    earlyBytes = 0;
     let count = 0;
     try {
       for (;;) {
@@ -122,17 +162,27 @@ export function decodeMedia(path: string, info: VideoInfo, opts: MediaDecodeOpti
     } finally {
       // A consumer that stops early must not leave ffmpeg running, but the audio may still be
       // coming: then the rest of the frames is discarded and ffmpeg ends on its own (or times out).
-      stopped = true;
-      queue.length = 0;
-      if (child.fd3) stdout.resume();
-      else child.kill();
+      stop();
     }
   }
-  return { frames: frames(), audio };
+  return {
+    frames: ({ width, height }) => frames(width, height),
+    audio,
+    cancel: () => {
+      stopped = true;
+      child.kill();
+    },
+  };
+}
+
+/** Frames and audio of a probed upload (see startMediaDecode). */
+export function decodeMedia(path: string, info: VideoInfo, opts: MediaDecodeOptions): MediaStreams {
+  const pending = startMediaDecode(path, opts);
+  return { frames: pending.frames(outputSize(info, opts.longSide)), audio: pending.audio };
 }
 
 /** Frames only (see decodeMedia). */
-export function decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions & Pick<MediaDecodeOptions, 'fromSec' | 'toSec'>): AsyncGenerator<RgbFrame> {
+export function decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions & Pick<MediaDecodeOptions, 'fromSec'>): AsyncGenerator<RgbFrame> {
   return decodeMedia(path, info, { ...opts, audio: false }).frames;
 }
 

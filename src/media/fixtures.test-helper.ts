@@ -47,3 +47,21 @@ export function sharedData(): string | null {
 }
 
 export const SHARED_DATA_MISSING = 'needs ../shared/data (or LIVECHECK_SHARED_DATA): not present here';
+
+/**
+ * A real face for tests that cannot use ../shared/data: the rightmost person of
+ * @vladmandic/face-api's demo picture (demo/sample1.jpg, MIT), which `npm ci` installs, cropped
+ * to a portrait head-and-shoulders and scaled to `size` (ffmpeg's w:h).
+ */
+export function facePhoto(f: Fixtures, out = 'face.png', size = '300:382'): string {
+  const sample = resolve(import.meta.dirname ?? '.', '..', '..', 'node_modules', '@vladmandic', 'face-api', 'demo', 'sample1.jpg');
+  return f.ffmpeg(['-i', sample, '-vf', `crop=440:560:1360:120,scale=${size}`], out);
+}
+
+/** The face photo held still for `seconds` with `audio` (a wav, padded with silence) as its sound, as H.264/AAC mp4. */
+export function stillFaceVideo(f: Fixtures, opts: { photo: string; audio: string; seconds: number; out: string }): string {
+  return f.ffmpeg(
+    ['-loop', '1', '-framerate', '25', '-i', opts.photo, '-i', opts.audio, '-af', 'apad', '-t', String(opts.seconds), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
+    opts.out,
+  );
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { decodeAudio, decodeFrames, decodeMedia, MediaError, probeVideo, SAMPLE_RATE, type ProbeLimits } from './index.js';
+import { decodeAudio, decodeFrames, decodeMedia, frameSize, MediaError, probeVideo, SAMPLE_RATE, startMediaDecode, type ProbeLimits } from './index.js';
 import { createFixtures, writeBytes, type Fixtures } from './fixtures.test-helper.js';
 
 const LIMITS: ProbeLimits = { minShortSide: 270, minLongSide: 480, maxDurationSec: 30, timeoutMs: 10_000 };
@@ -40,6 +40,9 @@ describe('media: probe and decode', () => {
     ['mov (H.264/AAC)', 'c.mov', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac']],
     ['webm (VP8/Opus, as MediaRecorder writes)', 'vp8.webm', ['-c:v', 'libvpx', '-c:a', 'libopus', '-ar', '48000']],
     ['webm (VP9/Opus)', 'vp9.webm', ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-c:a', 'libopus', '-ar', '48000']],
+    ['webm without a duration (VP8/Opus, live-written like MediaRecorder)', 'live.webm', ['-c:v', 'libvpx', '-c:a', 'libopus', '-ar', '48000', '-live', '1', '-f', 'webm']],
+    ['fragmented mp4 (H.264/AAC, as Safari records)', 'frag-aac.mp4', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', 'frag_keyframe+empty_moov+default_base_moof']],
+    ['fragmented mp4 (H.264/Opus, as Safari records)', 'frag-opus.mp4', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'libopus', '-ar', '48000', '-movflags', 'frag_keyframe+empty_moov+default_base_moof']],
     ['flv', 'c.flv', ['-c:v', 'flv', '-c:a', 'aac', '-ar', '44100']],
     ['avi', 'c.avi', ['-c:v', 'mpeg4', '-c:a', 'mp3']],
     ['3gp (H.263/AAC)', 'c.3gp', ['-s', '704x576', '-c:v', 'h263', '-c:a', 'aac', '-ar', '16000', '-ac', '1']],
@@ -131,7 +134,7 @@ describe('media: probe and decode', () => {
     for await (const frame of decodeFrames(path, info, { ...DECODE, fromSec: 2 })) tail.push(frame.t);
     assert.ok(tail.length >= 9 && tail.length <= 11, `about 10 frames after 2 s, got ${tail.length}`);
     assert.equal(tail[0], 2);
-    const head = decodeMedia(path, info, { ...DECODE, audio: true, toSec: 1 });
+    const head = decodeMedia(path, info, { ...DECODE, audio: true });
     let n = 0;
     for await (const frame of head.frames) {
       assert.ok(frame.t < 1);
@@ -139,6 +142,32 @@ describe('media: probe and decode', () => {
     }
     const pcm = await head.audio;
     assert.ok(pcm && Math.abs(pcm.length / SAMPLE_RATE - 3) < 0.15, `all 3 s of audio, got ${(pcm?.length ?? 0) / SAMPLE_RATE}`);
+  });
+
+  it('starts decoding before the probe and cuts the frames at the size the probe gives, odd and rotated sizes too', async () => {
+    const odd = f.ffmpeg([...testsrc('1001x561', 1), ...tone(1), '-c:v', 'libx264', '-pix_fmt', 'yuv444p', '-c:a', 'aac', '-shortest'], 'odd.mp4');
+    const rotated = f.ffmpeg(['-i', odd, '-c', 'copy', '-metadata:s:v:0', 'rotate=90'], 'odd-rotated.mp4');
+    for (const path of [odd, rotated]) {
+      const pending = startMediaDecode(path, { ...DECODE, audio: true });
+      const info = await probeVideo(path, LIMITS);
+      const size = frameSize(info, DECODE.longSide);
+      const early: Uint8Array[] = [];
+      for await (const frame of pending.frames(size)) early.push(frame.data);
+      const late: Uint8Array[] = [];
+      for await (const frame of decodeFrames(path, info, DECODE)) late.push(frame.data);
+      assert.ok(early.length >= 9, `${path}: ${early.length} frames`);
+      assert.equal(early.length, late.length);
+      assert.ok(early.every((d, i) => Buffer.compare(d, late[i]) === 0), `${path}: the same pixels at ${size.width}x${size.height}`);
+      assert.ok((await pending.audio)?.length, 'audio decoded alongside');
+    }
+  });
+
+  it('a decode started before the probe is stopped when the upload is refused', async () => {
+    const junk = writeBytes(f, 'junk-early.mp4', randomBytes(5000));
+    const pending = startMediaDecode(junk, { ...DECODE, audio: true });
+    await rejectsWith(probeVideo(junk, LIMITS), 'VIDEO_INVALID');
+    pending.cancel();
+    await assert.rejects(pending.audio);
   });
 
   it('refuses a playlist that points at the network (-5001)', async () => {

@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { THRESHOLDS } from '../config/thresholds.js';
 import { ffprobePath, PROTOCOL_WHITELIST } from './binaries.js';
 import { MediaError } from './errors.js';
 import { runTool } from './run.js';
@@ -48,11 +47,6 @@ const Probe = z.object({
   format: z.object({ format_name: z.string().optional(), duration: z.string().optional() }).optional(),
 });
 
-export function defaultProbeLimits(): ProbeLimits {
-  const v = THRESHOLDS.video;
-  return { minShortSide: v.minShortSide.value, minLongSide: v.minLongSide.value, maxDurationSec: v.maxDurationSec.value, timeoutMs: 10_000 };
-}
-
 const invalid = (why: string): MediaError => new MediaError('VIDEO_INVALID', why);
 
 function rate(r: string | undefined): number | null {
@@ -72,7 +66,7 @@ function seconds(s: string | undefined): number | null {
  * for anything that is not a decodable video of acceptable length; low resolution (-5015) and a
  * missing audio stream (-5007) are returned so that the checks after them still run and report.
  */
-export async function probeVideo(path: string, limits: ProbeLimits = defaultProbeLimits()): Promise<VideoInfo> {
+export async function probeVideo(path: string, limits: ProbeLimits): Promise<VideoInfo> {
   const st = await stat(path).catch(() => null);
   if (!st?.isFile() || st.size === 0) throw invalid('empty or missing upload');
   const res = await runTool(

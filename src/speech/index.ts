@@ -7,4 +7,4 @@ export { verifyDigits, recognizeDigits, type DigitVerdict, type Recognition } fr
 export type { DigitSegment } from './align.js';
 export { readAudioFile } from './audio.js';
 export { SpeechError } from './errors.js';
-export { runSpeechEval, type SpeechEvalReport } from './eval.js';
+export { loadSpeechModel, type SpeechModel } from './model.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { NUM_CLASSES } from './tokens.js';
 
-/** Per-frame log-probabilities (frames x NUM_CLASSES, row-major), 40 ms per frame. */
+/** Per-frame log-probabilities (frames x NUM_CLASSES, row-major). */
 export interface Posteriors {
   frames: number;
   logp: Float32Array;
@@ -20,28 +20,38 @@ export function defaultModelPath(): string {
   return join(dir, 'models', MODEL_FILE);
 }
 
-// One session per thread: module state is per worker thread, and the service runs one
-// worker per core, so a single intra-op thread keeps the workers from fighting.
-let session: Promise<InferenceSession> | undefined;
+/** An acoustic model file, ready to run: the service's default or an evaluation fold's. */
+export interface SpeechModel {
+  readonly path: string;
+  posteriors(pcm: Float32Array): Promise<Posteriors>;
+}
 
-function getSession(): Promise<InferenceSession> {
-  session ??= InferenceSession.create(defaultModelPath(), {
+/** Loads a model with one intra-op thread: the service runs one worker thread per core. */
+export async function loadSpeechModel(path: string): Promise<SpeechModel> {
+  const session = await InferenceSession.create(path, {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-  }).catch((err: unknown) => {
-    session = undefined;
-    throw err;
   });
-  return session;
+  return {
+    path,
+    async posteriors(pcm) {
+      const out = await session.run({ pcm: new Tensor('float32', pcm, [1, pcm.length]) });
+      const t = out.logprobs;
+      if (!t || t.dims.length !== 3 || t.dims[2] !== NUM_CLASSES) throw new Error('speech model returned an unexpected output');
+      return { frames: t.dims[1] ?? 0, logp: t.data as Float32Array };
+    },
+  };
 }
 
-/** Runs the acoustic model on 16 kHz mono PCM (the feature front end is inside the graph). */
-export async function posteriors(pcm: Float32Array): Promise<Posteriors> {
-  const s = await getSession();
-  const out = await s.run({ pcm: new Tensor('float32', pcm, [1, pcm.length]) });
-  const t = out.logprobs;
-  if (!t || t.dims.length !== 3 || t.dims[2] !== NUM_CLASSES) throw new Error('speech model returned an unexpected output');
-  return { frames: t.dims[1] ?? 0, logp: t.data as Float32Array };
+// One session per thread: module state is per worker thread.
+let shared: Promise<SpeechModel> | undefined;
+
+export function defaultSpeechModel(): Promise<SpeechModel> {
+  shared ??= loadSpeechModel(defaultModelPath()).catch((err: unknown) => {
+    shared = undefined;
+    throw err;
+  });
+  return shared;
 }

@@ -6,7 +6,10 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readAudioFile, recognizeDigits, SpeechError, verifyDigits } from './index.js';
 import { repoRoot } from '../eval/data-dir.js';
+import { resolveThresholds } from '../config/index.js';
 
+/** The shipped digits.minMargin: these tests are about the model and its default threshold. */
+const opts = { threshold: resolveThresholds().digits.minMargin };
 const dir = mkdtempSync(join(tmpdir(), 'livecheck-speech-test-'));
 const data = process.env.LIVECHECK_SHARED_DATA ?? resolve(repoRoot(), '..', 'shared', 'data');
 
@@ -30,7 +33,7 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('an English 4-digit string verifies against itself', async () => {
-  const v = await verifyDigits(english, '3591');
+  const v = await verifyDigits(english, '3591', opts);
   assert.equal(v.accepted, true, JSON.stringify(v));
   assert.equal(v.language, 'en');
   assert.equal(v.perDigit.length, 4);
@@ -39,16 +42,16 @@ test('an English 4-digit string verifies against itself', async () => {
 
 test('the same recording does not verify when one digit is changed', async () => {
   for (const other of ['3590', '8591', '3391']) {
-    const v = await verifyDigits(english, other);
+    const v = await verifyDigits(english, other, opts);
     assert.equal(v.accepted, false, `${other}: ${JSON.stringify(v)}`);
   }
 });
 
 test('a Mandarin 4-digit string verifies and is recognized as Mandarin', async () => {
-  const v = await verifyDigits(mandarin, '7208');
+  const v = await verifyDigits(mandarin, '7208', opts);
   assert.equal(v.accepted, true, JSON.stringify(v));
   assert.equal(v.language, 'zh');
-  assert.equal((await verifyDigits(mandarin, '7298')).accepted, false);
+  assert.equal((await verifyDigits(mandarin, '7298', opts)).accepted, false);
   const r = await recognizeDigits(mandarin);
   assert.equal(r.digits, '7208');
   assert.equal(r.language, 'zh');
@@ -56,22 +59,22 @@ test('a Mandarin 4-digit string verifies and is recognized as Mandarin', async (
 
 test('non-digit speech does not verify as any digit string', async () => {
   const sentence = await speak('words', 'en', 'the weather is lovely today, we should walk to the park');
-  for (const digits of ['1234', '3591', '0000', '7208']) assert.equal((await verifyDigits(sentence, digits)).accepted, false, digits);
+  for (const digits of ['1234', '3591', '0000', '7208']) assert.equal((await verifyDigits(sentence, digits, opts)).accepted, false, digits);
   const zh = await speak('words-zh', 'cmn', '今天天气很好，我们去公园走走吧');
-  for (const digits of ['1234', '7208']) assert.equal((await verifyDigits(zh, digits)).accepted, false, digits);
+  for (const digits of ['1234', '7208']) assert.equal((await verifyDigits(zh, digits, opts)).accepted, false, digits);
 });
 
 test('silence and noise do not verify', async () => {
   const silence = new Float32Array(3 * 16000);
-  assert.equal((await verifyDigits(silence, '1234')).accepted, false);
+  assert.equal((await verifyDigits(silence, '1234', opts)).accepted, false);
   assert.equal((await recognizeDigits(silence)).digits, '');
   let seed = 1;
   const noise = Float32Array.from({ length: 3 * 16000 }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 0.3);
-  assert.equal((await verifyDigits(noise, '1234')).accepted, false);
+  assert.equal((await verifyDigits(noise, '1234', opts)).accepted, false);
 });
 
 test('an empty recording is rejected, not a crash', async () => {
-  const v = await verifyDigits(new Float32Array(0), '1234');
+  const v = await verifyDigits(new Float32Array(0), '1234', opts);
   assert.equal(v.accepted, false);
 });
 
@@ -80,8 +83,8 @@ test('bad audio and bad digits get clear error codes', async () => {
   writeFileSync(bad, 'this is not audio');
   await assert.rejects(readAudioFile(bad), (e: unknown) => e instanceof SpeechError && e.errorName === 'NO_SOUND');
   await assert.rejects(readAudioFile(join(dir, 'missing.wav')), (e: unknown) => e instanceof SpeechError && e.errorName === 'INVALID_PARAMETER');
-  await assert.rejects(verifyDigits(english, '12a4'), (e: unknown) => e instanceof SpeechError && e.errorName === 'INVALID_PARAMETER');
-  await assert.rejects(verifyDigits(english, ''), (e: unknown) => e instanceof SpeechError && e.errorName === 'INVALID_PARAMETER');
+  await assert.rejects(verifyDigits(english, '12a4', opts), (e: unknown) => e instanceof SpeechError && e.errorName === 'INVALID_PARAMETER');
+  await assert.rejects(verifyDigits(english, '', opts), (e: unknown) => e instanceof SpeechError && e.errorName === 'INVALID_PARAMETER');
 });
 
 const fsdd = join(data, 'speech', 'fsdd');
@@ -92,7 +95,7 @@ test('shared data: real non-digit sentences (AISHELL-1, LibriSpeech) never verif
   for (const d of dirs) {
     for (const f of readdirSync(d).filter((n) => n.endsWith('.wav'))) {
       const pcm = await readAudioFile(join(d, f));
-      for (const digits of ['1234', '5678', '9012', '3456']) assert.equal((await verifyDigits(pcm, digits)).accepted, false, `${f} ${digits}`);
+      for (const digits of ['1234', '5678', '9012', '3456']) assert.equal((await verifyDigits(pcm, digits, opts)).accepted, false, `${f} ${digits}`);
     }
   }
 });
@@ -105,7 +108,7 @@ test('shared data: a held-out FSDD speaker reading four digits verifies', async 
   execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', pause, 'trim', '0', '0.25']);
   execFileSync('sox', [...wavs.flatMap((w) => [w, pause]), '-r', '16000', joined, 'pad', '0.3', '0.3']);
   const pcm = await readAudioFile(joined);
-  const v = await verifyDigits(pcm, '3508');
+  const v = await verifyDigits(pcm, '3508', opts);
   assert.equal(v.accepted, true, JSON.stringify(v));
-  assert.equal((await verifyDigits(pcm, '3518')).accepted, false);
+  assert.equal((await verifyDigits(pcm, '3518', opts)).accepted, false);
 });

@@ -1,7 +1,6 @@
-import { THRESHOLDS } from '../config/thresholds.js';
 import { alignDigits, type DigitSegment } from './align.js';
 import { bestDigitString, forcedScore, greedyDigits, languageOf, mergeLanguages } from './ctc.js';
-import { posteriors, type Posteriors } from './model.js';
+import { defaultSpeechModel, type Posteriors, type SpeechModel } from './model.js';
 import { SpeechError } from './errors.js';
 import { SAMPLE_RATE, digitToken, type Language } from './tokens.js';
 
@@ -42,9 +41,9 @@ function prepare(pcm: Float32Array): Float32Array {
   return out;
 }
 
-/** Model posteriors for a recording (clean-up, padding and the 30 s cap applied). */
-export function speechPosteriors(pcm: Float32Array): Promise<Posteriors> {
-  return posteriors(prepare(pcm));
+/** Model posteriors for a recording (clean-up, padding and the 30 s cap applied); the service's model unless another is given. */
+export async function speechPosteriors(pcm: Float32Array, model?: SpeechModel): Promise<Posteriors> {
+  return (model ?? (await defaultSpeechModel())).posteriors(prepare(pcm));
 }
 
 // After mergeLanguages the Mandarin and English classes of a digit are equal: score on one.
@@ -88,19 +87,18 @@ export function heardDigits(raw: Posteriors): Recognition {
   return { digits: g.digits, language: g.digits ? languageOf(raw) : 'unknown', confidence: g.confidence };
 }
 
-export function defaultThreshold(): number {
-  return THRESHOLDS.digits.minMargin.value;
-}
-
 function checkDigits(expected: string): void {
   if (!/^[0-9]{1,12}$/.test(expected)) throw new SpeechError('INVALID_PARAMETER', `expected digits must be 1-12 characters 0-9, got "${expected}"`);
 }
 
-/** Does this 16 kHz mono recording speak `expected` (Mandarin or English digits)? */
-export async function verifyDigits(pcm: Float32Array, expected: string, opts: { threshold?: number } = {}): Promise<DigitVerdict> {
+/**
+ * Does this 16 kHz mono recording speak `expected` (Mandarin or English digits)? `threshold` is
+ * the configured `digits.minMargin` (resolveThresholds in src/config).
+ */
+export async function verifyDigits(pcm: Float32Array, expected: string, opts: { threshold: number }): Promise<DigitVerdict> {
   checkDigits(expected);
   const p = await speechPosteriors(pcm);
-  const threshold = opts.threshold ?? defaultThreshold();
+  const threshold = opts.threshold;
   const { score, language, perDigit } = scoreDigits(p, expected);
   const heard = heardDigits(p);
   return {

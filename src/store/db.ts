@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Db = Database.Database;
@@ -13,7 +13,18 @@ export type Db = Database.Database;
 export function openDatabase(dataDir: string | ':memory:'): Db {
   if (dataDir === ':memory:') return configure(new Database(':memory:'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  return configure(new Database(join(dataDir, 'livecheck.db')));
+  const file = join(dataDir, 'livecheck.db');
+  ownerOnly(file);
+  const db = configure(new Database(file));
+  // SQLite gives -wal and -shm the database file's mode; older versions created them 0644.
+  for (const side of [`${file}-wal`, `${file}-shm`]) if (existsSync(side)) chmodSync(side, 0o600);
+  return db;
+}
+
+/** The database holds apps, sealed keys and records: readable by its owner only, like master.key. */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
 }
 
 function configure(db: Db): Db {

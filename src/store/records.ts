@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 
-/** One verification request, kept whatever its outcome (SPEC: no video, photo or template). */
+/** One authenticated verification request, kept whatever its outcome (SPEC: no video, photo or template). */
 export interface VerificationRecord {
   requestId: string;
   appid: string | null;
@@ -40,8 +40,11 @@ interface RecordRow {
   message: string;
 }
 
+const PURGE_BATCH = 5000;
+
 export class RecordStore {
   private readonly insertStmt;
+  private readonly purgeStmt;
   private readonly db: Db;
 
   constructor(db: Db) {
@@ -67,6 +70,8 @@ export class RecordStore {
     this.insertStmt = db.prepare(`INSERT OR REPLACE INTO records
       (request_id, appid, endpoint, received_ms, finished_ms, code, live_status, compare_status, score, timings, checks, message)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.purgeStmt = db.prepare(`DELETE FROM records WHERE rowid IN
+      (SELECT rowid FROM records WHERE received_ms < ? ORDER BY received_ms LIMIT ${PURGE_BATCH})`);
   }
 
   add(r: VerificationRecord): void {
@@ -84,6 +89,20 @@ export class RecordStore {
       JSON.stringify(r.checks),
       r.message,
     );
+  }
+
+  /**
+   * Deletes records received before `beforeMs`, at most `maxRows` in batches of 5000 (so a first
+   * purge of a large table does not hold the write lock for long); returns how many went.
+   */
+  purge(beforeMs: number, maxRows = 50_000): number {
+    let deleted = 0;
+    while (deleted < maxRows) {
+      const n = this.purgeStmt.run(beforeMs).changes;
+      deleted += n;
+      if (n < PURGE_BATCH) break;
+    }
+    return deleted;
   }
 
   list(q: RecordQuery = {}): VerificationRecord[] {

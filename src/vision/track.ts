@@ -1,6 +1,6 @@
 import type { RgbFrame } from '../core/frames.js';
-import type { FaceResult } from '@vladmandic/human';
-import { getHuman, type Human } from './human.js';
+import { getFaceModels } from './face-models.js';
+import { FacePipeline, type DetectedFace, type FaceBox } from './face-pipeline.js';
 import { regionChange, regionStats, type Box } from './image-stats.js';
 import { lipHeight, mouthOpening, mouthShape, type MouthShape } from './mouth.js';
 
@@ -50,54 +50,23 @@ export interface TrackOptions {
   keyframeEvery: number;
 }
 
-/**
- * How a frame is analysed. `keyframe`: the face detector runs. `tracked`: the mesh runs on the
- * box its landmarks gave on the previous frame, without the detector (about half the cost).
- * `attack`: a keyframe plus the single-frame attack models, for the best frames only.
- * Human merges a per-call config into its own, so every variant spells out every switch.
- */
-export type FramePass = 'keyframe' | 'tracked' | 'attack';
+/** Detector settings of the video pipeline (Human's, as the thresholds were measured with them). */
+export const FACE_DETECTION = { maxFaces: 3, minConfidence: 0.5 } as const;
 
-const PASSES: Record<FramePass, object> = {
-  keyframe: { face: { detector: { skipFrames: 0 }, antispoof: { enabled: false }, liveness: { enabled: false } } },
-  tracked: { face: { detector: { skipFrames: Number.MAX_SAFE_INTEGER }, antispoof: { enabled: false }, liveness: { enabled: false } } },
-  attack: { face: { detector: { skipFrames: 0 }, antispoof: { enabled: true }, liveness: { enabled: true } } },
-};
-
-/**
- * tfjs has no uint8 tensors, and converting each frame with `new Int32Array(bytes)` cost ~2 ms
- * (plus 1.5 MB of garbage) per frame; `set` into one reused buffer costs ~0.02 ms. Reuse is safe
- * because creating a tensor copies the values into the WASM heap.
- */
-let staging = new Int32Array(0);
-
-function toTensor(human: Human, frame: RgbFrame): ReturnType<Human['tf']['tensor3d']> {
-  if (staging.length !== frame.data.length) staging = new Int32Array(frame.data.length);
-  staging.set(frame.data);
-  return human.tf.tensor3d(staging, [frame.height, frame.width, 3], 'int32');
+/** A pipeline for one sequence of frames, on this thread's models. */
+export async function facePipeline(): Promise<FacePipeline> {
+  return new FacePipeline(await getFaceModels(), FACE_DETECTION);
 }
 
-export async function detectFaces(frame: RgbFrame, pass: FramePass = 'keyframe'): Promise<FaceResult[]> {
-  const human = await getHuman();
-  const tensor = toTensor(human, frame);
-  try {
-    const result = await human.detect(tensor as never, PASSES[pass]);
-    return result.face;
-  } finally {
-    human.tf.dispose(tensor);
-  }
-}
+const area = (f: DetectedFace): number => f.box[2] * f.box[3];
 
-const area = (f: FaceResult): number => f.box[2] * f.box[3];
-
-function observe(frame: RgbFrame, previous: RgbFrame | null, faces: FaceResult[], minScore: number): FaceObservation | null {
+function observe(frame: RgbFrame, previous: RgbFrame | null, faces: DetectedFace[], minScore: number): FaceObservation | null {
   const usable = faces.filter((f) => f.score >= minScore && f.mesh.length >= 468);
   if (usable.length === 0) return null;
   const main = usable.reduce((a, b) => (area(b) > area(a) ? b : a));
   const box = { x: main.box[0], y: main.box[1], width: main.box[2], height: main.box[3] };
   const stats = regionStats(frame, box);
-  const yaw = main.rotation?.angle.yaw ?? 0;
-  const pitch = main.rotation?.angle.pitch ?? 0;
+  const { yaw, pitch } = main;
   const frontal = Math.max(0, Math.cos(yaw) * Math.cos(pitch));
   const light = Math.max(0, 1 - 2 * Math.abs(stats.brightness - 0.5));
   const sharp = stats.sharpness / (stats.sharpness + 50);
@@ -130,13 +99,17 @@ export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOpt
   let height = 0;
   let previous: RgbFrame | null = null;
   let sinceKeyframe = 0;
+  const pipeline = await facePipeline();
+  let boxes: FaceBox[] = [];
   for await (const frame of frames) {
     width = frame.width;
     height = frame.height;
-    // The first frame is always a keyframe: Human's box cache may hold another video's face.
-    const keyframe = faces.length === 0 || faces[faces.length - 1] === null || sinceKeyframe + 1 >= opts.keyframeEvery;
+    const keyframe = boxes.length === 0 || faces[faces.length - 1] === null || sinceKeyframe + 1 >= opts.keyframeEvery;
     sinceKeyframe = keyframe ? 0 : sinceKeyframe + 1;
-    const face = observe(frame, previous, await detectFaces(frame, keyframe ? 'keyframe' : 'tracked'), opts.minFaceScore);
+    if (keyframe) boxes = await pipeline.detect(frame);
+    const found = await pipeline.mesh(frame, boxes);
+    boxes = found.next;
+    const face = observe(frame, previous, found.faces, opts.minFaceScore);
     faces.push(face);
     previous = frame;
     if (face && (best.length < opts.keepBest || face.quality > best[best.length - 1].face.quality)) {

@@ -4,7 +4,7 @@ import { runTask, warmUp, type Task } from './tasks.js';
 
 /** Piscina entry point: one per thread, models loaded once when the thread starts. */
 const { thresholds } = workerData as { thresholds: Thresholds };
-const ready = warmUp();
+const ready = warmUp(thresholds);
 // A failed warm-up is retried by the first task, which then reports the error itself.
 ready.catch(() => undefined);
 

@@ -1,15 +1,17 @@
 """Builds augmented training utterances on the fly from the clip bank.
 
-Each utterance is digit clips of one language joined with natural pauses, sometimes with
-non-digit speech around or between them (one FILLER token per run), or a negative (filler
-only, noise only), or a whole synthesized sentence; then augmented hard: speed, gain,
-reverberation, band limiting (telephone, low-pass), white/pink/brown/babble noise.
+Each utterance is digit clips of one language read slowly, normally or fast (run together with
+crossfades), sometimes with non-digit speech around or between them (one FILLER token per run), or
+a negative (filler only, silence), or a whole synthesized sentence; then augmented hard: speed,
+gain, reverberation, band limiting (telephone band, mu-law, low-pass), white/pink/brown/babble
+noise at 3-35 dB SNR.
 
-Speaker diversity (the one real Mandarin voice was memorised, not generalised): each
+Digits are drawn voice first (a fold's held-out voices are never drawn), so a voice with a few
+takes counts as much as one with hundreds. Speaker diversity beyond the real voices: each
 utterance gets one random vocal-tract length (VTLP: the STFT magnitude is warped along the
 frequency axis by 0.82-1.2, original phase kept), independent of pitch, which the per-clip
-speed change and a slow random pitch/tempo contour vary; then a random EQ (spectral tilt plus
-peaks and notches) stands in for other microphones and voices.
+speed change, the rubberband variants of the bank and a slow random pitch/tempo contour vary;
+then a random EQ (spectral tilt plus peaks and notches) stands in for other microphones.
 """
 import random
 
@@ -22,18 +24,22 @@ SR = SAMPLE_RATE
 
 
 class Mixer:
-    def __init__(self, bank: dict, seed: int, zh_real_share: float = 0.5) -> None:
-        self.zh_real_share = zh_real_share
+    def __init__(self, bank: dict, seed: int, exclude: frozenset = frozenset(), real_share: float = 0.6) -> None:
+        self.real_share = real_share
         self.rng = random.Random(seed)
         self.np = np.random.default_rng(seed)
-        self.en = [(x.numpy(), d, s) for x, d, s in bank['en_digits']]
-        self.zh = [(x.numpy(), d, s) for x, d, s in bank['zh_digits']]
-        self.en_real = [t for t in self.en if t[2].startswith('fsdd')]
-        self.en_synth = [t for t in self.en if not t[2].startswith('fsdd')]
-        self.zh_real = [t for t in self.zh if t[2].startswith('gcin')]
-        self.zh_synth = [t for t in self.zh if not t[2].startswith('gcin')]
-        self.fill = {'en': [x.numpy() for x in bank['fill_en']], 'zh': [x.numpy() for x in bank['fill_zh']]}
-        self.utts = [(x.numpy(), t) for x, t, _ in bank['utts']]
+        keep = lambda c: c['voice'] not in exclude
+        # Digits by language and source, then by voice: drawing the voice first gives a voice with
+        # five takes as much say as one with five hundred.
+        self.pool: dict[tuple[str, bool], dict[str, list]] = {}
+        for c in filter(keep, bank['digits']):
+            real = not c['voice'].startswith('tts-')
+            self.pool.setdefault((c['lang'], real), {}).setdefault(c['voice'], []).append((c['x'].numpy(), c['digit']))
+        self.fill = {'en': [], 'zh': []}
+        for c in filter(keep, bank['fill']):
+            self.fill[c['lang']].append(c['x'].numpy())
+        self.utts = [(c['x'].numpy(), list(c['tokens'])) for c in filter(keep, bank['utts'])]
+        self.any_digit = [x for by in self.pool.values() for clips in by.values() for x, _ in clips]
 
     # --- pieces -------------------------------------------------------------
     def silence(self, lo: float, hi: float) -> np.ndarray:
@@ -50,11 +56,13 @@ class Mixer:
         return x / peak * 10 ** (self.rng.uniform(-8, 0) / 20)
 
     def digit(self, lang: str) -> tuple[np.ndarray, int]:
-        if lang == 'en':
-            pool = self.en_real if self.rng.random() < 0.45 else self.en_synth
-        else:
-            pool = self.zh_real if self.rng.random() < self.zh_real_share else self.zh_synth
-        x, d, _ = self.rng.choice(pool)
+        real = self.rng.random() < self.real_share and (lang, True) in self.pool
+        by_voice = self.pool[(lang, real)] if (lang, real) in self.pool else self.pool[(lang, not real)]
+        names = list(by_voice)
+        # Half the draws pick a voice uniformly, half in proportion to its clips.
+        weights = None if self.rng.random() < 0.5 else [len(by_voice[n]) for n in names]
+        clips = by_voice[self.rng.choices(names, weights=weights)[0]]
+        x, d = self.rng.choice(clips)
         return x, (en(d) if lang == 'en' else zh(d))
 
     def filler(self, lang: str) -> np.ndarray:
@@ -81,25 +89,45 @@ class Mixer:
             return np.concatenate([self.silence(0.05, 0.8), self.seg(x), self.silence(0.05, 0.8)]), list(toks)
         lang = self.rng.choice(['en', 'zh'])
         n = self.rng.choice([1, 2, 3, 4, 4, 4, 4, 4, 4, 5, 6])
+        # Pace: careful reading with pauses, normal, or fast run-together reading (down to about
+        # 0.25 s per digit with the tempo-up variants) where syllables overlap with a crossfade.
+        pace = self.rng.choices(['slow', 'normal', 'fast'], weights=[0.25, 0.35, 0.4])[0]
         parts, toks = [self.silence(0.05, 1.0)], []
         if self.rng.random() < 0.2:
             parts += [self.filler(lang), self.silence(0.1, 0.6)]
             toks.append(FILLER)
-        fast = self.rng.random() < 0.3
+        run: list[np.ndarray] = []
         for i in range(n):
             x, tok = self.digit(lang)
-            parts.append(self.seg(x))
+            run.append(self.seg(x))
             toks.append(tok)
-            if i < n - 1:
-                parts.append(self.silence(0.0, 0.12) if fast else self.silence(0.05, 0.7))
-                if self.rng.random() < 0.04:
-                    parts += [self.filler(lang), self.silence(0.1, 0.4)]
-                    toks.append(FILLER)
+            if pace == 'slow':
+                run.append(self.silence(0.25, 0.8))
+            elif pace == 'normal':
+                run.append(self.silence(0.03, 0.3))
+            if i < n - 1 and self.rng.random() < 0.04:
+                run += [self.filler(lang), self.silence(0.1, 0.4)]
+                toks.append(FILLER)
+        parts.append(self.crossfade(run, 0.06) if pace == 'fast' else np.concatenate(run))
         if self.rng.random() < 0.2:
             parts += [self.silence(0.1, 0.6), self.filler(lang)]
             toks.append(FILLER)
         parts.append(self.silence(0.05, 1.0))
         return np.concatenate(parts), toks
+
+    def crossfade(self, pieces: list[np.ndarray], most: float) -> np.ndarray:
+        """Joins pieces end to start, each overlapping the previous by 0..most s (at most a third of
+        either) with a raised-cosine crossfade, as syllables run into each other in fast reading."""
+        out = pieces[0]
+        for p in pieces[1:]:
+            k = int(min(self.rng.uniform(0, most) * SR, len(out) / 3, len(p) / 3))
+            if k < 2:
+                out = np.concatenate([out, p])
+                continue
+            fade = 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, k, dtype=np.float32))
+            mid = out[-k:] * (1 - fade) + p[:k] * fade
+            out = np.concatenate([out[:-k], mid, p[k:]])
+        return out.astype(np.float32)
 
     # --- augmentation -------------------------------------------------------
     def band(self, x: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -126,7 +154,7 @@ class Mixer:
         if kind == 'babble':
             out = np.zeros(n, dtype=np.float32)
             for _ in range(self.rng.randint(3, 7)):
-                src = self.rng.choice([self.rng.choice(self.fill['en']), self.rng.choice(self.fill['zh']), self.rng.choice(self.en)[0]])
+                src = self.rng.choice([self.rng.choice(self.fill['en']), self.rng.choice(self.fill['zh']), self.rng.choice(self.any_digit)])
                 src = src / (np.abs(src).max() + 1e-6)
                 reps = int(np.ceil(n / max(1, len(src)))) + 1
                 tiled = np.tile(np.concatenate([src, np.zeros(self.rng.randint(0, 4000), dtype=np.float32)]), reps)
@@ -207,13 +235,16 @@ class Mixer:
         if self.rng.random() < 0.3:
             x = self.reverb(x)
         r = self.rng.random()
-        if r < 0.15:
-            x = self.band(x, self.rng.uniform(200, 400), self.rng.uniform(3000, 3600))
-        elif r < 0.35:
+        if r < 0.3:
+            # 8 kHz telephone band, sometimes through 8-bit mu-law as on a phone line.
+            x = self.band(x, self.rng.uniform(200, 400), self.rng.uniform(3000, 3700))
+            if self.rng.random() < 0.3:
+                x = mu_law(x)
+        elif r < 0.45:
             x = self.band(x, 0, self.rng.uniform(3500, 7000))
         if self.rng.random() < 0.75:
             nz = self.noise(len(x))
-            snr = self.rng.uniform(0, 35)
+            snr = self.rng.uniform(3, 35)
             px = (x ** 2).mean() + 1e-9
             pn = (nz ** 2).mean() + 1e-9
             x = x + nz * np.sqrt(px / pn / 10 ** (snr / 10))
@@ -228,18 +259,25 @@ class Mixer:
 VT_FFT, VT_HOP, VT_EDGE = 512, 128, 0.85
 
 
+def mu_law(x: np.ndarray) -> np.ndarray:
+    peak = np.abs(x).max() + 1e-9
+    y = x / peak
+    q = np.round((np.sign(y) * np.log1p(255 * np.abs(y)) / np.log(256)) * 127) / 127
+    return (np.sign(q) * np.expm1(np.abs(q) * np.log(256)) / 255 * peak).astype(np.float32)
+
+
 def fft_size(n: int) -> int:
     # Arbitrary lengths can be prime, and numpy's FFT is then orders of magnitude slower.
     return 1 << (n - 1).bit_length()
 
 
 class MixerDataset(torch.utils.data.IterableDataset):
-    def __init__(self, bank_path: str, batch: int, seed: int, zh_real_share: float = 0.5) -> None:
-        self.bank_path, self.batch, self.seed, self.zh_real_share = bank_path, batch, seed, zh_real_share
+    def __init__(self, bank_path: str, batch: int, seed: int, exclude: frozenset, real_share: float) -> None:
+        self.bank_path, self.batch, self.seed, self.exclude, self.real_share = bank_path, batch, seed, exclude, real_share
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
-        mixer = Mixer(torch.load(self.bank_path), self.seed + (info.id if info else 0), self.zh_real_share)
+        mixer = Mixer(torch.load(self.bank_path), self.seed + (info.id if info else 0), self.exclude, self.real_share)
         while True:
             items = [mixer.example() for _ in range(self.batch)]
             yield collate(items)

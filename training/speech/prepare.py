@@ -1,12 +1,15 @@
 """Builds the clip bank the training mixer draws from (training/work/bank.pt).
 
-Sources (all installable here, licences in models/MODEL_CARD.md):
-  FSDD English digits (real, 3 of 4 speakers; the held-out speaker is never read),
-  gcin-voice Mandarin syllables (real, voice 5 only, digits with tone variants; voice 3 is held
-  out unless --include-held-out, used only for the final shipped fine-tune), asterisk English
-  digits and prompts (real, one voice), espeak-ng (en + cmn, many variants) and flite voices.
-Codec round trips (Opus, AAC) are applied here because spawning ffmpeg per training example
-would dominate training time.
+Every clip carries the id of the voice it came from (voices.py), so one bank serves every fold:
+the mixer leaves a fold's held-out voices out entirely, including the variants made from them.
+
+Sources (licences in models/MODEL_CARD.md):
+  real voices (voices.py): 7 Mandarin (digits; three whole syllabaries as non-digit rivals) and
+  27 English (FSDD, Speech Commands, asterisk);
+  espeak-ng (en + cmn, many variants) and flite voices: digits, digit strings, non-digit words.
+Variants made here because they are too slow to make per training example: formant-preserving
+pitch shifts with tempo changes (rubberband), pitch-preserving tempo-ups for fast reading (sox
+tempo), Opus and AAC round trips.
 """
 import argparse
 import io
@@ -20,16 +23,8 @@ import numpy as np
 import torch
 import torchaudio.functional as AF
 
-from tokens import EN_WORDS, FILLER, SAMPLE_RATE, ZH_CHARS, ZH_ZHUYIN, en, zh
-
-GCIN = '/usr/share/gcin-voice/ogg'
-ASTERISK = '/usr/share/asterisk/sounds/en'
-HELD_OUT_FSDD = 'theo'
-TRAIN_GCIN_VOICE = '5.ogg'  # CC-BY-3.0; 3.ogg (GPL/LGPL) is the held-out voice
-HELD_OUT_GCIN_VOICE = '3.ogg'  # only read with --include-held-out (final fine-tune, not for evaluation)
-# Tone variants of the digits in real reading (tone sandhi: yi2/yi4 before other tones, qi2 and
-# ba2 before a fourth tone), trained as the digit; tone 1 folders carry no number.
-TONE_VARIANTS = {'ㄧ2': 1, 'ㄧ4': 1, 'ㄑㄧ2': 7, 'ㄅㄚ2': 8}
+import voices as V
+from tokens import EN_WORDS, FILLER, SAMPLE_RATE, ZH_CHARS, en, zh
 
 EN_FILLER_WORDS = (
     'the and of a in is it you that he was with on are as his they be at have this from or had by '
@@ -39,7 +34,7 @@ EN_FILLER_WORDS = (
     'long down day did get come made may part over new sound take only little work know place year '
     'live me back give most very after thing our just name good sentence man think say great where '
     'help through much before line right mean old any same tell boy follow came want show also '
-    'around form three-quarters small set put end does another well large must big even such '
+    'around form small set put end does another well large must big even such '
     'because turn here why ask went men read need land different home us move try kind hand '
     'picture again change off play spell air away animal house point page letter mother answer '
     'found study still learn should america world high every near add food between own below '
@@ -48,7 +43,8 @@ EN_FILLER_WORDS = (
     'life always those both paper together got group often run important until children side feet '
     'car mile night walk white sea began grow took river carry state once book hear stop without '
     'second later miss idea enough eat face watch far indian real almost let above girl sometimes '
-    'mountain cut young talk soon list song being leave family please verify yes hello account'
+    'mountain cut young talk soon list song being leave family please verify yes hello account '
+    'fine nice tree free heaven hive sex sticks eighty tan ten gate wait won run zero-sum'
 ).split()
 EN_FILLER_WORDS = [w for w in EN_FILLER_WORDS if '-' not in w]
 
@@ -59,8 +55,6 @@ ZH_FILLER_CHARS = list(
     '白语听叫路真东北南风山水火书字马鸟花草树云雨雪星春夏秋冬红黄蓝绿黑吃喝睡跑飞坐站买卖钱房桌窗朋友妈哥姐'
     '弟妹猫狗牛羊鱼米饭茶菜汤肉蛋'
 )
-
-DIGIT_BASES = {z.rstrip('12345') for z in ZH_ZHUYIN}
 
 
 def pcm_from_wav_bytes(data: bytes) -> np.ndarray:
@@ -82,7 +76,7 @@ def resample(x: np.ndarray, rate: int) -> np.ndarray:
 
 
 def sox_decode(path: str) -> np.ndarray:
-    # sox starts several times faster than ffmpeg, which matters for 1200 syllable files.
+    # sox starts several times faster than ffmpeg, which matters for thousands of syllable files.
     out = subprocess.run(
         ['sox', path, '-t', 'f32', '-r', str(SAMPLE_RATE), '-c', '1', '-'],
         check=True, capture_output=True, timeout=60,
@@ -106,6 +100,38 @@ def trim(x: np.ndarray, thresh_db: float = -40.0) -> np.ndarray:
     a = max(0, (keep[0] - 2) * frame)
     b = min(len(x), (keep[-1] + 3) * frame)
     return x[a:b]
+
+
+def run_sox(x: np.ndarray, effects: list[str]) -> np.ndarray:
+    out = subprocess.run(
+        ['sox', '-t', 'f32', '-r', str(SAMPLE_RATE), '-c', '1', '-', '-t', 'f32', '-', *effects],
+        input=x.astype(np.float32).tobytes(), check=True, capture_output=True, timeout=60,
+    ).stdout
+    return np.frombuffer(out, dtype=np.float32).copy()
+
+
+def rubberband(x: np.ndarray, semitones: float, tempo: float) -> np.ndarray:
+    """Formant-preserving pitch shift and tempo change (Debian rubberband-cli, R3 engine): another
+    pitch without the chipmunk formants of resampling; VTLP in the mixer moves formants apart."""
+    tag = f'{os.getpid()}_{random.getrandbits(40)}'
+    a, b = f'/tmp/lc_rb_in_{tag}.wav', f'/tmp/lc_rb_out_{tag}.wav'
+    try:
+        with wave.open(a, 'wb') as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(SAMPLE_RATE)
+            w.writeframes((np.clip(x, -1, 1) * 32767).astype('<i2').tobytes())
+        subprocess.run(['rubberband', '-3', '-F', '-p', f'{semitones:.2f}', '-T', f'{tempo:.3f}', a, b],
+                       check=True, capture_output=True, timeout=60)
+        with open(b, 'rb') as f:
+            return trim(pcm_from_wav_bytes(f.read()))
+    except (subprocess.SubprocessError, EOFError, AssertionError) as err:
+        print('skipped rubberband job:', err, flush=True)
+        return np.zeros(0, dtype=np.float32)
+    finally:
+        for f in (a, b):
+            if os.path.exists(f):
+                os.remove(f)
 
 
 def espeak(text: str, voice: str, rate: int, pitch: int, gap: int) -> np.ndarray:
@@ -148,11 +174,11 @@ def codec_round_trip(clips: list[np.ndarray], codec: list[str], fmt: str, demux:
     signal = np.concatenate(parts).astype(np.float32)
     enc = subprocess.run(
         ['ffmpeg', '-v', 'error', '-f', 'f32le', '-ar', str(SAMPLE_RATE), '-ac', '1', '-i', 'pipe:0', *codec, '-f', fmt, 'pipe:1'],
-        input=signal.tobytes(), check=True, capture_output=True, timeout=600,
+        input=signal.tobytes(), check=True, capture_output=True, timeout=900,
     ).stdout
     dec = subprocess.run(
         ['ffmpeg', '-v', 'error', '-f', demux, '-i', 'pipe:0', '-f', 'f32le', '-ac', '1', '-ar', str(SAMPLE_RATE), 'pipe:1'],
-        input=enc, check=True, capture_output=True, timeout=600,
+        input=enc, check=True, capture_output=True, timeout=900,
     ).stdout
     y = np.frombuffer(dec, dtype=np.float32)
     # Encoder priming shifts the stream; find the shift on the first seconds.
@@ -164,59 +190,79 @@ def codec_round_trip(clips: list[np.ndarray], codec: list[str], fmt: str, demux:
     return [y[max(0, a + shift): max(0, b + shift)].copy() for a, b in offsets]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--fsdd', required=True)
-    ap.add_argument('--out', required=True)
-    ap.add_argument('--scale', type=float, default=1.0, help='fraction of synthetic items to make')
-    ap.add_argument('--include-held-out', action='store_true',
-                    help='also train on gcin voice 3 (the evaluation voice): final fine-tune only')
-    ap.add_argument('--from-bank', default='', help='reuse this bank and rebuild only its gcin digit clips')
-    args = ap.parse_args()
-    torch.set_num_threads(1)
-    rng = random.Random(1234)
-    sc = lambda n: max(1, int(n * args.scale))
-    if args.from_bank:
-        rebuild_gcin(args, rng, sc)
-        return
+def codec_pass(rng: random.Random, items: list, share: float = 0.33) -> None:
+    """Appends Opus 12 kb/s or AAC 32 kb/s round trips of about `share` of items (dicts with 'x')."""
+    idx = [i for i in range(len(items)) if rng.random() < share]
+    half = len(idx) // 2
+    for part, (codec, fmt, demux) in ((idx[:half], (['-c:a', 'libopus', '-b:a', '12k'], 'ogg', 'ogg')),
+                                      (idx[half:], (['-c:a', 'aac', '-b:a', '32k'], 'adts', 'aac'))):
+        if not part:
+            continue
+        for lo in range(0, len(part), 2000):  # bounded pipes
+            chunk = part[lo: lo + 2000]
+            outs = codec_round_trip([items[i]['x'] for i in chunk], codec, fmt, demux)
+            for i, y in zip(chunk, outs):
+                if len(y) > 400:
+                    items.append({**items[i], 'x': y, 'kind': items[i]['kind'] + '+codec'})
+
+
+def decode_all(paths: list[str], root: str) -> list[np.ndarray]:
+    with ThreadPoolExecutor(2) as ex:
+        return list(ex.map(lambda p: trim(sox_decode(V.resolve(p, root))), paths))
+
+
+def real_clips(table: dict, root: str, rng: random.Random, sc) -> tuple[list, list]:
+    """Digits and non-digit syllables of every real voice, with their variants."""
+    digits, fill = [], []
+    for v in table['voices']:
+        paths = [(int(d), p) for d, ps in v['digits'].items() for p in ps]
+        for (d, _), x in zip(paths, decode_all([p for _, p in paths], root)):
+            if len(x) > 400:
+                digits.append({'x': x, 'digit': d, 'lang': v['lang'], 'voice': v['id'], 'kind': 'real'})
+        for x in decode_all(v['nondigit'], root):
+            if len(x) > 800:
+                fill.append({'x': x, 'lang': v['lang'], 'voice': v['id'], 'kind': 'real'})
+        print('voice', v['id'], 'digits', len(paths), 'non-digit', len(v['nondigit']), flush=True)
+
+    # Variants, more for voices with few takes: Mandarin voices have one take per syllable, the
+    # FSDD speakers fifty. Rubberband (formant-preserving pitch, tempo) for the few-take voices and
+    # a share of the syllables; sox tempo-ups (pitch kept) for fast reading for every voice.
+    takes = {}
+    for c in digits:
+        takes[c['voice']] = takes.get(c['voice'], 0) + 1
+    rb_jobs, tempo_jobs = [], []
+    for c in list(digits):
+        few = takes[c['voice']] < 40
+        n_rb = sc(20 if c['lang'] == 'zh' else 4) if few else (1 if rng.random() < 0.1 else 0)
+        for _ in range(n_rb):
+            rb_jobs.append((c, rng.uniform(-9, 7), rng.uniform(0.6, 1.4)))
+        n_tempo = sc(8 if c['lang'] == 'zh' else 3) if few else (1 if rng.random() < 0.2 else 0)
+        for _ in range(n_tempo):
+            tempo_jobs.append((c, rng.uniform(1.25, 2.4)))
+    syl = [c for c in fill if c['lang'] == 'zh']
+    rng.shuffle(syl)
+    for c in syl[: sc(1500)]:
+        rb_jobs.append((c, rng.uniform(-9, 7), rng.uniform(0.6, 1.6)))
+    for c in syl[: sc(1500)]:
+        tempo_jobs.append((c, rng.uniform(1.25, 2.4)))
+    with ThreadPoolExecutor(2) as ex:
+        rb_out = list(ex.map(lambda j: rubberband(j[0]['x'], j[1], j[2]), rb_jobs))
+        tempo_out = list(ex.map(lambda j: trim(run_sox(j[0]['x'], ['tempo', '-s', f'{j[1]:.2f}'])), tempo_jobs))
+    for (c, *_), y in list(zip(rb_jobs, rb_out)) + list(zip(tempo_jobs, tempo_out)):
+        if len(y) > 400:
+            (digits if 'digit' in c else fill).append({**c, 'x': y, 'kind': c['kind'] + '+var'})
+    print('real digits', len(digits), 'real non-digit', len(fill), flush=True)
+    return digits, fill
+
+
+def synthetic_clips(rng: random.Random, sc) -> tuple[list, list, list]:
+    """espeak-ng and flite: digits, digit strings (some with words around), non-digit words."""
     variants = espeak_variants()
 
-    en_digits: list[tuple[np.ndarray, int, str]] = []
-    zh_digits: list[tuple[np.ndarray, int, str]] = []
-    fill_en: list[np.ndarray] = []
-    fill_zh: list[np.ndarray] = []
-    utts: list[tuple[np.ndarray, list[int], str]] = []
-
-    for name in sorted(os.listdir(args.fsdd)):
-        if not name.endswith('.wav'):
-            continue
-        digit, speaker, _ = name[:-4].split('_')
-        if speaker == HELD_OUT_FSDD:
-            continue
-        with open(os.path.join(args.fsdd, name), 'rb') as f:
-            en_digits.append((trim(pcm_from_wav_bytes(f.read())), int(digit), 'fsdd'))
-    print('fsdd', len(en_digits), flush=True)
-
-    for d in range(10):
-        with open(f'{ASTERISK}/digits/{d}.wav', 'rb') as f:
-            en_digits.append((trim(pcm_from_wav_bytes(f.read())), d, 'asterisk'))
-    bad = ('one', 'two', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'zero', 'ten', 'digit', 'number', 'for', 'to')
-    prompts = [p for p in sorted(os.listdir(ASTERISK)) if p.endswith('.wav') and not any(b in p for b in bad)]
-    for p in prompts:
-        with open(f'{ASTERISK}/{p}', 'rb') as f:
-            fill_en.append(trim(pcm_from_wav_bytes(f.read())))
-    print('asterisk prompts', len(prompts), flush=True)
-
-    gcin_d, gcin_f = gcin_clips(gcin_voices(args.include_held_out), rng, sc)
-    zh_digits += gcin_d
-    fill_zh += [x for x, _ in gcin_f]
-
     def es_cfg(lang: str) -> tuple[str, int, int, int]:
-        v = rng.choice(variants)
-        voice = f'{lang}+{v}'
-        return voice, rng.randint(110, 230), rng.randint(20, 80), rng.randint(0, 12)
+        return f'{lang}+{rng.choice(variants)}', rng.randint(110, 260), rng.randint(20, 80), rng.randint(0, 12)
 
-    jobs = []  # (kind, lang, text, tokens-or-digit, cfg)
+    jobs = []  # (kind, lang, text, label, cfg)
     for _ in range(sc(25)):
         for d in range(10):
             jobs.append(('unit', 'en', EN_WORDS[d], d, es_cfg('en')))
@@ -226,17 +272,15 @@ def main() -> None:
             jobs.append(('unit', 'zh', ZH_CHARS[d], d, es_cfg('cmn')))
         jobs.append(('unit', 'zh', '幺', 1, es_cfg('cmn')))
     for _ in range(sc(250)):
-        words = ' '.join(rng.choice(EN_FILLER_WORDS) for _ in range(rng.randint(1, 6)))
-        jobs.append(('fill', 'en', words, None, es_cfg('en')))
+        jobs.append(('fill', 'en', filler_text(rng, 'en', 6), None, es_cfg('en')))
     for _ in range(sc(350)):
-        chars = ''.join(rng.choice(ZH_FILLER_CHARS) for _ in range(rng.randint(1, 8)))
-        jobs.append(('fill', 'zh', chars, None, es_cfg('cmn')))
+        jobs.append(('fill', 'zh', filler_text(rng, 'zh', 8), None, es_cfg('cmn')))
     for lang, n in (('en', sc(900)), ('zh', sc(1300))):
         for _ in range(n):
             digits = [rng.randrange(10) for _ in range(rng.choice([1, 2, 3, 4, 4, 4, 4, 4, 5, 6]))]
             words, toks = [], []
             if rng.random() < 0.25:
-                words.append(filler_text(rng, lang))
+                words.append(filler_text(rng, lang, 4))
                 toks.append(FILLER)
             for d in digits:
                 if lang == 'en':
@@ -246,203 +290,89 @@ def main() -> None:
                     words.append('幺' if d == 1 and rng.random() < 0.3 else ZH_CHARS[d])
                     toks.append(zh(d))
             if rng.random() < 0.25:
-                words.append(filler_text(rng, lang))
+                words.append(filler_text(rng, lang, 4))
                 toks.append(FILLER)
-            sep = rng.choice([' ', ', ', ' ... ']) if lang == 'en' else rng.choice([' ', '，', '、'])
+            sep = rng.choice([' ', ', ', ' ... ']) if lang == 'en' else rng.choice([' ', '，', '、', ''])
             jobs.append(('utt', lang, sep.join(words), toks, es_cfg('en' if lang == 'en' else 'cmn')))
 
     def run(job):
         kind, lang, text, lab, (voice, rate, pitch, gap) = job
         try:
-            return kind, lang, lab, trim(espeak(text, voice, rate, pitch, gap)), 'espeak'
+            return kind, lang, lab, trim(espeak(text, voice, rate, pitch, gap)), 'tts-espeak-' + lang
         except (subprocess.SubprocessError, EOFError, AssertionError) as err:
             print('skipped espeak job:', text, err, flush=True)
-            return kind, lang, lab, np.zeros(0, dtype=np.float32), 'espeak'
+            return kind, lang, lab, np.zeros(0, dtype=np.float32), 'tts-espeak-' + lang
 
     with ThreadPoolExecutor(2) as ex:
         results = list(ex.map(run, jobs))
     print('espeak done', len(results), flush=True)
 
-    fl_voices = ['kal', 'kal16', 'awb', 'rms', 'slt']
     fl_jobs = []
-    for v in fl_voices:
-        for stretch in (0.85, 1.0, 1.25):
+    for v in ['kal', 'kal16', 'awb', 'rms', 'slt']:
+        for stretch in (0.7, 0.85, 1.0, 1.25):
             for d in range(10):
                 fl_jobs.append(('unit', 'en', EN_WORDS[d], d, v, stretch))
             fl_jobs.append(('unit', 'en', 'oh', 0, v, stretch))
         for _ in range(sc(60)):
             digits = [rng.randrange(10) for _ in range(rng.choice([1, 3, 4, 4, 4, 5]))]
-            fl_jobs.append(('utt', 'en', ', '.join(EN_WORDS[d] for d in digits), [en(d) for d in digits], v, rng.uniform(0.8, 1.4)))
+            fl_jobs.append(('utt', 'en', ', '.join(EN_WORDS[d] for d in digits), [en(d) for d in digits], v, rng.uniform(0.6, 1.4)))
         for _ in range(sc(30)):
-            fl_jobs.append(('fill', 'en', filler_text(rng, 'en'), None, v, rng.uniform(0.8, 1.4)))
+            fl_jobs.append(('fill', 'en', filler_text(rng, 'en', 4), None, v, rng.uniform(0.7, 1.4)))
 
     def run_flite(i_job):
         i, (kind, lang, text, lab, v, stretch) = i_job
         try:
-            return kind, lang, lab, trim(flite(text, v, stretch, f'/tmp/lc_flite_{i}_{os.getpid()}.wav')), 'flite'
+            return kind, lang, lab, trim(flite(text, v, stretch, f'/tmp/lc_flite_{i}_{os.getpid()}.wav')), 'tts-flite-' + v
         except (subprocess.SubprocessError, EOFError, AssertionError) as err:
             print('skipped flite job:', text, err, flush=True)
-            return kind, lang, lab, np.zeros(0, dtype=np.float32), 'flite'
+            return kind, lang, lab, np.zeros(0, dtype=np.float32), 'tts-flite-' + v
 
     with ThreadPoolExecutor(2) as ex:
         results += list(ex.map(run_flite, enumerate(fl_jobs)))
     print('flite done', len(fl_jobs), flush=True)
 
-    for kind, lang, lab, x, src in results:
+    digits, fill, utts = [], [], []
+    for kind, lang, lab, x, voice in results:
         if len(x) < 400:
             continue
+        item = {'x': x, 'lang': lang, 'voice': voice, 'kind': 'tts'}
         if kind == 'unit':
-            (en_digits if lang == 'en' else zh_digits).append((x, lab, src))
+            digits.append({**item, 'digit': lab})
         elif kind == 'fill':
-            (fill_en if lang == 'en' else fill_zh).append(x)
+            fill.append(item)
         else:
-            utts.append((x, lab, src))
-
-    # Codec round trips of a third of every list.
-    codec_pass(rng, en_digits, lambda t: t[0], lambda t, y: (y, t[1], t[2] + '-codec'))
-    codec_pass(rng, zh_digits, lambda t: t[0], lambda t, y: (y, t[1], t[2] + '-codec'))
-    codec_pass(rng, fill_en, lambda t: t, lambda t, y: y)
-    codec_pass(rng, fill_zh, lambda t: t, lambda t, y: y)
-    codec_pass(rng, utts, lambda t: t[0], lambda t, y: (y, t[1], t[2] + '-codec'))
-    print('codecs done', flush=True)
-
-    bank = {
-        'en_digits': [(torch.from_numpy(x), d, s) for x, d, s in en_digits],
-        'zh_digits': [(torch.from_numpy(x), d, s) for x, d, s in zh_digits],
-        'fill_en': [torch.from_numpy(x) for x in fill_en],
-        'fill_zh': [torch.from_numpy(x) for x in fill_zh],
-        'utts': [(torch.from_numpy(x), t, s) for x, t, s in utts],
-    }
-    torch.save(bank, args.out)
-    print({k: len(v) for k, v in bank.items()}, flush=True)
+            utts.append({**item, 'tokens': lab})
+    return digits, fill, utts
 
 
-def gcin_voices(include_held_out: bool) -> list[str]:
-    return [TRAIN_GCIN_VOICE] + ([HELD_OUT_GCIN_VOICE] if include_held_out else [])
-
-
-def gcin_clips(voices: list[str], rng: random.Random, sc) -> tuple[list, list]:
-    """Real Mandarin digits (with tone variants) and sox pitch/tempo variants, plus the other
-    syllables of the same voices as filler (syllables sharing a digit's initial+final excluded)."""
-    digits = {**ZH_ZHUYIN, **TONE_VARIANTS}
-    gcin_jobs = []
-    for syl in sorted(os.listdir(GCIN)):
-        for voice in voices:
-            path = f'{GCIN}/{syl}/{voice}'
-            if os.path.exists(path):
-                gcin_jobs.append((syl, voice, path))
-    with ThreadPoolExecutor(2) as ex:
-        decoded = list(ex.map(lambda j: (j[0], j[1], trim(sox_decode(j[2]))), gcin_jobs))
-    real, fill = [], []
-    for syl, voice, x in decoded:
-        if syl in digits:
-            real.append((x, digits[syl], 'gcin' if voice == TRAIN_GCIN_VOICE else 'gcin-v' + voice.split('.')[0]))
-        elif syl.rstrip('12345') not in DIGIT_BASES and len(x) > 800:
-            fill.append((x, voice))
-    print('gcin voices', voices, 'digits', len(real), 'filler', len(fill), flush=True)
-
-    # The real Mandarin digits are few clips of one or two voices: widen them with sox pitch/tempo.
-    tmp_in, tmp_out = f'/tmp/lc_prep_in_{os.getpid()}.f32', f'/tmp/lc_prep_out_{os.getpid()}.f32'
-    out = list(real)
-    for x, d, src in real:
-        for _ in range(sc(30)):
-            x.astype(np.float32).tofile(tmp_in)
-            cents = rng.uniform(-500, 400)
-            tempo = rng.uniform(0.75, 1.3)
-            subprocess.run(
-                ['sox', '-t', 'f32', '-r', str(SAMPLE_RATE), '-c', '1', tmp_in, '-t', 'f32', tmp_out,
-                 'pitch', f'{cents:.0f}', 'tempo', '-s', f'{tempo:.2f}'],
-                check=True, capture_output=True, timeout=60,
-            )
-            out.append((np.fromfile(tmp_out, dtype=np.float32), d, src + '-sox'))
-    for f in (tmp_in, tmp_out):
-        if os.path.exists(f):
-            os.remove(f)
-    print('gcin sox variants done', flush=True)
-
-    # sox pitch moves the formants with the pitch. gcin voice 5 is a high voice (f0 about 390 Hz;
-    # voice 3 is about 130 Hz): add formant-preserving pitch shifts down to -20 semitones
-    # (rubberband R3 engine with -F) and slower tempo (voice 3 speaks 1.3-1.8x slower), for the
-    # digits and for as many filler syllables, so that a low voice is not a cue for "digit".
-    # The mixer's VTLP then moves the formants independently.
-    jobs = [(x, d, src) for x, d, src in real for _ in range(sc(60))]
-    fill_src = [f for f in fill]
-    rng.shuffle(fill_src)
-    jobs += [(x, None, 'rb') for x, _ in fill_src[: sc(1000)]]
-    params = [(rng.uniform(-20, -3), rng.uniform(0.55, 1.2)) for _ in jobs]
-    with ThreadPoolExecutor(2) as ex:
-        shifted = list(ex.map(lambda a: rubberband(a[0][0], *a[1]), zip(jobs, params)))
-    for (x, d, src), y in zip(jobs, shifted):
-        if len(y) < 400:
-            continue
-        if d is None:
-            fill.append((y, 'rb'))
-        else:
-            out.append((y, d, src + '-rb'))
-    print('gcin rubberband variants done', len(jobs), flush=True)
-    return out, fill
-
-
-def rubberband(x: np.ndarray, semitones: float, tempo: float) -> np.ndarray:
-    """Formant-preserving pitch shift and tempo change (Debian rubberband-cli, R3 engine)."""
-    tag = f'{os.getpid()}_{random.getrandbits(40)}'
-    a, b = f'/tmp/lc_rb_in_{tag}.wav', f'/tmp/lc_rb_out_{tag}.wav'
-    try:
-        with wave.open(a, 'wb') as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(SAMPLE_RATE)
-            w.writeframes((np.clip(x, -1, 1) * 32767).astype('<i2').tobytes())
-        subprocess.run(['rubberband', '-3', '-F', '-p', f'{semitones:.2f}', '-T', f'{tempo:.3f}', a, b],
-                       check=True, capture_output=True, timeout=60)
-        with open(b, 'rb') as f:
-            return trim(pcm_from_wav_bytes(f.read()))
-    except (subprocess.SubprocessError, EOFError, AssertionError) as err:
-        print('skipped rubberband job:', err, flush=True)
-        return np.zeros(0, dtype=np.float32)
-    finally:
-        for f in (a, b):
-            if os.path.exists(f):
-                os.remove(f)
-
-
-def codec_pass(rng: random.Random, items, get, put) -> None:
-    """Appends Opus 12 kb/s or AAC 32 kb/s round trips of about a third of items."""
-    idx = [i for i in range(len(items)) if rng.random() < 0.33]
-    half = len(idx) // 2
-    for part, (codec, fmt, demux) in ((idx[:half], (['-c:a', 'libopus', '-b:a', '12k'], 'ogg', 'ogg')),
-                               (idx[half:], (['-c:a', 'aac', '-b:a', '32k'], 'adts', 'aac'))):
-        if not part:
-            continue
-        outs = codec_round_trip([get(items[i]) for i in part], codec, fmt, demux)
-        for i, y in zip(part, outs):
-            if len(y) > 400:
-                items.append(put(items[i], y))
-
-
-def rebuild_gcin(args, rng: random.Random, sc) -> None:
-    """--from-bank: keeps an existing bank's FSDD, asterisk, espeak and flite clips and redoes only
-    the gcin digit clips (tone variants, held-out voice when asked), which takes a minute instead
-    of the whole run. gcin filler of voice 5 is kept as is; the held-out voice's is appended."""
-    bank = torch.load(args.from_bank)
-    keep = [t for t in bank['zh_digits'] if not t[2].startswith('gcin')]
-    voices = gcin_voices(args.include_held_out)
-    digits, fill = gcin_clips(voices, rng, sc)
-    # Voice 5's syllables are already in the bank: only the held-out voice's (when asked) and the
-    # rubberband variants are new filler.
-    fill = [x for x, v in fill if v != TRAIN_GCIN_VOICE]
-    codec_pass(rng, digits, lambda t: t[0], lambda t, y: (y, t[1], t[2] + '-codec'))
-    codec_pass(rng, fill, lambda t: t, lambda t, y: y)
-    bank['zh_digits'] = keep + [(torch.from_numpy(x), d, s) for x, d, s in digits]
-    bank['fill_zh'] = list(bank['fill_zh']) + [torch.from_numpy(x) for x in fill]
-    torch.save(bank, args.out)
-    print({k: len(v) for k, v in bank.items()}, flush=True)
-
-
-def filler_text(rng: random.Random, lang: str) -> str:
+def filler_text(rng: random.Random, lang: str, most: int) -> str:
     if lang == 'en':
-        return ' '.join(rng.choice(EN_FILLER_WORDS) for _ in range(rng.randint(1, 4)))
-    return ''.join(rng.choice(ZH_FILLER_CHARS) for _ in range(rng.randint(1, 5)))
+        return ' '.join(rng.choice(EN_FILLER_WORDS) for _ in range(rng.randint(1, most)))
+    return ''.join(rng.choice(ZH_FILLER_CHARS) for _ in range(rng.randint(1, most)))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--scale', type=float, default=1.0, help='fraction of synthetic items and variants to make')
+    ap.add_argument('--data', default=V.data_root(), help='the shared data folder')
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    rng = random.Random(1234)
+    sc = lambda n: max(1, int(n * args.scale))
+    table = V.load(args.data)
+    digits, fill = real_clips(table, args.data, rng, sc)
+    s_digits, s_fill, utts = synthetic_clips(rng, sc)
+    digits += s_digits
+    fill += s_fill
+    for items in (digits, fill, utts):
+        codec_pass(rng, items)
+    print('codecs done', flush=True)
+    to_t = lambda items: [{**c, 'x': torch.from_numpy(np.ascontiguousarray(c['x'], dtype=np.float32))} for c in items]
+    bank = {'digits': to_t(digits), 'fill': to_t(fill), 'utts': to_t(utts),
+            'voices': {v['id']: {k: v[k] for k in ('lang', 'sex', 'accent', 'licence')} for v in table['voices']}}
+    torch.save(bank, args.out)
+    print({k: len(v) for k, v in bank.items() if isinstance(v, list)}, flush=True)
 
 
 if __name__ == '__main__':

@@ -1,17 +1,17 @@
-"""Trains the digit CTC model for a fixed wall-clock budget and exports ONNX as it goes.
+"""Trains the digit CTC model for a fixed number of steps and exports ONNX at the end.
 
-Time-bounded rather than epoch-bounded: the machine is shared and its speed varies, so the
-learning-rate schedule follows elapsed time and a usable ONNX file exists after every
-checkpoint.
+Step-bounded, so every fold and the shipped model get the same schedule whatever the machine's
+load; the last step is the model (no checkpoint is picked on any evaluation voice). `--fold K`
+leaves fold K's voices (voices.py) out of everything the mixer draws.
 """
 import argparse
 import math
 import os
-import shutil
 import time
 
 import torch
 
+import voices
 from mixer import MixerDataset
 from model import DigitNet
 from tokens import BLANK, FILLER
@@ -46,15 +46,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--bank', required=True)
     ap.add_argument('--work', required=True)
-    ap.add_argument('--minutes', type=float, required=True)
+    ap.add_argument('--steps', type=int, required=True)
+    ap.add_argument('--fold', type=int, default=-1, help="leave this fold's voices out (-1: train on every voice)")
+    ap.add_argument('--exclude', default='', help='comma-separated voice ids to leave out as well')
     ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--threads', type=int, default=1, help='2 threads on a shared 2-core machine ran 5x slower')
     ap.add_argument('--resume', default='')
-    ap.add_argument('--export-every', type=float, default=10.0, help='minutes between ONNX exports')
+    ap.add_argument('--save-every', type=int, default=1000, help='steps between checkpoints (resume after a crash)')
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--warmup', type=int, default=60, help='steps of linear learning-rate warm-up')
-    ap.add_argument('--zh-real-share', type=float, default=0.5, help='share of Mandarin digits drawn from real gcin clips')
+    ap.add_argument('--real-share', type=float, default=0.6, help='share of digits drawn from real voices rather than TTS')
     ap.add_argument('--no-specaug', action='store_true', help='train without SpecAugment masks')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -64,21 +66,27 @@ def main() -> None:
     model = DigitNet()
     model.front.use_fft = True
     model.specaug = not args.no_specaug
-    if args.resume:
-        model.load_state_dict(torch.load(args.resume))
     print('params', sum(p.numel() for p in model.parameters()), flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-2)
+    ckpt = os.path.join(args.work, 'checkpoint.pt')
+    step = 0
+    if args.resume:
+        state = torch.load(args.resume)
+        model.load_state_dict(state['model'])
+        opt.load_state_dict(state['opt'])
+        step = state['step']
+        print(f'resumed at step {step}', flush=True)
+    exclude = held_out(args.fold) | {v for v in args.exclude.split(',') if v}
+    print('left out:', ' '.join(sorted(exclude)) or 'nothing', flush=True)
     ctc = torch.nn.CTCLoss(blank=BLANK, zero_infinity=True)
-    loader = torch.utils.data.DataLoader(MixerDataset(args.bank, args.batch, args.seed, args.zh_real_share), batch_size=None, num_workers=1, prefetch_factor=4)
-    budget = args.minutes * 60
-    start = last_export = time.time()
-    step, ema, ema_acc = 0, None, None
-    ckpt = os.path.join(args.work, 'model.pt')
-    onnx_path = os.path.join(args.work, 'digits.onnx')
+    dataset = MixerDataset(args.bank, args.batch, args.seed + step, frozenset(exclude), args.real_share)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=None, num_workers=1, prefetch_factor=4)
+    start = time.time()
+    ema, ema_acc = None, None
     for pcm, lens, targets, target_lens in loader:
-        frac = (time.time() - start) / budget
-        if frac >= 1:
+        if step >= args.steps:
             break
+        frac = step / args.steps
         warm = min(1.0, (step + 1) / args.warmup)
         lr = args.lr * warm * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
         for g in opt.param_groups:
@@ -100,17 +108,18 @@ def main() -> None:
             acc = right / len(lens)
         ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
         ema_acc = acc if ema_acc is None else 0.98 * ema_acc + 0.02 * acc
-        if step % 25 == 0:
-            print(f'step {step} t={time.time() - start:.0f}s lr={lr:.2e} loss={ema:.3f} digit-string-acc={ema_acc:.3f}', flush=True)
-        if time.time() - last_export > args.export_every * 60:
-            torch.save(model.state_dict(), ckpt)
-            export_onnx(model, onnx_path)
-            last_export = time.time()
-            print(f'exported {onnx_path} at step {step}', flush=True)
-    torch.save(model.state_dict(), ckpt)
+        if step % 50 == 0:
+            print(f'step {step}/{args.steps} t={time.time() - start:.0f}s lr={lr:.2e} loss={ema:.3f} digit-string-acc={ema_acc:.3f}', flush=True)
+        if step % args.save_every == 0:
+            torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'step': step}, ckpt)
+    torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'step': step}, ckpt)
+    onnx_path = os.path.join(args.work, 'digits.onnx')
     export_onnx(model, onnx_path)
-    shutil.copy(onnx_path, os.path.join(args.work, 'digits.final.onnx'))
-    print(f'done step {step} loss={ema:.3f} acc={ema_acc:.3f}', flush=True)
+    print(f'done step {step} loss={ema} acc={ema_acc} wrote {onnx_path}', flush=True)
+
+
+def held_out(fold: int) -> set[str]:
+    return set(voices.load()['folds'][fold]) if fold >= 0 else set()
 
 
 if __name__ == '__main__':

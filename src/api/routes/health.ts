@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { InferenceBusyError, type Inference } from '../../core/inference.js';
 import type { ApiDeps } from '../deps.js';
+import type { RouteDoc } from '../openapi.js';
+import { HealthData } from '../responses.js';
 
 export type WorkerState = 'ok' | 'busy' | 'slow' | 'down';
 
@@ -37,10 +39,17 @@ export function workerProbe(inference: Inference): () => Promise<WorkerState> {
   };
 }
 
+const doc: RouteDoc = {
+  summary: 'the database answers and the inference workers are up (for load balancers)',
+  description: 'HTTP 503 with code 213 when the database does not answer or the workers are down.',
+  answer: { data: HealthData },
+  signed: false,
+};
+
 /** GET /healthz (unauthenticated): the database answers and the inference workers are up. */
 export function healthRoute(app: FastifyInstance, deps: ApiDeps): void {
   const workers = workerProbe(deps.inference);
-  app.get('/healthz', async (req, reply) => {
+  app.get('/healthz', { config: { doc } }, async (req, reply) => {
     let db = true;
     try {
       deps.db.prepare('SELECT 1').get();

@@ -1,40 +1,42 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { ApiError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
+import { liveDetectFourData } from '../answer-data.js';
 import { sendOk } from '../envelope.js';
 import type { Handler } from '../hooks.js';
-import { appid, compareFlag, seq, validateData } from '../params.js';
+import type { RouteDoc } from '../openapi.js';
+import { appid, compareFlag, requiredUpload, seq, upload, validateData } from '../params.js';
+import { LiveDetectFourData } from '../responses.js';
 import { readVideoRequest, verifyChallengeVideo } from '../video-verification.js';
+import { z } from '../zod.js';
 
-const Fields = z.object({ appid, validate_data: validateData, compare_flag: compareFlag, seq }).passthrough();
+const Form = z.object({ appid, validate_data: validateData, compare_flag: compareFlag, seq, video: requiredUpload, card: upload.optional() }).passthrough();
+
+const doc: RouteDoc = {
+  summary: 'liveness of a video reading validate_data, optionally compared with a photo',
+  description:
+    'The video of the user reading the digits from livegetfour; with compare_flag "true" the `card` photo is compared with the video ' +
+    '(only after liveness passed: otherwise compare_status repeats the liveness failure). A failed check is code 0 with live_status / ' +
+    'compare_status set; request-level failures are listed in docs/api.md.',
+  body: { multipart: Form },
+  answer: { data: LiveDetectFourData },
+  signed: true,
+};
 
 /** POST /face/livedetectfour (multipart): lip-reading liveness, optionally compared with `card`. */
 export function livedetectfourRoute(app: FastifyInstance, deps: ApiDeps, wrap: (h: Handler) => Handler): void {
   app.post(
     '/face/livedetectfour',
-    { config: { endpoint: 'livedetectfour', verification: true } },
+    { config: { endpoint: 'livedetectfour', verification: true, doc } },
     wrap(async (req, reply) => {
-      const { fields: f, video, files } = await readVideoRequest(deps, req, 'livedetectfour', Fields, ['video', 'card']);
+      const f = await readVideoRequest(deps, req, 'livedetectfour', Form);
       const wantCompare = f.compare_flag === 'true';
-      const card = files.card;
-      if (wantCompare && !card) throw new ApiError('INVALID_PARAMETER', 'card (a file part) is required when compare_flag is true');
-      const reference = wantCompare && card ? { kind: 'image' as const, data: await readFile(card.path) } : undefined;
+      if (wantCompare && !f.card?.bytes) throw new ApiError('INVALID_PARAMETER', 'card is required when compare_flag is true (a file part, or a part holding the bytes)');
+      const reference = wantCompare && f.card ? { kind: 'image' as const, data: await readFile(f.card.path) } : undefined;
 
-      const a = await verifyChallengeVideo(deps, req, 'livedetectfour', { appid: f.appid, digits: f.validate_data, videoPath: video.path, reference });
-      const data: Record<string, unknown> = { live_status: a.live.status, live_msg: a.live.msg };
-      if (a.compare) {
-        data.compare_status = a.compare.status;
-        data.compare_msg = a.compare.msg;
-        if (a.compare.status === 0) {
-          data.sim = Math.round(a.compare.sim ?? 0);
-          data.photo = a.photoJpeg ? Buffer.from(a.photoJpeg).toString('base64') : '';
-        }
-      }
-      if (f.seq !== undefined) data.seq = f.seq;
-      data.details = a.details;
-      return sendOk(reply, data);
+      const a = await verifyChallengeVideo(deps, req, 'livedetectfour', { appid: f.appid, digits: f.validate_data, videoPath: f.video.path, reference });
+      return sendOk(reply, liveDetectFourData(a, f.seq));
     }),
   );
 }

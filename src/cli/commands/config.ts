@@ -1,18 +1,11 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.js';
-import { THRESHOLDS, type Threshold } from '../../config/thresholds.js';
+import { describeThresholds, loadConfig } from '../../config/index.js';
 
 /** What `config` prints: the effective settings, and every threshold with its default and why. */
 export function describeConfig(file?: string, dataDir?: string): Record<string, unknown> {
   const config = loadConfig({ file, overrides: { dataDir } });
   const { masterKey, thresholds: overrides, ...settings } = config;
-  const thresholds: Record<string, Record<string, { value: number; default: number; why: string }>> = {};
-  for (const [section, values] of Object.entries(THRESHOLDS as Record<string, Record<string, Threshold>>)) {
-    thresholds[section] = {};
-    for (const [key, th] of Object.entries(values)) {
-      thresholds[section][key] = { value: overrides[section]?.[key] ?? th.value, default: th.value, why: th.why };
-    }
-  }
+  const thresholds = describeThresholds(overrides);
   // The master key is a secret like a SecretKey: only whether one is configured is shown.
   return { ...settings, masterKey: masterKey ? 'set' : 'not set (generated into the data directory)', thresholds };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadConfig, resolveThresholds } from '../../config/index.js';
 import { defaultDataDir } from '../../eval/data-dir.js';
 import { EvalInputError, EvalPipelineError, runEval } from '../../eval/index.js';
 import { loadSpeechEval } from '../../eval/pipeline.js';
@@ -6,6 +7,7 @@ import { pct } from '../../eval/report.js';
 
 interface EvalCliOptions {
   data?: string;
+  config?: string;
   out: string;
   json?: boolean;
   workers: string;
@@ -41,6 +43,11 @@ function positiveInt(value: string | undefined, name: string): number | undefine
   return n;
 }
 
+/** The thresholds under evaluation: the defaults, with the --config file's overrides. */
+function configuredThresholds(file: string | undefined) {
+  return resolveThresholds(loadConfig({ file }).thresholds);
+}
+
 function fail(err: unknown, json: boolean | undefined): void {
   const known = err instanceof EvalInputError || err instanceof EvalPipelineError;
   const code = known ? err.code : 'INTERNAL';
@@ -68,6 +75,7 @@ export function registerEval(program: Command): void {
       try {
         const report = await runEval({
           dataDir: opts.data ?? defaultDataDir(),
+          thresholds: configuredThresholds(opts.config),
           outDir: opts.out,
           command: commandLine(cmd),
           workers: positiveInt(opts.workers, '--workers'),
@@ -93,15 +101,18 @@ export function registerEval(program: Command): void {
 
   evalCmd
     .command('speech')
-    .description('digit recognition on real recorded speech (runSpeechEval from src/speech)')
+    .description('digit verification on real voices held out of training (src/eval/speech; fold models from npm run train:speech)')
     .option('--data <dir>', 'evaluation data folder (default ../shared/data next to the repository, or LIVECHECK_SHARED_DATA)')
     .option('--out <dir>', 'output folder for the speech report')
+    .option('--folds <dir>', 'fold models (fold<k>/digits.onnx) from npm run train:speech (default training/work/folds)')
+    .option('--per-pace <n>', 'readings per pace per voice', (v) => Number.parseInt(v, 10))
     .option('--json', 'print the result as JSON')
-    .action(async (_o: { data?: string; out?: string; json?: boolean }, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<{ data?: string; out?: string; json?: boolean }>();
+    .action(async (_o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ data?: string; out?: string; folds?: string; perPace?: number; json?: boolean; config?: string }>();
       try {
         const { runSpeechEval } = await loadSpeechEval();
-        await runSpeechEval({ data: opts.data ?? defaultDataDir(), out: opts.out, json: opts.json });
+        const threshold = configuredThresholds(opts.config).digits.minMargin;
+        await runSpeechEval({ data: opts.data ?? defaultDataDir(), threshold, out: opts.out, folds: opts.folds, perPace: opts.perPace, json: opts.json });
       } catch (err) {
         fail(err, opts.json);
       }

@@ -1,16 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { getFaceEmbedder } from '../../compare/index.js';
-import { loadConfig } from '../../config/index.js';
+import { loadConfig, resolveThresholds, type Config } from '../../config/index.js';
 import { ERRORS, type ErrorName } from '../../core/errors.js';
 import { IdentityRegistry } from '../../identity/index.js';
 import { openDatabase } from '../../store/db.js';
 
-function openRegistry(cmd: Command): { registry: IdentityRegistry; close: () => void } {
+function openRegistry(cmd: Command): { registry: IdentityRegistry; config: Config; close: () => void } {
   const globals = cmd.optsWithGlobals<{ config?: string; data?: string }>();
   const config = loadConfig({ file: globals.config, overrides: { dataDir: globals.data } });
   const db = openDatabase(config.dataDir);
-  return { registry: new IdentityRegistry(db, { retention: config.retention, dataDir: config.dataDir }), close: () => db.close() };
+  return { registry: new IdentityRegistry(db, { retention: config.retention, dataDir: config.dataDir }), config, close: () => db.close() };
 }
 
 function fail(name: ErrorName, detail?: string): void {
@@ -31,10 +31,11 @@ export function registerIdentities(program: Command): void {
     .action(async (opts: { number: string; name: string; photo: string }, cmd: Command) => {
       const photo = await readFile(opts.photo).catch(() => null);
       if (!photo) return fail('ID_IMAGE_MISSING', `cannot read ${opts.photo}`);
-      const { registry, close } = openRegistry(cmd);
+      const { registry, config, close } = openRegistry(cmd);
       try {
         // Models load only once the number and name have passed their checks.
-        const embed = async (img: Uint8Array) => (await getFaceEmbedder()).embedImage(img, 'card');
+        const compare = resolveThresholds(config.thresholds).compare;
+        const embed = async (img: Uint8Array) => (await getFaceEmbedder(compare)).embedImage(img, 'card');
         const result = await registry.add({ number: opts.number, name: opts.name, photo: new Uint8Array(photo) }, embed);
         if (!result.ok) return fail(result.error);
         console.log(`${result.replaced ? 'replaced' : 'enrolled'} ${opts.number.trim().toUpperCase()}`);

@@ -34,11 +34,11 @@ describe('livecheck verify', () => {
     assert.deepEqual(data.details.checks.map((c) => c.name), ['video', 'audio', 'face', 'mouth', 'digits', 'sync', 'presentation']);
   });
 
-  it('adds compare_status when a card is given', async () => {
+  it('adds compare_status when a card is given: after a failed liveness check it repeats the failure', async () => {
     const card = writeBytes(f, 'card.jpg', randomBytes(100));
     const out = await run(['verify', writeBytes(f, 'junk2.mp4', randomBytes(10_000)), '--digits', '9532', '--card', card, '--json']);
-    const data = JSON.parse(out) as { compare_status: number };
-    assert.equal(data.compare_status, -4016, 'the video side failed first');
+    const data = JSON.parse(out) as { live_status: number; compare_status: number; compare_msg: string; sim?: number };
+    assert.deepEqual([data.live_status, data.compare_status, data.compare_msg, data.sim], [-5001, -5001, 'VIDEO_INVALID', undefined]);
   });
 
   it('refuses digits that are not digits', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readAudioFile } from './audio.js';
+import { readAudioFile } from '../speech/index.js';
 import { pocketsphinxAvailable, pocketsphinxPhones, pocketsphinxWords } from './pocketsphinx.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'livecheck-ps-test-'));

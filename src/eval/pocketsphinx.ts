@@ -3,19 +3,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeWav } from '../media/index.js';
-import { SAMPLE_RATE } from './tokens.js';
+import { encodeWav, SAMPLE_RATE } from '../media/index.js';
 
 /**
- * Evaluation helpers around Debian's pocketsphinx with its US English model (never used by
- * the service): the digit-recognition baseline, restricted to a grammar of exactly N English
- * digits, and word timings of real sentences for the lip-sync study (src/eval/lip-study.ts).
+ * Word timings of real sentences by Debian's pocketsphinx with its US English model, for the
+ * lip-sync study (src/eval/lip-study.ts) and its tests. The service never runs it: it is too
+ * slow for the speech budget, and the per-digit timing at run time comes from the digit model.
  */
 
 const MODEL = '/usr/share/pocketsphinx/model/en-us';
-const WORDS: Record<string, string> = {
-  zero: '0', oh: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
-};
 
 export function pocketsphinxAvailable(): boolean {
   return existsSync(join(MODEL, 'en-us')) && existsSync('/usr/bin/pocketsphinx_batch');
@@ -43,24 +39,6 @@ async function batch<T>(clips: Float32Array[], search: (dir: string) => Promise<
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Digit strings pocketsphinx hears in each clip (all clips must hold `length` digits). */
-export async function pocketsphinxDigits(clips: Float32Array[], length: number): Promise<string[]> {
-  const grammar = async (dir: string): Promise<string[]> => {
-    const d = Array.from({ length }, () => '<d>').join(' ');
-    await writeFile(join(dir, 'digits.gram'), `#JSGF V1.0;\ngrammar digits;\npublic <s> = ${d};\n<d> = ${Object.keys(WORDS).join(' | ')};\n`);
-    return ['-jsgf', join(dir, 'digits.gram')];
-  };
-  return batch(clips, grammar, async (dir, ids) => {
-    const hyps = new Map<string, string>();
-    for (const line of (await readFile(join(dir, 'out.hyp'), 'utf8')).split('\n')) {
-      const m = /^(.*)\((\S+)\s/.exec(line);
-      if (!m?.[2]) continue;
-      hyps.set(m[2], (m[1] ?? '').trim().split(/\s+/).map((w) => WORDS[w.toLowerCase()] ?? '').join(''));
-    }
-    return ids.map((id) => hyps.get(id) ?? '');
-  });
 }
 
 export interface TimedWord {

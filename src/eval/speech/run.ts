@@ -1,0 +1,288 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { seededRandom } from '../../core/seeded-random.js';
+import { decodeAudio } from '../../media/index.js';
+import { defaultModelPath, loadSpeechModel, type SpeechModel } from '../../speech/model.js';
+import { SAMPLE_RATE } from '../../speech/tokens.js';
+import { scoreDigits, speechPosteriors } from '../../speech/verify.js';
+import { repoRoot } from '../data-dir.js';
+import { renderSpeechReport } from './report.js';
+import { genuineCases, nonDigitCases, PACES, type Channel, type DigitCase, type Pace } from './strings.js';
+import { loadVoiceClips, loadVoiceTable, voiceAvailable, type Lang, type VoiceEntry } from './voices.js';
+
+/**
+ * `livecheck eval speech`: the digit check on real voices left out of training. Each fold model
+ * (training/work/folds/fold<k>/digits.onnx, made by `npm run train:speech`) is scored only on the
+ * voices its fold held out, so every figure comes from a voice that model never heard. The
+ * threshold a voice is judged at is chosen on the other folds' voices only (the 2% impostor point
+ * of each language, the stricter of the two), never on the voice itself.
+ */
+
+export interface SpeechEvalOptions {
+  data: string;
+  /** The configured digits.minMargin: the shipped model's negatives are judged at it. */
+  threshold: number;
+  /** Folder with fold<k>/digits.onnx; default training/work/folds when it exists. */
+  folds?: string;
+  out?: string;
+  json?: boolean;
+  /** Readings per pace per voice (each also through the phone channel). */
+  perPace?: number;
+  log?: (line: string) => void;
+}
+
+export interface CaseScore {
+  pace: Pace;
+  channel: Channel;
+  secPerSyllable: number;
+  genuine: number;
+  impostors: number[];
+}
+
+export interface VoiceFigures {
+  id: string;
+  lang: Lang;
+  sex: string;
+  accent: string;
+  fold: number | null;
+  threshold: number;
+  readings: number;
+  /** Share of genuine readings accepted at `threshold`, overall and by pace and channel. */
+  gar: number;
+  garBy: Record<string, number>;
+  /** Share of one-digit-off impostor strings accepted at `threshold`. */
+  far: number;
+  impostors: number;
+  nonDigitTrials: number;
+  nonDigitAccepted: number;
+}
+
+export interface LanguageFigures {
+  voices: number;
+  meanGar: number;
+  worst: { id: string; gar: number };
+  pooledGar: number;
+  pooledFar: number;
+  fastGar: number;
+  phoneGar: number;
+}
+
+export interface SpeechEvalReport {
+  mode: 'held-out folds' | 'shipped model, voices seen in training';
+  model: string;
+  configuredThreshold: number;
+  /** The stricter of the two languages' 2% impostor points over every held-out reading. */
+  recommendedThreshold: number | null;
+  voices: VoiceFigures[];
+  languages: Partial<Record<Lang, LanguageFigures>>;
+  nonDigit: { trials: number; accepted: number; maxScore: number; sources: string[] };
+  skipped: string[];
+  msPer5sClip: number;
+  markdown: string;
+}
+
+const IMPOSTORS_PER_READING = 8;
+const NON_DIGIT_READINGS = 40;
+const STRINGS_PER_NON_DIGIT = 5;
+const FAR_TARGET = 0.02;
+
+const round = (v: number, d = 4): number => Math.round(v * 10 ** d) / 10 ** d;
+const share = (xs: number[], pass: (x: number) => boolean): number => (xs.length ? xs.filter(pass).length / xs.length : 0);
+
+/** Lowest threshold at which at most `far` of the impostor scores are accepted (accept: score > threshold). */
+export function thresholdAtFar(impostors: number[], far: number): number {
+  const sorted = [...impostors].sort((a, b) => b - a);
+  return sorted[Math.floor(far * sorted.length)] ?? -Infinity;
+}
+
+function oneDigitOff(digits: string, rand: () => number, n: number): string[] {
+  const out = new Set<string>();
+  while (out.size < Math.min(n, digits.length * 9)) {
+    const i = Math.floor(rand() * digits.length);
+    const d = (Number(digits[i]) + 1 + Math.floor(rand() * 9)) % 10;
+    out.add(digits.slice(0, i) + String(d) + digits.slice(i + 1));
+  }
+  return [...out];
+}
+
+const randomDigits = (rand: () => number): string => Array.from({ length: 4 }, () => Math.floor(rand() * 10)).join('');
+
+async function foldModels(dir: string | undefined): Promise<SpeechModel[] | null> {
+  const root = dir ?? join(repoRoot(), 'training', 'work', 'folds');
+  if (!existsSync(root)) return null;
+  const names = (await readdir(root)).filter((n) => /^fold\d+$/.test(n)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+  const paths = names.map((n) => join(root, n, 'digits.onnx')).filter((p) => existsSync(p));
+  if (paths.length === 0) return null;
+  return Promise.all(paths.map((p) => loadSpeechModel(p)));
+}
+
+interface Scored {
+  voice: VoiceEntry;
+  fold: number | null;
+  cases: CaseScore[];
+  nonDigit: number[];
+}
+
+async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechModel, opts: SpeechEvalOptions, seed: number, times: number[]): Promise<Scored> {
+  const clips = await loadVoiceClips(voice, opts.data);
+  const readings = await genuineCases(clips, opts.perPace ?? 20, seed);
+  const rand = seededRandom(seed + 1);
+  const cases: CaseScore[] = [];
+  for (const c of readings) {
+    const t0 = performance.now();
+    const p = await speechPosteriors(c.pcm, model);
+    const genuine = scoreDigits(p, c.digits).score;
+    times.push(((performance.now() - t0) * 5 * SAMPLE_RATE) / Math.max(c.pcm.length, SAMPLE_RATE));
+    const impostors = oneDigitOff(c.digits, rand, IMPOSTORS_PER_READING).map((s) => scoreDigits(p, s).score);
+    cases.push({ pace: c.pace, channel: c.channel, secPerSyllable: c.secPerSyllable, genuine, impostors });
+  }
+  const nonDigit: number[] = [];
+  for (const c of await nonDigitCases(clips, NON_DIGIT_READINGS, seed + 2)) nonDigit.push(...(await nonDigitScores(c, model, rand)));
+  return { voice, fold, cases, nonDigit };
+}
+
+async function nonDigitScores(c: Pick<DigitCase, 'pcm'>, model: SpeechModel, rand: () => number): Promise<number[]> {
+  const p = await speechPosteriors(c.pcm, model);
+  return Array.from({ length: STRINGS_PER_NON_DIGIT }, () => scoreDigits(p, randomDigits(rand)).score);
+}
+
+/** The stricter (higher) of the languages' 2% impostor points over these voices. */
+function strictThreshold(scored: Scored[]): number {
+  const langs = [...new Set(scored.map((s) => s.voice.lang))];
+  return Math.max(...langs.map((l) => thresholdAtFar(scored.filter((s) => s.voice.lang === l).flatMap((s) => s.cases.flatMap((c) => c.impostors)), FAR_TARGET)));
+}
+
+function figures(s: Scored, threshold: number): VoiceFigures {
+  const ok = (x: number): boolean => x > threshold;
+  const garBy: Record<string, number> = {};
+  for (const pace of PACES) garBy[pace] = round(share(s.cases.filter((c) => c.pace === pace).map((c) => c.genuine), ok));
+  for (const ch of ['clean', 'phone'] as const) garBy[ch] = round(share(s.cases.filter((c) => c.channel === ch).map((c) => c.genuine), ok));
+  const imp = s.cases.flatMap((c) => c.impostors);
+  return {
+    id: s.voice.id,
+    lang: s.voice.lang,
+    sex: s.voice.sex,
+    accent: s.voice.accent,
+    fold: s.fold,
+    threshold: round(threshold, 3),
+    readings: s.cases.length,
+    gar: round(share(s.cases.map((c) => c.genuine), ok)),
+    garBy,
+    far: round(share(imp, ok)),
+    impostors: imp.length,
+    nonDigitTrials: s.nonDigit.length,
+    nonDigitAccepted: s.nonDigit.filter(ok).length,
+  };
+}
+
+function languageFigures(voices: VoiceFigures[], scored: Scored[], lang: Lang): LanguageFigures | undefined {
+  const vs = voices.filter((v) => v.lang === lang);
+  if (vs.length === 0) return undefined;
+  const worst = vs.reduce((a, b) => (b.gar < a.gar ? b : a));
+  const pooled = (pick: (c: CaseScore) => boolean): number => {
+    let k = 0;
+    let n = 0;
+    for (const v of vs) {
+      const s = scored.find((x) => x.voice.id === v.id);
+      for (const c of s?.cases.filter(pick) ?? []) {
+        n++;
+        if (c.genuine > v.threshold) k++;
+      }
+    }
+    return round(n ? k / n : 0);
+  };
+  const impK = vs.reduce((a, v) => a + v.far * v.impostors, 0);
+  const impN = vs.reduce((a, v) => a + v.impostors, 0);
+  return {
+    voices: vs.length,
+    meanGar: round(vs.reduce((a, v) => a + v.gar, 0) / vs.length),
+    worst: { id: worst.id, gar: worst.gar },
+    pooledGar: pooled(() => true),
+    pooledFar: round(impN ? impK / impN : 0),
+    fastGar: pooled((c) => c.pace === 'fast'),
+    phoneGar: pooled((c) => c.channel === 'phone'),
+  };
+}
+
+/** Non-digit sentences (AISHELL-1, LibriSpeech), silence and noise against the shipped model. */
+async function sentenceNegatives(data: string, rand: () => number): Promise<{ scores: number[]; sources: string[] }> {
+  const pcms: { id: string; pcm: Float32Array }[] = [];
+  for (const sub of ['mandarin', 'english']) {
+    const dir = join(data, 'speech', sub);
+    if (!existsSync(dir)) continue;
+    for (const n of (await readdir(dir)).filter((f) => f.endsWith('.wav'))) pcms.push({ id: `${sub}/${n}`, pcm: await decodeAudio(join(dir, n), { maxDurationSec: 60, timeoutMs: 60_000 }) });
+  }
+  pcms.push({ id: 'silence 3 s', pcm: new Float32Array(3 * SAMPLE_RATE) });
+  pcms.push({ id: 'white noise 3 s', pcm: Float32Array.from({ length: 3 * SAMPLE_RATE }, () => (rand() - 0.5) * 0.2) });
+  const scores: number[] = [];
+  for (const c of pcms) {
+    const p = await speechPosteriors(c.pcm);
+    for (let i = 0; i < 100; i++) scores.push(scoreDigits(p, randomDigits(rand)).score);
+  }
+  return { scores, sources: pcms.map((c) => c.id) };
+}
+
+export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEvalReport> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const table = await loadVoiceTable();
+  const folds = await foldModels(opts.folds);
+  const shipped = await loadSpeechModel(defaultModelPath());
+  const configured = opts.threshold;
+  const skipped: string[] = [];
+  const scored: Scored[] = [];
+  const times: number[] = [];
+  let seed = 100;
+  for (const voice of table.voices) {
+    seed += 10;
+    if (!voiceAvailable(voice, opts.data)) {
+      skipped.push(`${voice.id}: clips not found (install its package or the shared data)`);
+      continue;
+    }
+    const fold = folds ? table.folds.findIndex((f) => f.includes(voice.id)) : -1;
+    const model = folds && fold >= 0 ? folds[fold] : folds ? undefined : shipped;
+    if (!model) {
+      skipped.push(`${voice.id}: fold ${fold} has no model`);
+      continue;
+    }
+    log(`speech eval: ${voice.id} (fold ${fold >= 0 ? fold : 'none'})`);
+    scored.push(await scoreVoice(voice, fold >= 0 ? fold : null, model, opts, seed, times));
+  }
+  const voices = scored.map((s) => {
+    const others = folds ? scored.filter((o) => o.fold !== s.fold) : [];
+    return figures(s, folds ? strictThreshold(others) : configured);
+  });
+  const languages: SpeechEvalReport['languages'] = {};
+  for (const lang of ['zh', 'en'] as const) {
+    const f = languageFigures(voices, scored, lang);
+    if (f) languages[lang] = f;
+  }
+  const rand = seededRandom(99);
+  const sentences = await sentenceNegatives(opts.data, rand);
+  const heldOutNonDigit = voices.reduce((a, v) => a + v.nonDigitAccepted, 0);
+  const nonDigit = {
+    trials: sentences.scores.length + voices.reduce((a, v) => a + v.nonDigitTrials, 0),
+    accepted: sentences.scores.filter((x) => x > configured).length + heldOutNonDigit,
+    maxScore: round(Math.max(...sentences.scores, ...scored.flatMap((s) => s.nonDigit)), 3),
+    sources: [...sentences.sources, ...scored.filter((s) => s.nonDigit.length > 0).map((s) => `${s.voice.id} non-digit syllables`)],
+  };
+  const base = {
+    mode: folds ? ('held-out folds' as const) : ('shipped model, voices seen in training' as const),
+    model: folds ? folds.map((m) => m.path).join(', ') : shipped.path,
+    configuredThreshold: configured,
+    recommendedThreshold: folds && scored.length > 0 ? round(strictThreshold(scored), 3) : null,
+    voices,
+    languages,
+    nonDigit,
+    skipped,
+    msPer5sClip: round(times.reduce((a, b) => a + b, 0) / Math.max(1, times.length), 1),
+  };
+  const report: SpeechEvalReport = { ...base, markdown: renderSpeechReport(base) };
+  if (opts.out) {
+    await mkdir(opts.out, { recursive: true });
+    await writeFile(join(opts.out, 'speech-eval.json'), JSON.stringify(base, null, 2) + '\n');
+    await writeFile(join(opts.out, 'speech-eval.md'), report.markdown);
+  }
+  process.stdout.write(opts.json ? JSON.stringify(base) + '\n' : report.markdown);
+  return report;
+}

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SAMPLE_RATE } from '../../speech/tokens.js';
+import { thresholdAtFar } from './run.js';
+import { genuineCases, nonDigitCases } from './strings.js';
+import { trimSilence, type VoiceClips } from './voices.js';
+
+/** A 0.5 s tone burst standing in for a syllable (the builders never look at what is said). */
+function syllable(freq: number): Float32Array {
+  return Float32Array.from({ length: SAMPLE_RATE / 2 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * freq * i) / SAMPLE_RATE));
+}
+
+const voice = (digits: number[]): VoiceClips => ({
+  voice: { id: 'test-voice', lang: 'zh', sex: 'female', accent: 'Mandarin', licence: 'test', digits: {}, nondigit: [] },
+  digits: new Map(digits.map((d) => [d, [syllable(200 + 50 * d)]])),
+  nondigit: [syllable(900), syllable(1100)],
+});
+
+test('readings use only the digits the voice has, four per string, each pace, clean and through the phone channel', async () => {
+  const cases = await genuineCases(voice([3, 7]), 2, 1);
+  assert.equal(cases.length, 12);
+  for (const c of cases) assert.match(c.digits, /^[37]{4}$/);
+  assert.deepEqual([...new Set(cases.map((c) => c.pace))].sort(), ['fast', 'normal', 'slow']);
+  assert.equal(cases.filter((c) => c.channel === 'phone').length, 6);
+});
+
+test('fast readings last 0.25-0.35 s per digit and slow ones are longer than normal ones', async () => {
+  const cases = (await genuineCases(voice([1, 2, 3, 4]), 4, 2)).filter((c) => c.channel === 'clean');
+  for (const c of cases.filter((x) => x.pace === 'fast')) {
+    assert.ok(c.secPerSyllable >= 0.24 && c.secPerSyllable <= 0.36, `fast reading at ${c.secPerSyllable} s per digit`);
+  }
+  const mean = (pace: string): number => {
+    const xs = cases.filter((c) => c.pace === pace).map((c) => c.secPerSyllable);
+    return xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
+  assert.ok(mean('slow') > mean('normal') && mean('normal') > mean('fast'));
+});
+
+test('the phone channel keeps each reading in place and takes away what lies above 3.4 kHz', async () => {
+  const v = voice([5]);
+  v.digits.set(5, [Float32Array.from({ length: SAMPLE_RATE / 2 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 6000 * i) / SAMPLE_RATE))]);
+  const cases = await genuineCases(v, 1, 3);
+  const clean = cases.find((c) => c.channel === 'clean' && c.pace === 'slow');
+  const phone = cases.find((c) => c.channel === 'phone' && c.pace === 'slow');
+  assert.ok(clean && phone);
+  assert.equal(phone.pcm.length, clean.pcm.length);
+  const rms = (x: Float32Array): number => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
+  assert.ok(rms(phone.pcm) < rms(clean.pcm) / 30, `6 kHz tone through the phone channel: ${rms(phone.pcm)} vs ${rms(clean.pcm)}`);
+});
+
+test('non-digit readings string two to six of the voice\'s other syllables and expect no digits', async () => {
+  const cases = await nonDigitCases(voice([1]), 6, 4);
+  assert.equal(cases.length, 6);
+  for (const c of cases) {
+    assert.equal(c.digits, '');
+    assert.ok(c.pcm.length > SAMPLE_RATE, 'at least two syllables and the edges');
+  }
+  assert.deepEqual(await nonDigitCases({ ...voice([1]), nondigit: [] }, 6, 4), []);
+});
+
+test('the 2% impostor point accepts at most 2% of impostor scores', () => {
+  const impostors = Array.from({ length: 200 }, (_, i) => -i / 10);
+  const t = thresholdAtFar(impostors, 0.02);
+  assert.equal(impostors.filter((s) => s > t).length, 4);
+  assert.equal(thresholdAtFar([], 0.02), -Infinity);
+});
+
+test('silence around a clip is trimmed to 20 ms before and 30 ms after the sound', () => {
+  const x = new Float32Array(SAMPLE_RATE);
+  x.set(syllable(440).subarray(0, 3200), 8000);
+  const t = trimSilence(x);
+  assert.ok(Math.abs(t.length - (3200 + 320 + 480)) <= 160, `trimmed to ${t.length} samples`);
+});

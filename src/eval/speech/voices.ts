@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, isAbsolute, join } from 'node:path';
+import { decodeAudio } from '../../media/index.js';
+import { SAMPLE_RATE } from '../../speech/tokens.js';
+import { repoRoot } from '../data-dir.js';
+import { filterPcm } from './ffmpeg-pcm.js';
+
+/**
+ * The real voices of training/speech/voices.json (written by training/speech/voices.py, which
+ * the training reads too): one entry per person, with the folds that hold whole voices out.
+ */
+
+export type Lang = 'zh' | 'en';
+
+export interface VoiceEntry {
+  id: string;
+  lang: Lang;
+  sex: string;
+  accent: string;
+  licence: string;
+  /** Digit -> clip paths (several for Mandarin 1: yi1, its sandhi forms and yao1; English 0: "oh"). */
+  digits: Record<string, string[]>;
+  /** A sample of the voice's non-digit syllables (rivals that must never verify as digits). */
+  nondigit: string[];
+}
+
+export interface VoiceTable {
+  voices: VoiceEntry[];
+  /** Voice ids each fold leaves out of training. */
+  folds: string[][];
+}
+
+export interface VoiceClips {
+  voice: VoiceEntry;
+  digits: Map<number, Float32Array[]>;
+  nondigit: Float32Array[];
+}
+
+export const VOICE_TABLE = join('training', 'speech', 'voices.json');
+
+export async function loadVoiceTable(): Promise<VoiceTable> {
+  return JSON.parse(await readFile(join(repoRoot(), VOICE_TABLE), 'utf8')) as VoiceTable;
+}
+
+const resolvePath = (p: string, dataDir: string): string => (isAbsolute(p) ? p : join(dataDir, p));
+
+/** False when any of the voice's clips is missing (its package or data folder is absent). */
+export function voiceAvailable(v: VoiceEntry, dataDir: string): boolean {
+  return Object.values(v.digits).every((ps) => ps.every((p) => existsSync(resolvePath(p, dataDir))));
+}
+
+export async function loadVoiceClips(v: VoiceEntry, dataDir: string): Promise<VoiceClips> {
+  const digitPaths = Object.entries(v.digits).flatMap(([d, ps]) => ps.map((p) => ({ d: Number(d), p: resolvePath(p, dataDir) })));
+  const decoded = await decodeMany([...digitPaths.map((x) => x.p), ...v.nondigit.map((p) => resolvePath(p, dataDir))]);
+  const digits = new Map<number, Float32Array[]>();
+  digitPaths.forEach(({ d }, i) => {
+    const x = trimSilence(decoded[i] ?? new Float32Array(0));
+    if (x.length > 400) digits.set(d, [...(digits.get(d) ?? []), x]);
+  });
+  const nondigit = decoded.slice(digitPaths.length).map(trimSilence).filter((x) => x.length > 800);
+  return { voice: v, digits, nondigit };
+}
+
+/**
+ * 16 kHz PCM of many files. 16-bit PCM WAVs are read here and resampled by one ffmpeg run per
+ * sample rate (FSDD alone has 2000 files; an ffmpeg start costs ~0.15 s of CPU); anything else
+ * is decoded by ffmpeg one file at a time.
+ */
+async function decodeMany(paths: string[]): Promise<Float32Array[]> {
+  const out: Float32Array[] = new Array<Float32Array>(paths.length);
+  const byRate = new Map<number, { i: number; data: Buffer }[]>();
+  const others: number[] = [];
+  await Promise.all(
+    paths.map(async (p, i) => {
+      const wav = extname(p).toLowerCase() === '.wav' ? wavPcm16(await readFile(p)) : null;
+      if (wav) byRate.set(wav.rate, [...(byRate.get(wav.rate) ?? []), { i, data: wav.data }]);
+      else others.push(i);
+    }),
+  );
+  for (const [rate, items] of byRate) {
+    const joined = new Float32Array(items.reduce((a, x) => a + x.data.length / 2, 0));
+    let pos = 0;
+    for (const x of items) {
+      for (let k = 0; k + 1 < x.data.length; k += 2) joined[pos++] = x.data.readInt16LE(k) / 32768;
+    }
+    const res = rate === SAMPLE_RATE ? joined : await filterPcm(joined, rate, [], SAMPLE_RATE);
+    let at = 0;
+    for (const x of items) {
+      const n = Math.round(((x.data.length / 2) * SAMPLE_RATE) / rate);
+      out[x.i] = res.slice(at, Math.min(res.length, at + n));
+      at += n;
+    }
+  }
+  for (const i of others) out[i] = await decodeAudio(paths[i] as string, { maxDurationSec: 60, timeoutMs: 60_000 });
+  return out;
+}
+
+/** The data chunk and rate of a 16-bit mono PCM WAV; null for any other WAV. */
+function wavPcm16(buf: Buffer): { data: Buffer; rate: number } | null {
+  if (buf.length < 12 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') return null;
+  let off = 12;
+  let rate = 0;
+  while (off + 8 <= buf.length) {
+    const id = buf.toString('ascii', off, off + 4);
+    const size = buf.readUInt32LE(off + 4);
+    if (id === 'fmt ') {
+      if (buf.readUInt16LE(off + 8) !== 1 || buf.readUInt16LE(off + 10) !== 1 || buf.readUInt16LE(off + 22) !== 16) return null;
+      rate = buf.readUInt32LE(off + 12);
+    }
+    if (id === 'data' && rate > 0) return { data: buf.subarray(off + 8, Math.min(buf.length, off + 8 + size)), rate };
+    off += 8 + size + (size % 2);
+  }
+  return null;
+}
+
+/**
+ * Cuts leading and trailing silence (10 ms frames more than 40 dB under the loudest, with 20 ms
+ * kept before and 30 ms after), as training/speech/prepare.py does, so the strings built from the
+ * clips control their own pauses.
+ */
+export function trimSilence(x: Float32Array): Float32Array {
+  const frame = 160;
+  const n = Math.floor(x.length / frame);
+  if (n === 0) return x;
+  const e = new Float64Array(n);
+  let max = 0;
+  for (let f = 0; f < n; f++) {
+    let s = 0;
+    for (let k = f * frame; k < (f + 1) * frame; k++) s += (x[k] ?? 0) ** 2;
+    e[f] = Math.sqrt(s / frame + 1e-12);
+    max = Math.max(max, e[f] ?? 0);
+  }
+  const floor = max * 10 ** (-40 / 20);
+  let first = -1;
+  let last = -1;
+  for (let f = 0; f < n; f++) {
+    if ((e[f] ?? 0) > floor) {
+      if (first < 0) first = f;
+      last = f;
+    }
+  }
+  if (first < 0) return x;
+  return x.slice(Math.max(0, (first - 2) * frame), Math.min(x.length, (last + 3) * frame));
+}
