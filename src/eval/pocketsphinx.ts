@@ -17,13 +17,12 @@ export function pocketsphinxAvailable(): boolean {
   return existsSync(join(MODEL, 'en-us')) && existsSync('/usr/bin/pocketsphinx_batch');
 }
 
-/** Runs pocketsphinx_batch over the clips (written as WAV files to a temp dir) and lets `read` collect its output. */
-async function batch<T>(clips: Float32Array[], search: (dir: string) => Promise<string[]>, read: (dir: string, ids: string[]) => Promise<T>): Promise<T> {
+/** Runs pocketsphinx_batch over one recording (written as a WAV file to a temp dir) and lets `read` collect its output. */
+async function batch<T>(pcm: Float32Array, search: (dir: string) => Promise<string[]>, read: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'livecheck-ps-'));
   try {
-    const ids = clips.map((_, i) => `u${String(i).padStart(5, '0')}`);
-    await Promise.all(clips.map((c, i) => writeFile(join(dir, `${ids[i]}.wav`), encodeWav(c, SAMPLE_RATE))));
-    await writeFile(join(dir, 'list.ctl'), ids.join('\n') + '\n');
+    await writeFile(join(dir, 'u0.wav'), encodeWav(pcm, SAMPLE_RATE));
+    await writeFile(join(dir, 'list.ctl'), 'u0\n');
     const args = await search(dir);
     await new Promise<void>((resolve, reject) => {
       execFile(
@@ -35,7 +34,7 @@ async function batch<T>(clips: Float32Array[], search: (dir: string) => Promise<
         (err) => (err ? reject(new Error(`pocketsphinx_batch failed: ${err.message.split('\n')[0]}`)) : resolve()),
       );
     });
-    return await read(dir, ids);
+    return await read(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -59,7 +58,7 @@ export async function pocketsphinxWords(pcm: Float32Array, sentence: string | nu
     await writeFile(join(dir, 'sentence.gram'), `#JSGF V1.0;\ngrammar sentence;\npublic <s> = ${sentence.toLowerCase().replace(/[^a-z' ]/g, ' ')};\n`);
     return ['-jsgf', join(dir, 'sentence.gram'), '-remove_silence', 'no', '-ctm', join(dir, 'out.ctm')];
   };
-  return batch([pcm], search, async (dir) =>
+  return batch(pcm, search, async (dir) =>
     (await readFile(join(dir, 'out.ctm'), 'utf8'))
       .split('\n')
       .map((line) => line.trim().split(/\s+/))
