@@ -22,7 +22,7 @@ const OVERRIDES = {
   mouth: { minOpeningRange: -1 },
   digits: { minMargin: 1000 },
   sync: { minScore: -1 },
-  presentation: { minAntispoof: -1, minFaceChange: -1 },
+  presentation: { minLive: -1, minFaceChange: -1 },
   compare: { minMeshScore: 1.01 },
 };
 

@@ -23,6 +23,7 @@ type Bench = () => Promise<BenchSection>;
 const BENCHES: { name: string; module: string; exportName: string }[] = [
   { name: 'api', module: './api.js', exportName: 'benchApi' },
   { name: 'verify', module: './verify.js', exportName: 'benchVerify' },
+  { name: 'presentation', module: './presentation.js', exportName: 'benchPresentation' },
   { name: 'profile', module: './verify-profile.js', exportName: 'benchVerifyProfile' },
   { name: 'speech', module: './speech.js', exportName: 'benchSpeech' },
   { name: 'compare', module: './compare.js', exportName: 'benchCompare' },

@@ -5,12 +5,14 @@ import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { getFaceEmbedder, scorePictureLiveness, simFromCosine, TemplateMismatchError, type FaceEmbedder } from './index.js';
 import { decodeImage } from './decode.js';
+import { pictureScore } from './picture-liveness.js';
 import { AlignedFaceEmbedder } from './embedder.js';
 import { getHuman } from './human.js';
 import { sharedDataDir } from './eval-data.js';
 import { resolveThresholds } from '../config/index.js';
 
-const th = resolveThresholds().compare;
+const all = resolveThresholds();
+const th = all.compare;
 
 const shared = sharedDataDir();
 const faces = join(shared, 'faces');
@@ -121,16 +123,31 @@ describe('face embedder', () => {
 });
 
 describe('picture liveness', () => {
+  it('scores above 87 exactly when the live probability reaches the threshold, monotonically', () => {
+    for (const t of [0.3, 0.5, 0.8]) {
+      assert.equal(pictureScore(t, t), 88);
+      assert.ok(pictureScore(t - 1e-6, t) <= 87);
+      assert.equal(pictureScore(1, t), 100);
+      assert.equal(pictureScore(0, t), 0);
+      let last = -1;
+      for (let p = 0; p <= 1; p += 0.01) {
+        const s = pictureScore(p, t);
+        assert.ok(Number.isInteger(s) && s >= last, `score ${s} at ${p}`);
+        last = s;
+      }
+    }
+  });
+
   it('answers -4011 for bytes that are not an image and -4012 without a face', async () => {
-    assert.deepEqual(await scorePictureLiveness(new TextEncoder().encode('nope'), th), { ok: false, error: 'PHOTO_DECODE_FAILED' });
-    assert.deepEqual(await scorePictureLiveness(await landscape(), th), { ok: false, error: 'PHOTO_NO_FACE' });
+    assert.deepEqual(await scorePictureLiveness(new TextEncoder().encode('nope'), all), { ok: false, error: 'PHOTO_DECODE_FAILED' });
+    assert.deepEqual(await scorePictureLiveness(await landscape(), all), { ok: false, error: 'PHOTO_NO_FACE' });
   });
 
   it('scores the real selfie above 87 and the printed and screen attacks below (smoke test)', { skip: noShared }, async () => {
     const score = async (f: string): Promise<number> => {
-      const r = await scorePictureLiveness(read(`spoof/silent_face/images/sample/${f}`), th);
+      const r = await scorePictureLiveness(read(`spoof/silent_face/images/sample/${f}`), all);
       assert.ok(r.ok && r.score !== undefined, `${f}: ${r.error}`);
-      assert.equal(typeof r.details?.antispoofReal, 'number');
+      assert.equal(typeof r.details?.live, 'number');
       return r.score;
     };
     const real = await score('image_T1.jpg');

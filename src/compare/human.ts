@@ -7,8 +7,8 @@ import type { Config, Human } from '@vladmandic/human';
 
 /**
  * One Human instance per thread for still-image face analysis: detector, mesh (for the eye
- * landmarks that drive alignment), the description model (embedding) and the two
- * presentation-attack models. Frame caching is off because every call is an unrelated image.
+ * landmarks that drive alignment) and the description model (embedding). Frame caching is
+ * off because every call is an unrelated image.
  */
 
 const require = createRequire(import.meta.url);
@@ -45,8 +45,9 @@ export const HUMAN_CONFIG: Partial<Config> = {
     emotion: { enabled: false },
     // The description model is only loaded by the evaluation (candidates.ts).
     description: { enabled: false, skipFrames: 0 },
-    antispoof: { enabled: true, skipFrames: 0 },
-    liveness: { enabled: true, skipFrames: 0 },
+    // Picture liveness uses the Silent-Face models (src/vision/pad-model.ts), not Human's.
+    antispoof: { enabled: false },
+    liveness: { enabled: false },
   },
 } as Partial<Config>;
 

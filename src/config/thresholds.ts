@@ -33,7 +33,7 @@ export const THRESHOLDS = {
     minOpeningRange: t(0.04, 'spread (p90-p10) of inner-lip gap over mouth width while speech is heard (-5010): genuine GRID and talking clips 0.072-0.223; a still photo with speech 0.000-0.008 (mesh jitter); set midway'),
   },
   digits: {
-    minMargin: t(-2.2, 'margin in nats of the expected string over its best competitor; on the held-out FSDD speaker (150 strings, 1200 one-digit-changed impostors) -2.2 accepts 96.7% of genuine strings at 1.3% impostors (the 2% point is -2.59, 98.7%); held-out Mandarin voice: 2% FAR at -3.06; non-digit speech, silence and noise scored at most -21.6 (livecheck eval speech, model of 2026-11-27 06:20)'),
+    minMargin: t(-2.2, 'margin in nats of the expected string over its best competitor; model of 2026-12-01 (7 Mandarin, 27 English voices), fold 0 held out (9 unseen voices, 1080 readings incl. fast and phone): -2.2 accepts 49.2% of Mandarin and 70.0% of English genuine strings at 4.1% / 1.9% one-digit-off impostors; 0 of 800 non-digit speech, silence and noise trials accepted (highest -4.6). Kept from the earlier model: the 2% point on these voices (-1.54) was measured on the reported voices and would refuse more honest readers (livecheck eval speech --folds training/work/folds, docs/evaluation/speech)'),
   },
   sync: {
     minScore: t(0.25, 'best correlation of outer-lip height with log voice-band (300-3000 Hz) loudness within the lag range (-5002), 20 fps: 11 genuine clips 0.391-0.769 (0.394-0.746 at 25 fps), the first 5 s of retalking_2 at 720p (the bench clip) 0.289 at 25 fps; 0.33 failed that honest clip, so the level floor only rejects a mouth that does not follow the sound and the two lead rules do the timing'),
@@ -48,7 +48,10 @@ export const THRESHOLDS = {
     minDigitShare: t(0.75, 'share of the challenge digits whose lips must fit their vowel (3 of 4, 1 of 1), judged only when the digit check heard the challenge: with the shape thresholds chosen leave-one-clip-out every held-out run of four consecutive real syllables passes (18/18); 4 of 4 would fail 5 of them'),
   },
   presentation: {
-    minAntispoof: t(0.4, 'mean of Human antispoof "real" on the best frames (-5016): genuine clips 0.49-0.87, but the printed (0.66) and screen (0.54) attacks of silent_face score inside that range, so this only stops gross fakes'),
+    minLive: t(
+      0.83,
+      'mean over the (up to 8) sampled frames of the Silent-Face live probability (-5016): 10% below the lowest of the 11 genuine clips (0.926, retalking_2), rounded down; chosen by that rule alone, attacks take no part. Leave-one-clip-out (src/eval/pad/scores.ts + thresholds.ts, docs/pipeline.md): thresholds 0.834-0.880, bona fide 0/11 rejected, simulated screen replay 3/33 and print 7/33 accepted by this check alone, phone replay 0/33, screen recapture 0/11, real print and screen photos refused',
+    ),
     minFaceChange: t(0.001, 'median luma change (0-1) in the face box between analysed frames (-5016): at 20 fps the lowest of the 11 genuine clips is 0.00334 (0.00288 at 25 fps, 0.0055 at 10 fps); a still photo with speech 0.00000-0.00005 after H.264'),
   },
   compare: {
@@ -69,7 +72,12 @@ export const THRESHOLDS = {
       'detector confidence a face needs when found only on the bordered picture or a tile: a tile of a German ID-card back gave a false face at 0.31, the true faces found that way scored 0.66 and above (shared/data/id, faces)',
     ),
   },
-  picture: {},
+  picture: {
+    minLive: t(
+      0.5,
+      'live probability of the Silent-Face models on the main face at or above which livedetectpicture scores above 87: the models\' own decision (upstream takes the largest of three classes, and 0.5 always wins), not fitted; on the data: real selfie 0.99, real print 0.07 and screen 0.28, honest photos with surroundings (faces/) lowest 0.56, so a threshold of 0.83 as for video would refuse 5 of 44 of them',
+    ),
+  },
 } satisfies Record<string, Record<string, Threshold>>;
 
 export type ThresholdSection = keyof typeof THRESHOLDS;

@@ -16,9 +16,12 @@ import {
   heavyReencode,
   lowResolution,
   noAudio,
+  phoneReplay,
+  printedPhoto,
   probe,
   readDigits,
   screenRecapture,
+  screenReplay,
   silentAudio,
   stillPhoto,
   uprightPhoto,
@@ -26,7 +29,7 @@ import {
   wrongDigits,
 } from './attacks/index.js';
 import { ffmpeg, input, MP4_OUT } from './attacks/ffmpeg.js';
-import type { AttackType, EvalCase } from './types.js';
+import type { AttackType, EvalCase, PictureSet } from './types.js';
 import { seededRandom } from '../core/seeded-random.js';
 
 /** A photo for the picture-liveness path. */
@@ -34,6 +37,7 @@ export interface PictureCase {
   id: string;
   kind: 'genuine' | 'attack';
   attack?: AttackType;
+  set?: PictureSet;
   source: string;
   imagePath: string;
 }
@@ -54,6 +58,8 @@ export interface BuildOptions {
   /** Build attacks from at most this many genuine clips (spread over the list); default all. */
   maxSources?: number;
   onProgress?: (label: string) => void;
+  /** Simulated screen-replay, phone-replay and print cases per source clip, each with its own look (default 3). */
+  presentationVariants?: number;
   /**
    * Keep media already in workDir from an earlier run instead of generating them again (the
    * choices are seeded, so the same seed and data give the same files); generation is most of
@@ -155,6 +161,28 @@ async function prepareClip(path: string, opts: BuildOptions, notes: string[], sp
   return { name, source, path: out, durationSec: info.durationSec, spokenDigit };
 }
 
+/**
+ * The honest face photos of DIR/faces as bona fide pictures. face-api.js's per-person examples
+ * (faceapi_js/examples/images/<name>/) are 150x150 grey crops of the face alone, a set of
+ * their own; everything else is a photo with the person's surroundings in it.
+ */
+async function facePhotos(dataDir: string): Promise<PictureCase[]> {
+  const dir = join(dataDir, 'faces');
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && /\.(jpe?g|png)$/i.test(e.name))
+    .map((e) => relative(dataDir, join(e.parentPath, e.name)))
+    .sort()
+    .map((source) => ({
+      id: `face-${source.slice('faces/'.length).replace(/[/.]/g, '-')}`,
+      kind: 'genuine' as const,
+      set: /^faces\/faceapi_js\/examples\/images\/[^/]+\//.test(source) ? ('face-crop' as const) : ('face-photo' as const),
+      source,
+      imagePath: join(dataDir, source),
+    }));
+}
+
 export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
   const { dataDir, workDir } = opts;
   if (!existsSync(join(dataDir, 'video'))) {
@@ -163,6 +191,8 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
   if (opts.maxSources !== undefined && !(Number.isInteger(opts.maxSources) && opts.maxSources > 0)) {
     throw new EvalInputError('BAD_OPTION', `max sources must be a positive integer (got ${opts.maxSources})`);
   }
+  const variants = opts.presentationVariants ?? 3;
+  if (!(Number.isInteger(variants) && variants >= 0)) throw new EvalInputError('BAD_OPTION', `presentation variants must be a whole number (got ${variants})`);
   for (const sub of ['genuine', 'attacks', 'frames', 'photos']) await mkdir(join(workDir, sub), { recursive: true });
   const rng = seededRandom(opts.seed ?? 1);
   const notes: string[] = [];
@@ -219,7 +249,7 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
   for (const clip of clips) {
     const frame = await extractFrame({ clip: clip.path, atSec: clip.durationSec / 2, out: join(workDir, 'frames', `${clip.name}.png`) });
     frames.set(clip.name, frame);
-    pictures.push({ id: `frame-${clip.name}`, kind: 'genuine', source: clip.source, imagePath: frame });
+    pictures.push({ id: `frame-${clip.name}`, kind: 'genuine', set: 'clip-frame', source: clip.source, imagePath: frame });
   }
 
   const voices = await findDigitVoices(dataDir);
@@ -229,6 +259,7 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
   let nextVoice = Math.floor(voiceRng() * Math.max(1, voices.length));
 
   const chosen = spread(clips.length, opts.maxSources ?? clips.length);
+
   if (chosen.length < clips.length) notes.push(`attacks built from ${chosen.length} of ${clips.length} clips (--max-sources).`);
   for (const i of chosen) {
     const clip = clips[i];
@@ -269,6 +300,13 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
     await attack('low-resolution', `low-resolution-${clip.name}`, src, (out) => lowResolution({ clip: clip.path, out }));
     await attack('heavy-reencode', `heavy-reencode-${clip.name}`, src, (out) => heavyReencode({ clip: clip.path, out }));
     await attack('screen-recapture', `screen-recapture-${clip.name}`, src, (out) => screenRecapture({ clip: clip.path, out }));
+    for (let v = 1; v <= variants; v++) {
+      // Each case draws its look from its own seed, so a rebuild reproduces it exactly.
+      const seed = (opts.seed ?? 1) * 1_000_003 + i * 1009 + v;
+      await attack('screen-replay', `screen-replay-${clip.name}-${v}`, src, (out) => screenReplay({ clip: clip.path, out, seed }));
+      await attack('phone-replay', `phone-replay-${clip.name}-${v}`, src, (out) => phoneReplay({ clip: clip.path, out, seed: seed + 101 }));
+      await attack('print-photo', `print-photo-${clip.name}-${v}`, src, (out) => printedPhoto({ image: frame, audio: clip.path, out, seed: seed + 202 }));
+    }
   }
 
   const spoofDir = join(dataDir, 'spoof');
@@ -280,7 +318,7 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
       const image = await uprightPhoto(photo.path, join(workDir, 'photos'));
       const source = `spoof/${photo.source}`;
       const name = basename(photo.source).replace(/\.\w+$/, '');
-      pictures.push({ id: `photo-${name}`, kind: photo.kind, attack: photo.attack, source, imagePath: image });
+      pictures.push({ id: `photo-${name}`, kind: photo.kind, attack: photo.attack, set: photo.kind === 'genuine' ? 'selfie' : undefined, source, imagePath: image });
       // As a video, even a live selfie is a still photo presented to the camera.
       const stillType: AttackType = photo.attack ?? 'still-photo';
       const warpedType: AttackType = photo.attack ?? 'warped-photo';
@@ -291,5 +329,6 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
   } else {
     notes.push('no spoof/ folder: no real attack photos evaluated.');
   }
+  pictures.push(...(await facePhotos(dataDir)));
   return { cases, pictures, notes };
 }

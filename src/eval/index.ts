@@ -8,6 +8,7 @@ import { computeMetrics } from './metrics.js';
 import { createPipeline, loadSpeechEval } from './pipeline.js';
 import { renderReport, type EvalReport } from './report.js';
 import { runPictureCases, runVideoCases } from './run.js';
+import type { AttackType } from './types.js';
 import { summarizeSpeech } from './speech-summary.js';
 
 export { EvalInputError } from './cases.js';
@@ -25,6 +26,10 @@ export interface EvalOptions {
   workers?: number;
   seed?: number;
   maxSources?: number;
+  /** Simulated screen-replay, phone-replay and print cases per source clip (default 3). */
+  presentationVariants?: number;
+  /** Verify only the genuine clips and these attack types (default every type). */
+  attacks?: AttackType[];
   /** Run the separate speech evaluation (runSpeechEval) and summarise it in the report. */
   speech?: boolean;
   /** Passed on to the speech evaluation, which prints its own result. */
@@ -66,14 +71,15 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
   const workDir = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'livecheck-eval-')));
   try {
     // A work dir the caller chose is kept, so media it already holds are reused.
-    const built = await buildCases({ dataDir: opts.dataDir, workDir, video: opts.thresholds.video, seed: opts.seed, maxSources: opts.maxSources, onProgress: log, reuse: opts.workDir !== undefined });
-    log(`built ${built.cases.length} video cases and ${built.pictures.length} photos`);
+    const built = await buildCases({ dataDir: opts.dataDir, workDir, video: opts.thresholds.video, seed: opts.seed, maxSources: opts.maxSources, presentationVariants: opts.presentationVariants, onProgress: log, reuse: opts.workDir !== undefined });
+    const cases = opts.attacks ? built.cases.filter((c) => c.kind === 'genuine' || (c.attack !== undefined && opts.attacks?.includes(c.attack))) : built.cases;
+    log(`built ${built.cases.length} video cases (verifying ${cases.length}) and ${built.pictures.length} photos`);
     const inference = await createPipeline({ workers: opts.workers ?? 1, thresholds: opts.thresholds });
     let results: EvalReport['results'];
     let pictures: EvalReport['pictures'];
     try {
-      results = await runVideoCases(inference, built.cases, (done, c) =>
-        log(`verify ${done}/${built.cases.length} ${c.id}`),
+      results = await runVideoCases(inference, cases, (done, c) =>
+        log(`verify ${done}/${cases.length} ${c.id}`),
       );
       pictures = await runPictureCases(inference, built.pictures);
     } finally {

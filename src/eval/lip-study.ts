@@ -192,7 +192,7 @@ export function syncWith(clip: StudyClip, audio: AudioAnalysis, verdict: DigitVe
     invalidReason: null,
     pcm: null,
     audio,
-    track: { frameCount: clip.faces.length, width: 0, height: 0, faces: [...clip.faces], best: [], ms: 0 },
+    track: { frameCount: clip.faces.length, width: 0, height: 0, faces: [...clip.faces], best: [], pad: [], ms: 0 },
     fps: clip.fps,
     attack: null,
     digits: verdict ? { verdict } : null,

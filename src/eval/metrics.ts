@@ -1,6 +1,6 @@
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import type { CheckName } from '../core/inference.js';
-import { CHECK_NAMES, type AttackType, type CaseResult, type CheckOutcome, type PictureResult } from './types.js';
+import { CHECK_NAMES, type AttackType, type CaseResult, type CheckOutcome, type PictureResult, type PictureSet } from './types.js';
 
 /**
  * ISO/IEC 30107-3 figures. APCER: share of attack presentations of one type accepted as bona
@@ -71,7 +71,7 @@ export interface Metrics {
   /** The worst attack type (ISO/IEC 30107-3 reports the maximum APCER over species). */
   apcerMax: { attack: AttackType; value: Proportion } | null;
   checks: Record<CheckName, CheckSummary>;
-  picture: { bpcer: Proportion; apcer: Partial<Record<AttackType, Proportion>>; threshold: number | null };
+  picture: { bpcer: Proportion; bpcerBySet: Partial<Record<PictureSet, Proportion>>; apcer: Partial<Record<AttackType, Proportion>>; threshold: number | null };
   counts: { genuine: number; attack: number; errors: number };
 }
 
@@ -209,8 +209,13 @@ function summarizePictures(pictures: PictureResult[]): Metrics['picture'] {
   )) {
     apcer[group as AttackType] = proportion(members.filter(live).length, members.length);
   }
+  const bpcerBySet: Partial<Record<PictureSet, Proportion>> = {};
+  for (const [set, members] of groupBy(bonaFide, (p) => p.set ?? 'other')) {
+    bpcerBySet[set as PictureSet] = proportion(members.filter((p) => !live(p)).length, members.length);
+  }
   return {
     bpcer: proportion(bonaFide.filter((p) => !live(p)).length, bonaFide.length),
+    bpcerBySet,
     apcer,
     threshold: pictures[0]?.threshold ?? null,
   };

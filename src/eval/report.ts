@@ -2,7 +2,7 @@ import type { CheckName } from '../core/inference.js';
 import { ATTACKS, GENUINE_JUDGING } from './attacks/index.js';
 import { accepted, type Metrics, type Proportion } from './metrics.js';
 import { errorCurvePlot, scorePlot, type ScoreGroup } from './svg.js';
-import { ATTACK_TYPES, CHECK_NAMES, type AttackType, type CaseResult, type PictureResult } from './types.js';
+import { ATTACK_TYPES, CHECK_NAMES, type AttackType, type CaseResult, type PictureResult, type PictureSet } from './types.js';
 
 /** Everything one evaluation run produced; written as metrics.json and rendered as report.md. */
 export interface EvalReport {
@@ -35,7 +35,7 @@ export function pct(p: Proportion): string {
 
 const kOfN = (p: Proportion): string => `${p.k}/${p.n}`;
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   const esc = (c: string): string => c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [`| ${head.map(esc).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
@@ -126,15 +126,23 @@ function checkCurves(m: Metrics): string {
   return table(['check', 'score direction', 'configured threshold', 'scored genuine / targeted attack', 'closest APCER = BPCER point', 'plots'], rows);
 }
 
+const PICTURE_SETS: Record<PictureSet, string> = {
+  selfie: 'real selfie (spoof/)',
+  'clip-frame': 'frames of the genuine clips',
+  'face-photo': 'faces/ photos with surroundings',
+  'face-crop': 'faces/ 150x150 grey face-only crops (face-api.js examples)',
+};
+
 function pictureSection(m: Metrics, pictures: PictureResult[]): string {
   if (pictures.length === 0) return 'No photos were evaluated.';
   const rows: string[][] = (Object.entries(m.picture.apcer) as [AttackType, Proportion][]).map(([t, p]) => [t, String(p.n), pct(p)]);
-  rows.push(['**bona fide photos (BPCER)**', String(m.picture.bpcer.n), pct(m.picture.bpcer)]);
+  for (const [set, p] of Object.entries(m.picture.bpcerBySet) as [PictureSet, Proportion][]) rows.push([`bona fide: ${PICTURE_SETS[set] ?? set}`, String(p.n), pct(p)]);
+  rows.push(['**bona fide photos, all (BPCER)**', String(m.picture.bpcer.n), pct(m.picture.bpcer)]);
   const detail = pictures.map((p) => [p.id, p.kind === 'genuine' ? 'bona fide' : (p.attack ?? ''), p.source, p.score === null ? `error: ${p.error ?? ''}` : String(p.score)]);
   return [
     `livedetectpicture answers live when the score is above ${m.picture.threshold ?? 'n/a'} (SPEC). Attack photos: the real`,
-    'print and screen attacks in spoof/. Bona fide photos: the real selfie in spoof/ and the middle frame of each genuine clip;',
-    'those frames are compressed video (GRID ones upscaled), softer than a camera photo, which may cost them score.',
+    'print and screen attacks in spoof/. Bona fide photos: the real selfie in spoof/, the middle frame of each genuine clip',
+    '(compressed video, GRID ones upscaled, softer than a camera photo) and the honest face photos in faces/, BPCER per set.',
     '',
     table(['presentation', 'photos', 'APCER / BPCER [95% CI]'], rows),
     '',

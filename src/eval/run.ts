@@ -22,7 +22,7 @@ export async function runVideoCases(
       const r = await inference.verifyVideo({ videoPath: c.videoPath, digits: c.digits });
       results.push({
         ...base,
-        checks: r.checks.map(({ name, passed, score, threshold, message }) => ({ name, passed, score, threshold, message })),
+        checks: r.checks.map(({ name, passed, score, threshold, message, extra }) => ({ name, passed, score, threshold, message, extra })),
         live: { status: r.live.status, msg: r.live.msg },
         ms: Math.round(performance.now() - t0),
       });
@@ -37,10 +37,10 @@ export async function runVideoCases(
 export async function runPictureCases(inference: Inference, pictures: PictureCase[]): Promise<PictureResult[]> {
   const out: PictureResult[] = [];
   for (const p of pictures) {
-    const base = { id: p.id, kind: p.kind, attack: p.attack, source: p.source, threshold: PICTURE_LIVE_ABOVE };
+    const base = { id: p.id, kind: p.kind, attack: p.attack, set: p.set, source: p.source, threshold: PICTURE_LIVE_ABOVE };
     try {
       const r = await inference.pictureLiveness(new Uint8Array(await readFile(p.imagePath)));
-      out.push(r.ok && r.score !== undefined ? { ...base, score: r.score } : { ...base, score: null, error: r.error ?? 'no score' });
+      out.push(r.ok && r.score !== undefined ? { ...base, score: r.score, details: r.details } : { ...base, score: null, error: r.error ?? 'no score' });
     } catch (err) {
       out.push({ ...base, score: null, error: message(err) });
     }

@@ -15,6 +15,9 @@ export const ATTACK_TYPES = [
   'low-resolution',
   'heavy-reencode',
   'screen-recapture',
+  'screen-replay',
+  'phone-replay',
+  'print-photo',
   'real-print-photo',
   'real-screen-photo',
 ] as const;
@@ -47,6 +50,8 @@ export interface CheckOutcome {
   score: number | null;
   threshold: number | null;
   message: string;
+  /** The check's own measurements (e.g. the presentation models' per-frame scores). */
+  extra?: Record<string, unknown>;
 }
 
 export interface CaseResult {
@@ -65,13 +70,19 @@ export interface CaseResult {
 }
 
 /** A single photo presented to the picture-liveness path (livedetectpicture). */
+/** Where a bona fide photo comes from: BPCER is reported per set. */
+export type PictureSet = 'selfie' | 'clip-frame' | 'face-photo' | 'face-crop';
+
 export interface PictureResult {
   id: string;
   kind: 'genuine' | 'attack';
   attack?: AttackType;
+  set?: PictureSet;
   source: string;
   score: number | null;
   /** Live when score is above this (SPEC: 87). */
   threshold: number;
+  /** What the picture-liveness stage measured (e.g. the models' live probability). */
+  details?: Record<string, unknown>;
   error?: string;
 }

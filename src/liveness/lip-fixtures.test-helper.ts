@@ -92,5 +92,5 @@ export const readingVerdict = (accepted: boolean, digits: string, words: number[
 export function readingEvidence(faces: Array<FaceObservation | null>, verdict: DigitVerdict | null): Evidence {
   const bandEnvelope = burstEnvelope(4, READING_WORDS);
   const audio = { durationSec: 4, peakDb: -10, speechLevelDb: -20, noiseFloorDb: -60, snrDb: 40, speechSec: 1.2, segments: READING_WORDS, envelope: bandEnvelope, bandEnvelope, envelopeRate: RATE };
-  return { info: null, invalidReason: null, pcm: null, audio, track: { frameCount: faces.length, width: 100, height: 100, faces, best: [], ms: 0 }, fps: FPS, attack: null, digits: verdict ? { verdict } : null, stageMs: {} };
+  return { info: null, invalidReason: null, pcm: null, audio, track: { frameCount: faces.length, width: 100, height: 100, faces, best: [], pad: [], ms: 0 }, fps: FPS, attack: null, digits: verdict ? { verdict } : null, stageMs: {} };
 }

@@ -12,8 +12,23 @@ export const PIPELINE = {
   keyframeEvery: 10,
   /** Long side of analysed frames: Human's detector and mesh work on 256/192 px crops anyway. */
   longSide: 480,
-  /** Best frames kept for the attack models, the face comparison and the returned photo. */
+  /** Best frames kept for the face comparison and the returned photo. */
   keepBest: 3,
+  /**
+   * Frames spread over the clip that the presentation-attack models see, at least
+   * padMinSpacingSec apart; docs/pipeline.md has the cost per frame and why this many.
+   */
+  padFrames: 8,
+  padMinSpacingSec: 0.4,
   probeTimeoutMs: 10_000,
   decodeTimeoutMs: 60_000,
 } as const;
+
+/**
+ * Seconds between the frames cropped for the presentation-attack models: PIPELINE.padFrames
+ * over the clip. Without a duration (some WebM) every padMinSpacingSec, and the attack stage
+ * keeps padFrames of them spread over the clip.
+ */
+export function padSpacing(durationSec: number | null): number {
+  return Math.max(PIPELINE.padMinSpacingSec, (durationSec ?? 0) / PIPELINE.padFrames);
+}

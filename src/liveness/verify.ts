@@ -15,7 +15,7 @@ import { compareWithReference } from './compare-stage.js';
 import { decide } from './decide.js';
 import { runDigits } from './digits-stage.js';
 import type { Evidence } from './evidence.js';
-import { PIPELINE } from './settings.js';
+import { padSpacing, PIPELINE } from './settings.js';
 import { divideFrames, type TrackHelper } from './split.js';
 
 export interface VerifyHooks {
@@ -48,8 +48,9 @@ const reason = (err: unknown): string => (err instanceof MediaError ? err.messag
 
 /**
  * The whole liveness pipeline for one upload: probe, then audio (analysis and digit
- * recognition) and frames (face, mesh, mouth) in parallel, then the attack models on the best
- * frames, the checks in SPEC order, and the optional face comparison.
+ * recognition) and frames (face, mesh, mouth, presentation-attack crops) in parallel, then the
+ * presentation-attack models on frames spread over the clip, the checks in SPEC order, and the
+ * optional face comparison.
  */
 export async function verifyVideo(req: VideoVerifyRequest, th: Thresholds, hooks: VerifyHooks = {}): Promise<VideoVerifyResult> {
   try {
@@ -95,7 +96,7 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
 
   if (info) {
     const probed = info;
-    const trackOpts = { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest, keyframeEvery: PIPELINE.keyframeEvery };
+    const trackOpts = { minFaceScore: th.face.minFaceScore, keepBest: PIPELINE.keepBest, keyframeEvery: PIPELINE.keyframeEvery, padEverySec: padSpacing(probed.durationSec) };
     const split = splitFrame(probed, hooks.helper);
     if (split === null) hooks.helper?.release();
     const tv = performance.now();
@@ -137,9 +138,9 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
   }
 
   const tracked = track as TrackResult | null;
-  if (tracked && tracked.best.length > 0) {
+  if (tracked && tracked.pad.length > 0) {
     t = performance.now();
-    attack = await attackScores(tracked.best);
+    attack = await attackScores(tracked, PIPELINE.padFrames);
     stageMs.presentation = lap('presentation', t);
   }
 

@@ -1,28 +1,18 @@
-import type { KeptFrame } from './track.js';
-import { facePipeline } from './track.js';
+import { scorePadCrops, type PadFrameScore } from './pad-model.js';
+import type { TrackResult } from './track.js';
 
 export interface AttackScores {
-  /** Human's antispoof model ("real" in [0, 1]) per best frame. */
-  antispoof: number[];
-  /** Human's liveness model ("live" in [0, 1]) per best frame; reported, not decided on. */
-  live: number[];
+  /** The Silent-Face models on each frame the tracker cropped (spread over the clip). */
+  pad: PadFrameScore[];
 }
 
-/**
- * Runs Human's single-frame attack models on the best frames only: each frame is detected
- * afresh (as a keyframe) and the models see the largest face's mesh crop.
- */
-export async function attackScores(best: KeptFrame[]): Promise<AttackScores> {
-  const pipeline = await facePipeline();
-  const antispoof: number[] = [];
-  const live: number[] = [];
-  for (const { frame } of best) {
-    const { faces } = await pipeline.mesh(frame, await pipeline.detect(frame));
-    const main = faces.reduce<(typeof faces)[number] | undefined>((m, f) => (!m || f.box[2] * f.box[3] > m.box[2] * m.box[3] ? f : m), undefined);
-    if (!main) continue;
-    const scores = await pipeline.attackScores(frame, main);
-    antispoof.push(scores.real);
-    live.push(scores.live);
-  }
-  return { antispoof, live };
+/** Indices of n items spread evenly over a list of length len (all of them when n >= len). */
+function spread(len: number, n: number): number[] {
+  if (n >= len) return Array.from({ length: len }, (_, i) => i);
+  return Array.from({ length: n }, (_, i) => Math.floor(((i + 0.5) * len) / n));
+}
+
+/** Runs the presentation-attack models on up to maxFrames of the tracker's crops, spread over the clip. */
+export async function attackScores(track: TrackResult, maxFrames: number): Promise<AttackScores> {
+  return { pad: await scorePadCrops(spread(track.pad.length, maxFrames).map((i) => track.pad[i])) };
 }

@@ -25,12 +25,10 @@ const tfModel = (human: Human, name: string): GraphModel => (human.models.models
 const MODELS = [
   ['blazeface', 'detector', 256],
   ['facemesh', 'mesh', 192],
-  ['antispoof', 'antispoof', 128],
-  ['liveness', 'liveness', 32],
 ] as const;
 
 describe('face models on onnxruntime', () => {
-  it('gives the outputs of the tfjs graphs it was translated from, for all four models', async () => {
+  it('gives the outputs of the tfjs graphs it was translated from, for both models', async () => {
     const human = await getHuman();
     const models = await getFaceModels();
     const random = seededRandom(16);
@@ -69,7 +67,7 @@ describe('face models on onnxruntime', () => {
   });
 
   const data = sharedData();
-  it('finds, meshes and scores faces on real video frames as Human.detect does', { skip: data ? false : SHARED_DATA_MISSING }, async () => {
+  it('finds and meshes faces on real video frames as Human.detect does', { skip: data ? false : SHARED_DATA_MISSING }, async () => {
     const clip = join(data as string, 'video', 'talking', 'WDA_KatieHill_000.mp4');
     const info = await probeVideo(clip, { minShortSide: 270, minLongSide: 480, maxDurationSec: 30, timeoutMs: 30_000 });
     const frames: RgbFrame[] = [];
@@ -77,7 +75,7 @@ describe('face models on onnxruntime', () => {
     const human = await getHuman();
     const pipeline = new FacePipeline(await getFaceModels(), { maxFaces: 3, minConfidence: 0.5 });
     // Human's settings of the video pipeline (src/vision before onnxruntime): every frame a keyframe.
-    const config = { face: { detector: { rotation: false, maxDetected: 3, minConfidence: 0.5 }, description: { enabled: false }, antispoof: { enabled: true }, liveness: { enabled: true } } };
+    const config = { face: { detector: { rotation: false, maxDetected: 3, minConfidence: 0.5 }, description: { enabled: false } } };
     let points = 0;
     let near = 0;
     for (const frame of frames) {
@@ -96,8 +94,6 @@ describe('face models on onnxruntime', () => {
           points++;
           if (Math.abs(p[0] - them.mesh[k][0]) <= 1 && Math.abs(p[1] - them.mesh[k][1]) <= 1) near++;
         });
-        const attack = await pipeline.attackScores(frame, face);
-        assert.ok(Math.abs(attack.real - (them.real ?? 0)) <= 0.01 && Math.abs(attack.live - (them.live ?? 0)) <= 0.01, `attack scores at ${frame.t} s`);
       }
     }
     assert.ok(frames.length >= 20 && points >= 20 * 468, `${frames.length} frames`);

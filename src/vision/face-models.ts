@@ -6,9 +6,9 @@ import { tfjsToOnnx, type TfjsModelJson } from './onnx/from-tfjs.js';
 
 /**
  * The face models of the video pipeline on onnxruntime: MediaPipe BlazeFace (detector) and
- * FaceMesh (468 landmarks), and Human's two single-frame attack classifiers. The weights are
- * the ones @vladmandic/human ships in its models/ folder (MIT; BlazeFace and FaceMesh are
- * Google's MediaPipe models, Apache-2.0), translated to ONNX in memory when the thread starts
+ * FaceMesh (468 landmarks); the presentation check has its own models (pad-model.ts). The
+ * weights are the ones @vladmandic/human ships in its models/ folder (MIT; BlazeFace and
+ * FaceMesh are Google's MediaPipe models, Apache-2.0), translated to ONNX in memory when the thread starts
  * (onnx/from-tfjs.ts): nothing is downloaded and no converted copy is kept.
  *
  * Why: under tfjs' WASM backend these models were most of a verification's CPU time; the
@@ -50,8 +50,6 @@ async function loadModel(name: string): Promise<ModelRunner> {
 export interface FaceModels {
   detector: ModelRunner;
   mesh: ModelRunner;
-  antispoof: ModelRunner;
-  liveness: ModelRunner;
 }
 
 let loading: Promise<FaceModels> | undefined;
@@ -59,8 +57,8 @@ let loading: Promise<FaceModels> | undefined;
 /** The thread's face models, loaded once (about 0.3 s of CPU). */
 export function getFaceModels(): Promise<FaceModels> {
   loading ??= (async () => {
-    const [detector, mesh, antispoof, liveness] = await Promise.all(['blazeface', 'facemesh', 'antispoof', 'liveness'].map(loadModel));
-    return { detector, mesh, antispoof, liveness };
+    const [detector, mesh] = await Promise.all(['blazeface', 'facemesh'].map(loadModel));
+    return { detector, mesh };
   })().catch((err: unknown) => {
     loading = undefined;
     throw err;

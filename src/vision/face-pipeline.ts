@@ -1,5 +1,5 @@
 import type { RgbFrame } from '../core/frames.js';
-import type { FaceModels, ModelRunner } from './face-models.js';
+import type { FaceModels } from './face-models.js';
 import { cropAndResize, resizeBilinear } from './resample.js';
 
 /**
@@ -32,8 +32,6 @@ export interface DetectedFace {
   yaw: number;
   pitch: number;
   roll: number;
-  /** The box the mesh ran on (the attack models see the same crop). */
-  source: FaceBox;
 }
 
 export interface PipelineOptions {
@@ -216,13 +214,13 @@ async function meshFaces(frame: RgbFrame, boxes: FaceBox[], models: FaceModels, 
       Math.trunc(Math.min(frame.width, ex) - Math.max(0, sx)),
       Math.trunc(Math.min(frame.height, ey) - Math.max(0, sy)),
     ];
-    faces.push({ box: box4, score, boxScore: round2(box.confidence), mesh, ...faceAngles(mesh, ex - sx, ey - sy), source: box });
+    faces.push({ box: box4, score, boxScore: round2(box.confidence), mesh, ...faceAngles(mesh, ex - sx, ey - sy) });
   }
   return { faces, next };
 }
 
 /**
- * Detector, mesh and attack models on frames, with the model inputs' buffers reused from frame
+ * Detector and mesh on frames, with the model inputs' buffers reused from frame
  * to frame (one instance per sequence of frames: a run's input must not change under it).
  */
 export class FacePipeline {
@@ -240,16 +238,5 @@ export class FacePipeline {
 
   mesh(frame: RgbFrame, boxes: FaceBox[]): Promise<{ faces: DetectedFace[]; next: FaceBox[] }> {
     return meshFaces(frame, boxes, this.models, this.opts, this.meshInput);
-  }
-
-  /** Human's antispoof ("real") and liveness ("live") scores on the crop the face's mesh saw, rounded as Human rounds them. */
-  async attackScores(frame: RgbFrame, face: DetectedFace): Promise<{ real: number; live: number }> {
-    const crop = meshCrop(frame, face.source, this.meshInput);
-    const at = async (model: ModelRunner, size: number): Promise<number> => {
-      const input = resizeBilinear({ width: MESH_SIZE, height: MESH_SIZE, data: crop }, size, size);
-      const [scores] = Object.values(await model.run(input, size));
-      return round2(scores[0]);
-    };
-    return { real: await at(this.models.antispoof, 128), live: await at(this.models.liveness, 32) };
   }
 }

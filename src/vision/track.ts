@@ -3,6 +3,7 @@ import { getFaceModels } from './face-models.js';
 import { FacePipeline, type DetectedFace, type FaceBox } from './face-pipeline.js';
 import { regionChange, regionStats, type Box } from './image-stats.js';
 import { lipHeight, mouthOpening, mouthShape, type MouthShape } from './mouth.js';
+import { padCrops, type PadCrop } from './pad-crop.js';
 
 /** What the tracker keeps of one frame's main face. */
 export interface FaceObservation {
@@ -40,6 +41,8 @@ export interface TrackResult {
   faces: Array<FaceObservation | null>;
   /** The best frames by quality, best first, with their pixels. */
   best: KeptFrame[];
+  /** Presentation-attack crops of frames spread over the clip (TrackOptions.padEverySec). */
+  pad: PadCrop[];
   ms: number;
 }
 
@@ -48,6 +51,8 @@ export interface TrackOptions {
   keepBest: number;
   /** Run the face detector on every n-th frame (and after any frame without a face); 1 = always. */
   keyframeEvery: number;
+  /** Make presentation-attack crops of the first face frame at or after every this many seconds. */
+  padEverySec?: number;
 }
 
 /** Detector settings of the video pipeline (Human's, as the thresholds were measured with them). */
@@ -58,12 +63,21 @@ export async function facePipeline(): Promise<FacePipeline> {
   return new FacePipeline(await getFaceModels(), FACE_DETECTION);
 }
 
+/** The faces in one still frame (detector and mesh), as a keyframe of the video pipeline finds them. */
+export async function detectFaces(frame: RgbFrame): Promise<DetectedFace[]> {
+  const pipeline = await facePipeline();
+  return (await pipeline.mesh(frame, await pipeline.detect(frame))).faces;
+}
+
 const area = (f: DetectedFace): number => f.box[2] * f.box[3];
 
-function observe(frame: RgbFrame, previous: RgbFrame | null, faces: DetectedFace[], minScore: number): FaceObservation | null {
+/** The faces the tracker trusts and the largest of them (the subject). */
+function subject(faces: DetectedFace[], minScore: number): { main: DetectedFace; count: number } | null {
   const usable = faces.filter((f) => f.score >= minScore && f.mesh.length >= 468);
-  if (usable.length === 0) return null;
-  const main = usable.reduce((a, b) => (area(b) > area(a) ? b : a));
+  return usable.length === 0 ? null : { main: usable.reduce((a, b) => (area(b) > area(a) ? b : a)), count: usable.length };
+}
+
+function observe(frame: RgbFrame, previous: RgbFrame | null, main: DetectedFace, count: number): FaceObservation {
   const box = { x: main.box[0], y: main.box[1], width: main.box[2], height: main.box[3] };
   const stats = regionStats(frame, box);
   const { yaw, pitch } = main;
@@ -72,7 +86,7 @@ function observe(frame: RgbFrame, previous: RgbFrame | null, faces: DetectedFace
   const sharp = stats.sharpness / (stats.sharpness + 50);
   return {
     t: frame.t,
-    faceCount: usable.length,
+    faceCount: count,
     score: main.score,
     box,
     mouth: mouthOpening(main.mesh),
@@ -95,6 +109,8 @@ export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOpt
   const start = performance.now();
   const faces: Array<FaceObservation | null> = [];
   const best: KeptFrame[] = [];
+  const pad: PadCrop[] = [];
+  let nextPadT = -Infinity;
   let width = 0;
   let height = 0;
   let previous: RgbFrame | null = null;
@@ -109,8 +125,13 @@ export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOpt
     if (keyframe) boxes = await pipeline.detect(frame);
     const found = await pipeline.mesh(frame, boxes);
     boxes = found.next;
-    const face = observe(frame, previous, found.faces, opts.minFaceScore);
+    const seen = subject(found.faces, opts.minFaceScore);
+    const face = seen ? observe(frame, previous, seen.main, seen.count) : null;
     faces.push(face);
+    if (seen && opts.padEverySec && frame.t >= nextPadT) {
+      pad.push(padCrops(frame, seen.main.mesh));
+      nextPadT = frame.t + opts.padEverySec - 1e-6;
+    }
     previous = frame;
     if (face && (best.length < opts.keepBest || face.quality > best[best.length - 1].face.quality)) {
       best.push({ frame, face });
@@ -118,7 +139,7 @@ export async function trackFaces(frames: AsyncIterable<RgbFrame>, opts: TrackOpt
       best.length = Math.min(best.length, opts.keepBest);
     }
   }
-  return { frameCount: faces.length, width, height, faces, best, ms: performance.now() - start };
+  return { frameCount: faces.length, width, height, faces, best, pad, ms: performance.now() - start };
 }
 
 /**
@@ -133,5 +154,6 @@ export function joinTracks(first: TrackResult, second: TrackResult, splitFrame: 
     .sort((a, b) => b.face.quality - a.face.quality)
     .slice(0, keepBest);
   const faces = [...head, ...second.faces];
-  return { frameCount: faces.length, width: first.width || second.width, height: first.height || second.height, faces, best, ms: Math.max(first.ms, second.ms) };
+  const pad = [...first.pad.filter((p) => p.t < splitSec - 0.5 / fps), ...second.pad];
+  return { frameCount: faces.length, width: first.width || second.width, height: first.height || second.height, faces, best, pad, ms: Math.max(first.ms, second.ms) };
 }

@@ -4,7 +4,7 @@ import type { EmbedResult, FaceTemplate, PhotoCompareResult, PictureLivenessResu
 import { getFaceEmbedder, scorePictureLiveness } from '../compare/index.js';
 import { helpTrack, TrackHelper, verifyVideo, type VerifyHooks } from '../liveness/index.js';
 import { ffmpegPath, ffprobePath } from '../media/index.js';
-import { getFaceModels } from '../vision/index.js';
+import { getFaceModels, loadPadModels } from '../vision/index.js';
 
 /** The work an inference thread does, as plain data so it crosses a worker boundary. */
 export type Task =
@@ -31,7 +31,7 @@ export async function warmUp(thresholds: Thresholds): Promise<void> {
   // Finding ffmpeg runs `ffmpeg -version` (0.2 s each): done here, not in the first request.
   ffmpegPath();
   ffprobePath();
-  await Promise.all([getFaceModels(), getFaceEmbedder(thresholds.compare)]);
+  await Promise.all([getFaceModels(), getFaceEmbedder(thresholds.compare), loadPadModels()]);
 }
 
 async function comparePhoto(image: Uint8Array, template: FaceTemplate, thresholds: Thresholds): Promise<PhotoCompareResult> {
@@ -56,6 +56,6 @@ export async function runTask(task: Task, thresholds: Thresholds, hooks?: Verify
     case 'comparePhoto':
       return comparePhoto(task.image, task.template, thresholds);
     case 'pictureLiveness':
-      return scorePictureLiveness(task.image, thresholds.compare);
+      return scorePictureLiveness(task.image, thresholds);
   }
 }

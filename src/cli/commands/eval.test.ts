@@ -53,6 +53,12 @@ test('a non-numeric option value is refused with BAD_OPTION', async () => {
   assert.match(r.err, /BAD_OPTION: --max-sources must be a positive integer/);
 });
 
+test('--attacks refuses an attack type it does not know, naming the known ones', async () => {
+  const r = await run(['eval', '--data', '/nonexistent/x', '--attacks', 'print-photo,hologram']);
+  assert.equal(r.exitCode, 2);
+  assert.match(r.err, /BAD_OPTION: --attacks: unknown attack type hologram \(known: wrong-digits, .*print-photo/);
+});
+
 test('the recorded command is rebuilt from the options given, in a form a shell accepts', async () => {
   const program = new Command('livecheck').option('-d, --data <dir>', 'data directory');
   registerEval(program);

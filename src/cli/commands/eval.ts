@@ -4,6 +4,7 @@ import { defaultDataDir } from '../../eval/data-dir.js';
 import { EvalInputError, EvalPipelineError, runEval } from '../../eval/index.js';
 import { loadSpeechEval } from '../../eval/pipeline.js';
 import { pct } from '../../eval/report.js';
+import { ATTACK_TYPES, type AttackType } from '../../eval/types.js';
 
 interface EvalCliOptions {
   data?: string;
@@ -12,7 +13,9 @@ interface EvalCliOptions {
   json?: boolean;
   workers: string;
   maxSources?: string;
+  presentationVariants: string;
   seed: string;
+  attacks?: string;
   speech: boolean;
   work?: string;
 }
@@ -36,11 +39,19 @@ export function commandLine(cmd: Command): string {
   return parts.join(' ');
 }
 
-function positiveInt(value: string | undefined, name: string): number | undefined {
+function intOption(value: string | undefined, name: string, min = 1): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new EvalInputError('BAD_OPTION', `${name} must be a positive integer (got "${value}")`);
+  if (!Number.isInteger(n) || n < min) throw new EvalInputError('BAD_OPTION', `${name} must be ${min === 1 ? 'a positive integer' : `an integer of at least ${min}`} (got "${value}")`);
   return n;
+}
+
+function attackList(value: string | undefined): AttackType[] | undefined {
+  if (value === undefined) return undefined;
+  const types = value.split(',').map((t) => t.trim());
+  const unknown = types.filter((t) => !(ATTACK_TYPES as readonly string[]).includes(t));
+  if (unknown.length > 0) throw new EvalInputError('BAD_OPTION', `--attacks: unknown attack type ${unknown.join(', ')} (known: ${ATTACK_TYPES.join(', ')})`);
+  return types as AttackType[];
 }
 
 /** The thresholds under evaluation: the defaults, with the --config file's overrides. */
@@ -66,7 +77,9 @@ export function registerEval(program: Command): void {
     .option('--json', 'print the metrics as JSON on stdout')
     .option('--workers <n>', 'inference workers', '1')
     .option('--max-sources <n>', 'build attacks from at most n of the genuine clips (default all)')
+    .option('--presentation-variants <n>', 'simulated screen-replay, phone-replay and print cases per source clip, each with its own look', '3')
     .option('--seed <n>', 'seed of the challenge digits and digit recordings chosen', '1')
+    .option('--attacks <types>', 'verify the genuine clips and only these attack types (comma-separated), e.g. the presentation attacks')
     .option('--no-speech', 'skip the separate speech evaluation')
     .option('--work <dir>', 'keep the generated media in this folder (and reuse those already there) instead of a removed temp folder')
     .action(async (_o: EvalCliOptions, cmd: Command) => {
@@ -78,9 +91,11 @@ export function registerEval(program: Command): void {
           thresholds: configuredThresholds(opts.config),
           outDir: opts.out,
           command: commandLine(cmd),
-          workers: positiveInt(opts.workers, '--workers'),
-          seed: positiveInt(opts.seed, '--seed'),
-          maxSources: positiveInt(opts.maxSources, '--max-sources'),
+          workers: intOption(opts.workers, '--workers'),
+          seed: intOption(opts.seed, '--seed'),
+          maxSources: intOption(opts.maxSources, '--max-sources'),
+          presentationVariants: intOption(opts.presentationVariants, '--presentation-variants', 0),
+          attacks: attackList(opts.attacks),
           speech: opts.speech,
           json: opts.json,
           workDir: opts.work,

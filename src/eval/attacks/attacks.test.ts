@@ -16,8 +16,11 @@ import {
   heavyReencode,
   lowResolution,
   noAudio,
+  phoneReplay,
+  printedPhoto,
   probe,
   screenRecapture,
+  screenReplay,
   silentAudio,
   stillPhoto,
   uprightPhoto,
@@ -161,6 +164,36 @@ test('screen recapture: the picture sits inside a dark bezel', async () => {
   const at = (x: number, y: number): number => data[(y * px.width + x) * px.channels];
   assert.ok(at(2, 2) < 40, `corner should be bezel-dark, got ${at(2, 2)}`);
   assert.ok(at(Math.floor(px.width / 2), Math.floor(px.height / 2)) > 40, 'centre should show the picture');
+});
+
+/** MD5 of the decoded picture stream: equal for equal frames, whatever the container says. */
+async function pictureMd5(path: string): Promise<string> {
+  const { stdout } = await run('ffmpeg', ['-v', 'error', '-nostdin', '-i', path, '-map', '0:v', '-f', 'md5', '-']);
+  return stdout.trim();
+}
+
+test('simulated screen and phone replays: a 360x480 phone-camera video with the clip\'s sound, rebuilt exactly from its seed', async () => {
+  for (const [name, make] of [['screen', screenReplay], ['phone', phoneReplay]] as const) {
+    const out = await make({ clip: voice, out: join(dir, `${name}-replay.mp4`), seed: 7 });
+    await assertDecodes(out);
+    const info = await probe(out);
+    assert.deepEqual([info.width, info.height, info.hasAudio], [360, 480, true], name);
+    assert.ok(Math.abs(info.durationSec - 1.5) < 0.2, `${name}: ${info.durationSec} s`);
+  }
+  const first = await pictureMd5(join(dir, 'screen-replay.mp4'));
+  const again = await screenReplay({ clip: voice, out: join(dir, 'screen-replay-again.mp4'), seed: 7 });
+  assert.equal(await pictureMd5(again), first, 'same seed, same frames');
+  const other = await screenReplay({ clip: voice, out: join(dir, 'screen-replay-other.mp4'), seed: 8 });
+  assert.notEqual(await pictureMd5(other), first, 'another seed, another look');
+});
+
+test('simulated print: the still moves with the hand holding it while the voice plays', async () => {
+  const out = await printedPhoto({ image: frame, audio: voice, out: join(dir, 'print.mp4'), seed: 3 });
+  await assertDecodes(out);
+  const info = await probe(out);
+  assert.deepEqual([info.width, info.height, info.hasAudio], [360, 480, true]);
+  assert.ok(Math.abs(info.durationSec - 1.5) < 0.2, `${info.durationSec} s`);
+  assert.equal(await hasFreeze(out), false, 'a hand-held print is never perfectly still');
 });
 
 test('real spoof photos are found by label, annotated copies skipped, unknown ones reported', async () => {

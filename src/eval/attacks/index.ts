@@ -11,6 +11,7 @@ export { lowResolution } from './low-resolution.js';
 export { noAudio } from './no-audio.js';
 export { findSpoofPhotos, uprightPhoto, type SpoofPhoto, type SpoofScan } from './real-spoof.js';
 export { screenRecapture } from './screen-recapture.js';
+export { phoneReplay, printedPhoto, screenReplay } from './scene/attacks.js';
 export { silentAudio } from './silent-audio.js';
 export { stillPhoto } from './still-photo.js';
 export { warpedPhoto } from './warped-photo.js';
@@ -68,6 +69,9 @@ export const ATTACKS: Record<AttackType, Judging> = {
   'low-resolution': withoutDigits('the live clip scaled to a third of its size', ['video']),
   'heavy-reencode': withoutDigits('the live clip through a 1/4-size CRF 45 encode, scaled back to its size', ['presentation']),
   'screen-recapture': withoutDigits('the live clip as if filmed off a monitor: gamma, moire, glare, bezel', ['presentation']),
+  'screen-replay': withoutDigits('simulated: the live clip played on a tablet or monitor held close to a hand-held camera (subpixel moire, gamma, glare, banding, bezel in or just out of view)', ['presentation']),
+  'phone-replay': withoutDigits('simulated: the live clip played on a phone held up in the frame by a hand, a room around it', ['presentation']),
+  'print-photo': withoutDigits('simulated: a still of the person printed on paper (margin, grain, gloss), held, bent and moved by hand, with genuine speech', PHOTO),
   'real-print-photo': withoutDigits('real printed-photo attack (spoof/), as a still and as a warped video with genuine speech', PHOTO),
   'real-screen-photo': withoutDigits('real screen-replay attack photo (spoof/), as a still and as a warped video with genuine speech', PHOTO),
 };

@@ -15,6 +15,9 @@ export function renderSpeechReport(r: Omit<SpeechEvalReport, 'markdown'>): strin
     '',
     `Models: \`${r.model}\`. Configured threshold (digits.minMargin): ${r.configuredThreshold} nats${r.recommendedThreshold === null ? '' : `; the held-out readings of every voice put the 2% impostor point at ${r.recommendedThreshold}`}.`,
     '',
+    ...(heldOut && r.voices.some((v) => v.thresholdFrom === 'configured')
+      ? ['Voices whose threshold is marked (config) are judged at the configured threshold: no other fold was evaluated to choose one on.', '']
+      : []),
     'Readings: four random digits spliced from the voice\'s own single-digit takes, read slowly (0.3-0.7 s pauses), normally (0.05-0.3 s) or fast (run together, 0.25-0.35 s per digit), each also through a telephone channel (8 kHz, 300-3400 Hz). Impostors: the same readings claimed as a string with one digit changed.',
     '',
     '| language | voices | mean GAR | worst voice | pooled GAR | fast GAR | phone GAR | impostors accepted |',
@@ -35,7 +38,7 @@ export function renderSpeechReport(r: Omit<SpeechEvalReport, 'markdown'>): strin
   );
   for (const v of r.voices) {
     const by = (k: string): string => pct(v.garBy[k] ?? 0);
-    lines.push(`| ${v.id} | ${v.sex} | ${v.accent} | ${v.fold ?? '-'} | ${v.threshold} | ${v.readings} | ${pct(v.gar)} | ${by('slow')} | ${by('normal')} | ${by('fast')} | ${by('clean')} | ${by('phone')} | ${pct(v.far)} of ${v.impostors} | ${v.nonDigitAccepted} of ${v.nonDigitTrials} |`);
+    lines.push(`| ${v.id} | ${v.sex} | ${v.accent} | ${v.fold ?? '-'} | ${v.threshold}${v.thresholdFrom === 'configured' && heldOut ? ' (config)' : ''} | ${v.readings} | ${pct(v.gar)} | ${by('slow')} | ${by('normal')} | ${by('fast')} | ${by('clean')} | ${by('phone')} | ${pct(v.far)} of ${v.impostors} | ${v.nonDigitAccepted} of ${v.nonDigitTrials} |`);
   }
   if (r.skipped.length > 0) lines.push('', 'Skipped:', ...r.skipped.map((s) => `- ${s}`));
   return lines.join('\n') + '\n';

@@ -47,6 +47,8 @@ export interface VoiceFigures {
   accent: string;
   fold: number | null;
   threshold: number;
+  /** Where the threshold came from: the other folds' held-out voices, or the config. */
+  thresholdFrom: 'other folds' | 'configured';
   readings: number;
   /** Share of genuine readings accepted at `threshold`, overall and by pace and channel. */
   gar: number;
@@ -108,13 +110,16 @@ function oneDigitOff(digits: string, rand: () => number, n: number): string[] {
 
 const randomDigits = (rand: () => number): string => Array.from({ length: 4 }, () => Math.floor(rand() * 10)).join('');
 
-async function foldModels(dir: string | undefined): Promise<SpeechModel[] | null> {
+/** Fold number -> its model; folds not trained (yet) are absent, so their voices are skipped. */
+export async function foldModels(dir: string | undefined): Promise<Map<number, SpeechModel> | null> {
   const root = dir ?? join(repoRoot(), 'training', 'work', 'folds');
   if (!existsSync(root)) return null;
-  const names = (await readdir(root)).filter((n) => /^fold\d+$/.test(n)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
-  const paths = names.map((n) => join(root, n, 'digits.onnx')).filter((p) => existsSync(p));
-  if (paths.length === 0) return null;
-  return Promise.all(paths.map((p) => loadSpeechModel(p)));
+  const found = (await readdir(root))
+    .filter((n) => /^fold\d+$/.test(n) && existsSync(join(root, n, 'digits.onnx')))
+    .map((n) => ({ fold: Number(n.slice(4)), path: join(root, n, 'digits.onnx') }))
+    .sort((a, b) => a.fold - b.fold);
+  if (found.length === 0) return null;
+  return new Map(await Promise.all(found.map(async (f) => [f.fold, await loadSpeechModel(f.path)] as const)));
 }
 
 interface Scored {
@@ -153,7 +158,7 @@ function strictThreshold(scored: Scored[]): number {
   return Math.max(...langs.map((l) => thresholdAtFar(scored.filter((s) => s.voice.lang === l).flatMap((s) => s.cases.flatMap((c) => c.impostors)), FAR_TARGET)));
 }
 
-function figures(s: Scored, threshold: number): VoiceFigures {
+function figures(s: Scored, threshold: number, thresholdFrom: VoiceFigures['thresholdFrom']): VoiceFigures {
   const ok = (x: number): boolean => x > threshold;
   const garBy: Record<string, number> = {};
   for (const pace of PACES) garBy[pace] = round(share(s.cases.filter((c) => c.pace === pace).map((c) => c.genuine), ok));
@@ -166,6 +171,7 @@ function figures(s: Scored, threshold: number): VoiceFigures {
     accent: s.voice.accent,
     fold: s.fold,
     threshold: round(threshold, 3),
+    thresholdFrom,
     readings: s.cases.length,
     gar: round(share(s.cases.map((c) => c.genuine), ok)),
     garBy,
@@ -240,7 +246,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
       continue;
     }
     const fold = folds ? table.folds.findIndex((f) => f.includes(voice.id)) : -1;
-    const model = folds && fold >= 0 ? folds[fold] : folds ? undefined : shipped;
+    const model = folds ? folds.get(fold) : shipped;
     if (!model) {
       skipped.push(`${voice.id}: fold ${fold} has no model`);
       continue;
@@ -248,9 +254,11 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
     log(`speech eval: ${voice.id} (fold ${fold >= 0 ? fold : 'none'})`);
     scored.push(await scoreVoice(voice, fold >= 0 ? fold : null, model, opts, seed, times));
   }
+  // With a single fold trained there are no other folds' voices to choose a threshold on: its
+  // voices are judged at the configured one, which was not chosen on them either.
   const voices = scored.map((s) => {
-    const others = folds ? scored.filter((o) => o.fold !== s.fold) : [];
-    return figures(s, folds ? strictThreshold(others) : configured);
+    const others = scored.filter((o) => o.fold !== s.fold);
+    return others.length > 0 && folds ? figures(s, strictThreshold(others), 'other folds') : figures(s, configured, 'configured');
   });
   const languages: SpeechEvalReport['languages'] = {};
   for (const lang of ['zh', 'en'] as const) {
@@ -268,7 +276,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
   };
   const base = {
     mode: folds ? ('held-out folds' as const) : ('shipped model, voices seen in training' as const),
-    model: folds ? folds.map((m) => m.path).join(', ') : shipped.path,
+    model: folds ? [...folds.values()].map((m) => m.path).join(', ') : shipped.path,
     configuredThreshold: configured,
     recommendedThreshold: folds && scored.length > 0 ? round(strictThreshold(scored), 3) : null,
     voices,

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { defaultModelPath } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
-import { thresholdAtFar } from './run.js';
+import { foldModels, thresholdAtFar } from './run.js';
 import { genuineCases, nonDigitCases } from './strings.js';
 import { trimSilence, type VoiceClips } from './voices.js';
 
@@ -70,4 +74,20 @@ test('silence around a clip is trimmed to 20 ms before and 30 ms after the sound
   x.set(syllable(440).subarray(0, 3200), 8000);
   const t = trimSilence(x);
   assert.ok(Math.abs(t.length - (3200 + 320 + 480)) <= 160, `trimmed to ${t.length} samples`);
+});
+
+test('fold models are keyed by their fold number, so a fold not trained yet leaves the others in place', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'livecheck-folds-'));
+  try {
+    for (const k of [0, 2]) {
+      mkdirSync(join(root, `fold${k}`));
+      symlinkSync(defaultModelPath(), join(root, `fold${k}`, 'digits.onnx'));
+    }
+    mkdirSync(join(root, 'fold1'));
+    const models = await foldModels(root);
+    assert.deepEqual([...(models?.keys() ?? [])], [0, 2]);
+    assert.equal(models?.get(2)?.path, join(root, 'fold2', 'digits.onnx'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
