@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LiveDetectFourData } from '../client/index.js';
 import { resolveThresholds } from '../config/index.js';
 import type { Inference } from '../core/inference.js';
-import { createFixtures, facePhoto, stillFaceVideo } from '../media/fixtures.test-helper.js';
+import { createFixtures, facePhoto, sharedData, SHARED_DATA_MISSING, stillFaceVideo } from '../media/fixtures.test-helper.js';
 import { createInference } from '../workers/index.js';
 import { startTestServer, type TestServer } from './test-server.test-helper.js';
 
@@ -78,6 +78,28 @@ describe('livedetectfour through the real inference workers', { timeout: 180_000
     } finally {
       f.cleanup();
     }
+  });
+
+  it('shows each challenge digit\'s syllable time and lip evidence in data.details', { skip: sharedData() ? false : SHARED_DATA_MISSING }, async () => {
+    const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+    const challenge = ((await s.client.livegetfour()).data as { validate_data: string }).validate_data;
+    const reading = join(dir, 'reading.wav');
+    execFileSync('espeak-ng', ['-s', '140', '-w', reading, [...challenge].map((d) => words[Number(d)]).join(', ')]);
+    const face = join(sharedData() as string, 'video', 'talking', 'retalking_3.mp4');
+    const video = join(dir, 'dubbed.mp4');
+    ffmpeg(['-i', face, '-i', reading, '-map', '0:v', '-map', '1:a', '-t', '5', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', video]);
+    const res = await s.client.livedetectfour({ validateData: challenge, video: readFileSync(video) });
+    const d = res.data as LiveDetectFourData;
+    const digits = d.details.checks.find((c) => c.name === 'digits');
+    assert.equal(digits?.passed, true, digits?.message);
+    const segments = digits?.extra?.segments as Array<{ digit: string; startSec: number; endSec: number }>;
+    assert.deepEqual(segments.map((x) => x.digit).join(''), challenge);
+    assert.ok(segments.every((x, i) => x.endSec > x.startSec && (i === 0 || x.startSec >= segments[i - 1].endSec)), JSON.stringify(segments));
+    const sync = d.details.checks.find((c) => c.name === 'sync');
+    const perDigit = sync?.extra?.digits as Array<{ digit: string; soundMs: number[]; vowel: string[]; matched: boolean }>;
+    assert.deepEqual(perDigit.map((x) => x.digit).join(''), challenge);
+    assert.ok(perDigit.every((x) => x.soundMs.length === 3 && typeof x.matched === 'boolean'));
+    assert.ok((sync?.extra?.parts as Array<{ part: string }>).some((p) => p.part === 'digits'));
   });
 
   it('/healthz sees the worker pool answering', async () => {

@@ -17,6 +17,7 @@ import { checkPresentation } from '../liveness/checks/presentation.js';
 import { checkSync } from '../liveness/checks/sync.js';
 import { runDigits } from '../liveness/digits-stage.js';
 import type { Evidence } from '../liveness/evidence.js';
+import { readingEvidence, readingFace, readingVerdict } from '../liveness/lip-fixtures.test-helper.js';
 import { probeLimits } from '../liveness/verify.js';
 import { createFixtures, facePhoto, type Fixtures } from '../media/fixtures.test-helper.js';
 import { MediaError, probeVideo } from '../media/index.js';
@@ -76,6 +77,7 @@ const observation = (t: number, o: Partial<FaceObservation> = {}): FaceObservati
   box: { x: 0, y: 0, width: 100, height: 100 },
   mouth: 0.1,
   lips: 0.3,
+  shape: null,
   yaw: 0,
   pitch: 0,
   sharpness: 10,
@@ -171,6 +173,12 @@ const CASES: Record<string, Record<string, [number, Decide]>> = {
     searchSec: [0.2, (th) => checkResult(checkSync(lipSync(0.3), th))],
     maxOnsetLead: [-3, (th) => checkResult(checkSync(lipSync(0), th))],
     maxLevelLead: [-3, (th) => checkResult(checkSync(lipSync(0), th))],
+    // A mouth reading "two, eight, nine, four" with some movement in the pauses (lip-fixtures.test-helper.ts).
+    maxPauseMotion: [0.05, (th) => checkResult(checkSync(readingEvidence(readingFace(0.02), null), th))],
+    minOpenHeight: [3, (th) => checkResult(checkSync(readingEvidence(readingFace(), readingVerdict(true, '9', [2])), th))],
+    maxRoundedWidth: [0.8, (th) => checkResult(checkSync(readingEvidence(readingFace(), readingVerdict(true, '2', [0])), th))],
+    minSpreadWidth: [1.2, (th) => checkResult(checkSync(readingEvidence(readingFace(), readingVerdict(true, '8', [1])), th))],
+    minDigitShare: [1, (th) => checkResult(checkSync(readingEvidence(readingFace(), readingVerdict(true, '2893')), th))],
   },
   presentation: {
     minLive: [0.99, (th) => checkResult(checkPresentation(presented(0.98), th))],

@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
+import { analyzeAudio } from '../audio/index.js';
 import type { Thresholds } from '../config/index.js';
+import { decodeAudio, SAMPLE_RATE } from '../media/index.js';
 import {
   ATTACKS,
   GENUINE_JUDGING,
   audioShift,
+  dubbedDigits,
   dubbing,
   extractFrame,
+  findDigitVoices,
   findSpoofPhotos,
   heavyReencode,
   lowResolution,
@@ -15,6 +19,7 @@ import {
   phoneReplay,
   printedPhoto,
   probe,
+  readDigits,
   screenRecapture,
   screenReplay,
   silentAudio,
@@ -75,6 +80,8 @@ export class EvalInputError extends Error {
 }
 
 const VIDEO_EXT = /\.(mp4|mov|webm|mkv|avi|flv|3gp)$/i;
+/** Dubbed-digit readings (different voices) laid over each face. */
+const DUBBED_READINGS_PER_FACE = 2;
 
 const pick = <T>(rng: () => number, items: T[]): T => items[Math.floor(rng() * items.length)];
 
@@ -106,6 +113,22 @@ interface Clip {
   /** The file the pipeline and the generators read (the original, or its upscaled copy). */
   path: string;
   durationSec: number;
+  /** The digit a GRID sentence holds (transcripts.csv); null for the talking clips. */
+  spokenDigit: string | null;
+}
+
+/** GRID's transcripts.csv: file name -> the one digit its sentence holds. */
+async function gridDigits(dataDir: string): Promise<Map<string, string>> {
+  const csv = join(dataDir, 'video', 'grid', 'transcripts.csv');
+  if (!existsSync(csv)) return new Map();
+  const rows = (await readFile(csv, 'utf8')).trim().split('\n').slice(1);
+  return new Map(rows.map((l) => l.trim().split(',')).filter((f) => /^\d$/.test(f[2] ?? '')).map((f) => [f[0], f[2]] as [string, string]));
+}
+
+/** Where the clip's face is talking: from the first to the last speech of its own sound track. */
+async function talkingPart(clip: Clip): Promise<{ durationSec: number; talkFromSec: number; talkToSec: number }> {
+  const segs = analyzeAudio(await decodeAudio(clip.path, { maxDurationSec: 60, timeoutMs: 60_000 }), SAMPLE_RATE).segments;
+  return { durationSec: clip.durationSec, talkFromSec: segs[0]?.start ?? 0, talkToSec: segs[segs.length - 1]?.end ?? clip.durationSec };
 }
 
 /**
@@ -113,7 +136,7 @@ interface Clip {
  * runs; GRID's 360x288 clips are such. They are upscaled just enough to meet it, and the
  * report says so, so that face, mouth, sync and presentation can be measured on them.
  */
-async function prepareClip(path: string, opts: BuildOptions, notes: string[]): Promise<Clip | null> {
+async function prepareClip(path: string, opts: BuildOptions, notes: string[], spokenDigit: string | null): Promise<Clip | null> {
   const { dataDir, workDir } = opts;
   const reuse = opts.reuse ?? false;
   const group = basename(join(path, '..'));
@@ -128,14 +151,14 @@ async function prepareClip(path: string, opts: BuildOptions, notes: string[]): P
   const long = Math.max(info.width, info.height);
   const minShort = opts.video.minShortSide;
   const minLong = opts.video.minLongSide;
-  if (short >= minShort && long >= minLong) return { name, source, path, durationSec: info.durationSec };
+  if (short >= minShort && long >= minLong) return { name, source, path, durationSec: info.durationSec, spokenDigit };
   const factor = Math.max(minShort / short, minLong / long);
   const w = Math.ceil((info.width * factor) / 2) * 2;
   const h = Math.ceil((info.height * factor) / 2) * 2;
   const out = join(workDir, 'genuine', `${name}.mp4`);
   if (!(reuse && existsSync(out))) await ffmpeg([...input(path), '-vf', `scale=${w}:${h}:flags=lanczos`, ...MP4_OUT, '-crf', '18', out]);
   notes.push(`${source} is ${info.width}x${info.height}, under the SPEC minimum of ${minShort}x${minLong}: upscaled to ${w}x${h} (lanczos, CRF 18) for the genuine case and every attack built from it.`);
-  return { name, source, path: out, durationSec: info.durationSec };
+  return { name, source, path: out, durationSec: info.durationSec, spokenDigit };
 }
 
 /**
@@ -176,10 +199,11 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
   const progress = opts.onProgress ?? (() => undefined);
 
   const clips: Clip[] = [];
+  const spoken = await gridDigits(dataDir);
   for (const group of ['grid', 'talking']) {
     for (const path of await listFiles(join(dataDir, 'video', group), VIDEO_EXT)) {
       progress(`prepare ${relative(dataDir, path)}`);
-      const clip = await prepareClip(path, opts, notes);
+      const clip = await prepareClip(path, opts, notes, group === 'grid' ? (spoken.get(basename(path)) ?? null) : null);
       if (clip) clips.push(clip);
     }
   }
@@ -228,6 +252,12 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
     pictures.push({ id: `frame-${clip.name}`, kind: 'genuine', set: 'clip-frame', source: clip.source, imagePath: frame });
   }
 
+  const voices = await findDigitVoices(dataDir);
+  if (voices.length === 0) notes.push('no digit recordings under speech/: no dubbed-digits cases.');
+  // A generator of its own, so that adding these attacks left every other case's choices as they were.
+  const voiceRng = seededRandom((opts.seed ?? 1) + 1000);
+  let nextVoice = Math.floor(voiceRng() * Math.max(1, voices.length));
+
   const chosen = spread(clips.length, opts.maxSources ?? clips.length);
 
   if (chosen.length < clips.length) notes.push(`attacks built from ${chosen.length} of ${clips.length} clips (--max-sources).`);
@@ -243,6 +273,22 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
     }
     if (other !== clip) {
       await attack('dubbing', `dubbing-${clip.name}+${other.name}`, [...src, other.source], (out) => dubbing({ face: clip.path, voice: other.path, out }));
+    }
+    if (voices.length > 0) {
+      const layout = await talkingPart(clip);
+      for (let k = 0; k < Math.min(DUBBED_READINGS_PER_FACE, voices.length); k++) {
+        const reading = await readDigits(voices[nextVoice++ % voices.length], voiceRng, layout);
+        const id = `dubbed-digits-${clip.name}+${reading.voice}`;
+        await attack('dubbed-digits', id, [...src, ...reading.sources.map((f) => relative(dataDir, f))], (out) => dubbedDigits({ face: clip.path, reading, out }), reading.digits);
+      }
+    }
+    if (clip.spokenDigit !== null) {
+      // The replayed voice's own digit is the challenge, over one GRID face and one talking face.
+      const talking = clips.filter((c) => c.spokenDigit === null);
+      const faces = [clips.find((c, j) => j > i && c.spokenDigit !== null) ?? clips.find((c) => c !== clip && c.spokenDigit !== null), talking[i % Math.max(1, talking.length)]];
+      for (const face of faces.filter((f): f is Clip => f !== undefined)) {
+        await attack('replayed-voice', `replayed-voice-${clip.name}+${face.name}`, [clip.source, face.source], (out) => dubbing({ face: face.path, voice: clip.path, out }), clip.spokenDigit);
+      }
     }
     await attack('audio-shift-0.5s', `audio-shift-0.5s-${clip.name}`, src, (out) => audioShift({ clip: clip.path, seconds: 0.5, out }));
     await attack('audio-shift-1s', `audio-shift-1s-${clip.name}`, src, (out) => audioShift({ clip: clip.path, seconds: 1, out }));

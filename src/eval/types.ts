@@ -4,6 +4,8 @@ import type { CheckName } from '../core/inference.js';
 export const ATTACK_TYPES = [
   'wrong-digits',
   'dubbing',
+  'dubbed-digits',
+  'replayed-voice',
   'audio-shift-0.5s',
   'audio-shift-1s',
   'still-photo',

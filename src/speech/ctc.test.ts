@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bestDigitString, forcedScore, greedyDigits } from './ctc.js';
-import type { Posteriors } from './model.js';
-import { BLANK, FILLER, NUM_CLASSES, digitToken } from './tokens.js';
+import { framesOf as frames } from './posteriors.test-helper.js';
+import { BLANK, FILLER, digitToken } from './tokens.js';
 import { scoreDigits } from './verify.js';
-
-/** Posteriors whose frames each put probability 0.9 on one class (the rest spread evenly). */
-function frames(classes: number[]): Posteriors {
-  const logp = new Float32Array(classes.length * NUM_CLASSES).fill(Math.log(0.1 / (NUM_CLASSES - 1)));
-  classes.forEach((c, t) => (logp[t * NUM_CLASSES + c] = Math.log(0.9)));
-  return { frames: classes.length, logp };
-}
 
 const en = (d: number): number => digitToken('en', d);
 const zh = (d: number): number => digitToken('zh', d);

@@ -10,12 +10,13 @@ import { BLANK, FILLER, NUM_CLASSES, digitToken, tokenDigit, type Language } fro
 
 const NEG = -1e30;
 
-function gapScore(p: Posteriors, t: number): number {
+/** Log-probability of a gap frame: blank or filler, whichever the model prefers. */
+export function gapScore(p: Posteriors, t: number): number {
   const row = t * NUM_CLASSES;
   return Math.max(p.logp[row + BLANK] ?? NEG, p.logp[row + FILLER] ?? NEG);
 }
 
-function at(p: Posteriors, t: number, c: number): number {
+export function at(p: Posteriors, t: number, c: number): number {
   return p.logp[t * NUM_CLASSES + c] ?? NEG;
 }
 

@@ -1,3 +1,4 @@
+import { alignDigits, type DigitSegment } from './align.js';
 import { bestDigitString, forcedScore, greedyDigits, languageOf, mergeLanguages } from './ctc.js';
 import { defaultSpeechModel, type Posteriors, type SpeechModel } from './model.js';
 import { SpeechError } from './errors.js';
@@ -13,6 +14,8 @@ export interface DigitVerdict {
   language: Language | 'unknown';
   /** Per position: probability of the expected digit against the nine others at that place. */
   perDigit: number[];
+  /** Per position: where the expected digit was heard (forced alignment of the same posteriors). */
+  segments: DigitSegment[];
 }
 
 export interface Recognition {
@@ -25,9 +28,12 @@ export interface Recognition {
 const MAX_SECONDS = 30;
 const MIN_SAMPLES = SAMPLE_RATE; // shorter input is zero-padded so the model always has frames
 
+/** Samples the model is given for a recording of this length (capped, and padded when short). */
+const inputLength = (samples: number): number => Math.max(Math.min(samples, MAX_SECONDS * SAMPLE_RATE), MIN_SAMPLES);
+
 function prepare(pcm: Float32Array): Float32Array {
   const n = Math.min(pcm.length, MAX_SECONDS * SAMPLE_RATE);
-  const out = new Float32Array(Math.max(n, MIN_SAMPLES));
+  const out = new Float32Array(inputLength(pcm.length));
   for (let i = 0; i < n; i++) {
     const v = pcm[i] ?? 0;
     out[i] = Number.isFinite(v) ? v : 0;
@@ -102,6 +108,7 @@ export async function verifyDigits(pcm: Float32Array, expected: string, opts: { 
     recognized: heard.digits,
     language: heard.digits || score > threshold ? language : 'unknown',
     perDigit: perDigit.map((v) => Math.round(v * 1000) / 1000),
+    segments: alignDigits(p, expected, inputLength(pcm.length) / SAMPLE_RATE / p.frames),
   };
 }
 

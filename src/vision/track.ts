@@ -2,7 +2,7 @@ import type { RgbFrame } from '../core/frames.js';
 import { getFaceModels } from './face-models.js';
 import { FacePipeline, type DetectedFace, type FaceBox } from './face-pipeline.js';
 import { regionChange, regionStats, type Box } from './image-stats.js';
-import { lipHeight, mouthOpening } from './mouth.js';
+import { lipHeight, mouthOpening, mouthShape, type MouthShape } from './mouth.js';
 import { padCrops, type PadCrop } from './pad-crop.js';
 
 /** What the tracker keeps of one frame's main face. */
@@ -16,6 +16,8 @@ export interface FaceObservation {
   mouth: number | null;
   /** Outer lip height over mouth width (the lip-sync signal); null without a usable mouth. */
   lips: number | null;
+  /** Mouth width, height and inner gap over the eye distance (per-digit shape); null without a mouth. */
+  shape: MouthShape | null;
   yaw: number;
   pitch: number;
   sharpness: number;
@@ -89,6 +91,7 @@ function observe(frame: RgbFrame, previous: RgbFrame | null, main: DetectedFace,
     box,
     mouth: mouthOpening(main.mesh),
     lips: lipHeight(main.mesh),
+    shape: mouthShape(main.mesh),
     change: previous ? regionChange(previous, frame, box) : null,
     yaw,
     pitch,

@@ -3,6 +3,8 @@ import type { AttackType } from '../types.js';
 
 export { audioShift } from './audio-shift.js';
 export { dubbing } from './dubbing.js';
+export { dubbedDigits } from './dubbed-digits.js';
+export { findDigitVoices, readDigits, type DigitReading, type DigitVoice } from './digit-reading.js';
 export { extractFrame } from './frame.js';
 export { heavyReencode } from './heavy-reencode.js';
 export { lowResolution } from './low-resolution.js';
@@ -39,6 +41,12 @@ const withoutDigits = (description: string, targets: CheckName[]): Judging =>
 
 const PHOTO: CheckName[] = ['mouth', 'sync', 'presentation'];
 
+/** The challenge is spoken, so only the speech model's hearing of that voice could fail the digits. */
+const SPOKEN_BY_ANOTHER = {
+  check: 'digits' as const,
+  why: 'the challenge digits are spoken by construction; whether the speech model hears that voice is measured on honest readings by the speech evaluation, and counting its misses here would score a weakness as a detection (the per-digit lip evidence is judged when the model does hear them)',
+};
+
 /** Bona fide clips: real people speaking, but none of them reads four challenge digits. */
 export const GENUINE_JUDGING: Judging = withoutDigits('real speaking clip (GRID corpus or talking-head clip) with its own audio', []);
 
@@ -50,6 +58,8 @@ export const ATTACKS: Record<AttackType, Judging> = {
     },
   ]),
   dubbing: withoutDigits("one person's face with another person's voice", ['sync', 'presentation']),
+  'dubbed-digits': judging('a talking face (saying other words) with the four challenge digits read by another voice: FSDD, Speech Commands and Mandarin voices, spread over the part where the face talks', ['sync', 'presentation'], [SPOKEN_BY_ANOTHER]),
+  'replayed-voice': judging("a GRID clip's own voice, whose sentence holds the challenge digit, over another talking face", ['sync', 'presentation'], [SPOKEN_BY_ANOTHER]),
   'audio-shift-0.5s': withoutDigits("the clip's own speech delayed by 0.5 s", ['sync']),
   'audio-shift-1s': withoutDigits("the clip's own speech delayed by 1 s", ['sync']),
   'still-photo': withoutDigits('a still frame of the person (or a real selfie photo) with genuine speech audio', PHOTO),

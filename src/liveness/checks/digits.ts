@@ -13,7 +13,7 @@ export function checkDigits(ev: Evidence): CheckOutcome {
     score: round(v.score),
     threshold: v.threshold,
     ms,
-    extra: { recognized: v.recognized, language: v.language, perDigit: v.perDigit.map((p) => round(p)) },
+    extra: { recognized: v.recognized, language: v.language, perDigit: v.perDigit.map((p) => round(p)), segments: v.segments },
   };
   if (!v.accepted) return { report: { ...report, passed: false, message: `heard "${v.recognized}"` }, error: 'DIGITS_MISMATCH' };
   return { report: { ...report, passed: true, message: `heard "${v.recognized}" (${v.language})` } };

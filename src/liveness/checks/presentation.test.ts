@@ -8,7 +8,7 @@ import { checkPresentation } from './presentation.js';
 const th = resolveThresholds();
 
 function face(change: number): FaceObservation {
-  return { t: 0, faceCount: 1, score: 1, box: { x: 0, y: 0, width: 10, height: 10 }, mouth: 0.1, lips: 0.1, yaw: 0, pitch: 0, sharpness: 100, brightness: 0.5, quality: 1, change };
+  return { t: 0, faceCount: 1, score: 1, box: { x: 0, y: 0, width: 10, height: 10 }, mouth: 0.1, lips: 0.1, shape: null, yaw: 0, pitch: 0, sharpness: 100, brightness: 0.5, quality: 1, change };
 }
 
 /** Evidence with per-frame live probabilities and the same face change on every frame. */
