@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ErrorName } from '../core/errors.js';
 import type { CheckName } from '../core/inference.js';
+import { resolveThresholds } from '../config/index.js';
+import { CHECKS } from './checks/index.js';
 import { decide } from './decide.js';
 import type { CheckOutcome } from './evidence.js';
 
@@ -15,6 +17,13 @@ function outcomes(overrides: Partial<Record<CheckName, { passed: boolean | null;
 }
 
 describe('liveness decision', () => {
+  it('runs every registered check in SPEC order, and a video that could not be read fails on the first', () => {
+    const ev = { info: null, invalidReason: 'not a decodable video', pcm: null, audio: null, track: null, fps: 20, attack: null, digits: null, stageMs: {} };
+    const { live, checks } = decide(CHECKS.map((check) => check(ev, resolveThresholds())));
+    assert.deepEqual(checks.map((c) => c.name), NAMES);
+    assert.equal(live.name, 'VIDEO_INVALID');
+  });
+
   it('answers 0 / OK only when every check passed', () => {
     assert.deepEqual(decide(outcomes({})).live, { status: 0, msg: 'OK', name: 'OK' });
   });

@@ -4,13 +4,7 @@ import type { Thresholds } from '../config/index.js';
 import { analyzeAudio } from '../audio/index.js';
 import { decodeFrames, decodeMedia, frameSize, MediaError, probeVideo, SAMPLE_RATE, startMediaDecode, type MediaStreams, type ProbeLimits, type VideoInfo } from '../media/index.js';
 import { attackScores, frameToJpeg, joinTracks, trackFaces, type TrackResult } from '../vision/index.js';
-import { checkAudio } from './checks/audio.js';
-import { checkDigits } from './checks/digits.js';
-import { checkFace } from './checks/face.js';
-import { checkMouth } from './checks/mouth.js';
-import { checkPresentation } from './checks/presentation.js';
-import { checkSync } from './checks/sync.js';
-import { checkVideo } from './checks/video.js';
+import { CHECKS } from './checks/index.js';
 import { compareWithReference } from './compare-stage.js';
 import { decide } from './decide.js';
 import { runDigits } from './digits-stage.js';
@@ -145,15 +139,7 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
   }
 
   const ev: Evidence = { info, invalidReason, pcm, audio, track: tracked, fps: PIPELINE.fps, attack, digits, stageMs };
-  const { live, checks } = decide([
-    checkVideo(ev, th),
-    checkAudio(ev, th),
-    checkFace(ev, th),
-    checkMouth(ev, th),
-    checkDigits(ev),
-    checkSync(ev, th),
-    checkPresentation(ev, th),
-  ]);
+  const { live, checks } = decide(CHECKS.map((check) => check(ev, th)));
 
   const result: VideoVerifyResult = { live, checks, timingsMs: timings };
   let photoIndex = 0;
