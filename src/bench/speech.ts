@@ -48,7 +48,7 @@ export async function benchSpeech(): Promise<{ title: string; markdown: string; 
       modelSizeMb: Math.round(sizeMb * 100) / 100,
     };
     const markdown = [
-      `Digit verification of a ${SECONDS} s clip, ${RUNS} runs after a warm-up, onnxruntime-node with 1 intra-op thread (goal: < 150 ms).`,
+      `Digit verification of a ${SECONDS} s clip, ${RUNS} runs after a warm-up, onnxruntime-node with 1 intra-op thread (goal: < 50 ms).`,
       '',
       '| figure | value |',
       '|---|---|',

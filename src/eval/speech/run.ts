@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { seededRandom } from '../../core/seeded-random.js';
 import { decodeAudio } from '../../media/index.js';
 import { defaultModelPath, loadSpeechModel, type SpeechModel } from '../../speech/model.js';
@@ -276,7 +276,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
   };
   const base = {
     mode: folds ? ('held-out folds' as const) : ('shipped model, voices seen in training' as const),
-    model: folds ? [...folds.values()].map((m) => m.path).join(', ') : shipped.path,
+    model: (folds ? [...folds.values()].map((m) => m.path) : [shipped.path]).map((p) => relative(repoRoot(), p)).join(', '),
     configuredThreshold: configured,
     recommendedThreshold: folds && scored.length > 0 ? round(strictThreshold(scored), 3) : null,
     voices,
