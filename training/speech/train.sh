@@ -11,6 +11,7 @@
 #      over all held-out readings, which is what digits.minMargin in src/config/thresholds.ts
 #      should be set to (by hand, with the figure, so a retrain never moves it silently).
 # Every run has the same fixed number of steps and keeps its last step: no checkpoint is picked.
+# Run it again after an interruption: finished runs are kept and the others resume.
 # Needs Debian packages (docs/speech.md): python3-torch python3-torchaudio libopenblas0-pthread
 # gcin-voice asterisk-core-sounds-en-wav flite espeak-ng sox rubberband-cli ffmpeg, the shared
 # data (../shared/data or LIVECHECK_SHARED_DATA) and `npm ci` (for the evaluation).
@@ -44,10 +45,23 @@ else
   echo "$want" > "$stamp"
 fi
 
+# A run stopped part-way (a session or machine that ended) resumes from its last checkpoint, and
+# a finished one is kept, when the training code, the bank and the run's arguments are those it
+# was started with (run.stamp); anything else starts afresh.
 run() { # fold (-1: every voice), work folder
-  mkdir -p "$2"
-  nice -n "$niceness" "$py" train.py --bank "$work/bank.pt" --work "$2" --steps "$steps" --fold "$1" --exclude "$exclude" > "$2/train.log" 2>&1
-  tail -n 1 "$2/train.log"
+  local dir="$2" want resume=()
+  want="$(cat train.py mixer.py model.py tokens.py | sha256sum | cut -c1-16) bank=$(cat "$stamp") steps=$steps exclude=$exclude"
+  mkdir -p "$dir"
+  if [ "$(cat "$dir/run.stamp" 2>/dev/null)" = "$want" ]; then
+    if [ -f "$dir/digits.onnx" ]; then echo "kept $dir/digits.onnx"; return; fi
+    [ -f "$dir/checkpoint.pt" ] && resume=(--resume "$dir/checkpoint.pt")
+  else
+    rm -f "$dir/checkpoint.pt" "$dir/digits.onnx" "$dir/train.log"
+    echo "$want" > "$dir/run.stamp"
+  fi
+  nice -n "$niceness" "$py" train.py --bank "$work/bank.pt" --work "$dir" --steps "$steps" --fold "$1" \
+    --exclude "$exclude" --save-every 250 "${resume[@]}" >> "$dir/train.log" 2>&1
+  tail -n 1 "$dir/train.log"
 }
 jobs_running() { jobs -rp | wc -l; }
 # The shipped model (-1) goes second, so it is ready early; then the remaining folds.
