@@ -6,6 +6,8 @@ import type { Human } from '@vladmandic/human';
 import { getHuman } from '../compare/human.js';
 import type { RgbFrame } from '../core/frames.js';
 import { seededRandom } from '../core/seeded-random.js';
+import { resolveThresholds } from '../config/index.js';
+import { probeLimits } from '../liveness/index.js';
 import { decodeFrames, probeVideo } from '../media/index.js';
 import { sharedData, SHARED_DATA_MISSING } from '../media/fixtures.test-helper.js';
 import { getFaceModels, humanModelDir } from './face-models.js';
@@ -69,7 +71,7 @@ describe('face models on onnxruntime', () => {
   const data = sharedData();
   it('finds and meshes faces on real video frames as Human.detect does', { skip: data ? false : SHARED_DATA_MISSING }, async () => {
     const clip = join(data as string, 'video', 'talking', 'WDA_KatieHill_000.mp4');
-    const info = await probeVideo(clip, { minShortSide: 270, minLongSide: 480, maxDurationSec: 30, timeoutMs: 30_000 });
+    const info = await probeVideo(clip, probeLimits(resolveThresholds()));
     const frames: RgbFrame[] = [];
     for await (const frame of decodeFrames(clip, info, { fps: 4, longSide: 480, maxDurationSec: 30, timeoutMs: 60_000 })) frames.push(frame);
     const human = await getHuman();
