@@ -24,6 +24,7 @@ import {
   screenReplay,
   silentAudio,
   stillPhoto,
+  greyscalePhoto,
   uprightPhoto,
   warpedPhoto,
   wrongDigits,
@@ -38,6 +39,8 @@ export interface PictureCase {
   kind: 'genuine' | 'attack';
   attack?: AttackType;
   set?: PictureSet;
+  /** A grey copy of a colour photo, reported apart from the photos as they are. */
+  greyscale?: boolean;
   source: string;
   imagePath: string;
 }
@@ -319,6 +322,7 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
       const source = `spoof/${photo.source}`;
       const name = basename(photo.source).replace(/\.\w+$/, '');
       pictures.push({ id: `photo-${name}`, kind: photo.kind, attack: photo.attack, set: photo.kind === 'genuine' ? 'selfie' : undefined, source, imagePath: image });
+      pictures.push({ id: `photo-${name}-grey`, kind: photo.kind, attack: photo.attack, greyscale: true, source, imagePath: await greyscalePhoto(photo.path, join(workDir, 'photos'), name) });
       // As a video, even a live selfie is a still photo presented to the camera.
       const stillType: AttackType = photo.attack ?? 'still-photo';
       const warpedType: AttackType = photo.attack ?? 'warped-photo';
@@ -329,6 +333,10 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
   } else {
     notes.push('no spoof/ folder: no real attack photos evaluated.');
   }
-  pictures.push(...(await facePhotos(dataDir)));
+  const faces = await facePhotos(dataDir);
+  pictures.push(...faces);
+  for (const f of faces.filter((p) => p.set === 'face-photo')) {
+    pictures.push({ ...f, id: `${f.id}-grey`, greyscale: true, imagePath: await greyscalePhoto(f.imagePath, join(workDir, 'photos'), f.id) });
+  }
   return { cases, pictures, notes };
 }

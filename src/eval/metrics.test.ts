@@ -156,3 +156,20 @@ test('picture liveness counts a score above the threshold as live', () => {
   assert.equal(m.picture.apcer['real-print-photo']?.rate, 1);
   assert.equal(m.picture.apcer['real-screen-photo']?.rate, 0);
 });
+
+test('grey copies of photos are counted apart and change none of the photos\' figures', () => {
+  const photos = [
+    { id: 'p1', kind: 'genuine' as const, source: 'a', score: 90, threshold: 87 },
+    { id: 'p2', kind: 'attack' as const, attack: 'real-print-photo' as const, source: 'c', score: 10, threshold: 87 },
+  ];
+  const grey = [
+    { id: 'p1-grey', kind: 'genuine' as const, greyscale: true, source: 'a', score: 3, threshold: 87 },
+    { id: 'p3-grey', kind: 'genuine' as const, greyscale: true, source: 'b', score: 95, threshold: 87 },
+    { id: 'p2-grey', kind: 'attack' as const, attack: 'real-print-photo' as const, greyscale: true, source: 'c', score: 88, threshold: 87 },
+  ];
+  const m = computeMetrics([], [...photos, ...grey]);
+  assert.deepEqual([m.picture.bpcer.k, m.picture.bpcer.n], [0, 1]);
+  assert.deepEqual([m.picture.apcer['real-print-photo']?.k, m.picture.apcer['real-print-photo']?.n], [0, 1]);
+  assert.deepEqual([m.picture.greyscale.bonaFideLive.k, m.picture.greyscale.bonaFideLive.n], [1, 2]);
+  assert.deepEqual([m.picture.greyscale.attackLive.k, m.picture.greyscale.attackLive.n], [1, 1]);
+});

@@ -71,7 +71,14 @@ export interface Metrics {
   /** The worst attack type (ISO/IEC 30107-3 reports the maximum APCER over species). */
   apcerMax: { attack: AttackType; value: Proportion } | null;
   checks: Record<CheckName, CheckSummary>;
-  picture: { bpcer: Proportion; bpcerBySet: Partial<Record<PictureSet, Proportion>>; apcer: Partial<Record<AttackType, Proportion>>; threshold: number | null };
+  picture: {
+    bpcer: Proportion;
+    bpcerBySet: Partial<Record<PictureSet, Proportion>>;
+    apcer: Partial<Record<AttackType, Proportion>>;
+    /** Grey copies of colour photos, apart from the figures above: how many of each kind scored live. */
+    greyscale: { bonaFideLive: Proportion; attackLive: Proportion };
+    threshold: number | null;
+  };
   counts: { genuine: number; attack: number; errors: number };
 }
 
@@ -199,8 +206,11 @@ export function computeMetrics(results: CaseResult[], pictures: PictureResult[] 
 }
 
 /** livedetectpicture: live when the score is above the threshold (SPEC: "above 87 = live"). */
-function summarizePictures(pictures: PictureResult[]): Metrics['picture'] {
+function summarizePictures(all: PictureResult[]): Metrics['picture'] {
   const live = (p: PictureResult): boolean => p.score !== null && p.score > p.threshold;
+  const pictures = all.filter((p) => !p.greyscale);
+  const grey = all.filter((p) => p.greyscale);
+  const liveShare = (set: PictureResult[]): Proportion => proportion(set.filter(live).length, set.length);
   const bonaFide = pictures.filter((p) => p.kind === 'genuine');
   const apcer: Partial<Record<AttackType, Proportion>> = {};
   for (const [group, members] of groupBy(
@@ -217,6 +227,7 @@ function summarizePictures(pictures: PictureResult[]): Metrics['picture'] {
     bpcer: proportion(bonaFide.filter((p) => !live(p)).length, bonaFide.length),
     bpcerBySet,
     apcer,
-    threshold: pictures[0]?.threshold ?? null,
+    greyscale: { bonaFideLive: liveShare(grey.filter((p) => p.kind === 'genuine')), attackLive: liveShare(grey.filter((p) => p.kind === 'attack')) },
+    threshold: all[0]?.threshold ?? null,
   };
 }

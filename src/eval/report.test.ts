@@ -35,6 +35,7 @@ function fixedReport(): EvalReport {
     metrics: computeMetrics(results, [
       { id: 'photo-t1', kind: 'genuine', source: 'spoof/t1.jpg', score: 95, threshold: 87 },
       { id: 'photo-f1', kind: 'attack', attack: 'real-print-photo', source: 'spoof/f1.jpg', score: 20, threshold: 87 },
+      { id: 'photo-t1-grey', kind: 'genuine', greyscale: true, source: 'spoof/t1.jpg', score: 4, threshold: 87 },
     ]),
     results,
     pictures: [
@@ -89,6 +90,12 @@ test('picture liveness results are reported separately from the video cases', ()
   const { markdown } = renderReport(fixedReport());
   assert.match(markdown, /\| real-print-photo \| 1 \| 0\.0% \[0\.0%, 97\.5%\] \|/);
   assert.match(markdown, /\| photo-t1 \| bona fide \| spoof\/t1\.jpg \| 95 \|/);
+});
+
+test('grey copies of photos get their own line, outside the photos\' BPCER', () => {
+  const { markdown } = renderReport(fixedReport());
+  assert.match(markdown, /\| grey copies of the bona fide colour photos \| 1 \| 0 \|/);
+  assert.match(markdown, /\*\*bona fide photos, all \(BPCER\)\*\* \| 1 \|/);
 });
 
 test('each scored check gets a score plot and an error-rate curve as SVG', () => {

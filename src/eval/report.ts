@@ -139,12 +139,22 @@ function pictureSection(m: Metrics, pictures: PictureResult[]): string {
   for (const [set, p] of Object.entries(m.picture.bpcerBySet) as [PictureSet, Proportion][]) rows.push([`bona fide: ${PICTURE_SETS[set] ?? set}`, String(p.n), pct(p)]);
   rows.push(['**bona fide photos, all (BPCER)**', String(m.picture.bpcer.n), pct(m.picture.bpcer)]);
   const detail = pictures.map((p) => [p.id, p.kind === 'genuine' ? 'bona fide' : (p.attack ?? ''), p.source, p.score === null ? `error: ${p.error ?? ''}` : String(p.score)]);
+  const grey = m.picture.greyscale;
+  const greyRows = [
+    ['grey copies of the bona fide colour photos', String(grey.bonaFideLive.n), String(grey.bonaFideLive.k)],
+    ['grey copies of the attack photos', String(grey.attackLive.n), String(grey.attackLive.k)],
+  ];
   return [
     `livedetectpicture answers live when the score is above ${m.picture.threshold ?? 'n/a'} (SPEC). Attack photos: the real`,
     'print and screen attacks in spoof/. Bona fide photos: the real selfie in spoof/, the middle frame of each genuine clip',
     '(compressed video, GRID ones upscaled, softer than a camera photo) and the honest face photos in faces/, BPCER per set.',
     '',
     table(['presentation', 'photos', 'APCER / BPCER [95% CI]'], rows),
+    '',
+    'Grey copies of the colour photos (faces/ photos with surroundings and the spoof/ photos), left out of the figures above:',
+    'they show whether the models can judge a picture without colour at all.',
+    '',
+    table(['grey copies', 'photos', 'scored live'], greyRows),
     '',
     table(['photo', 'label', 'source', 'score'], detail),
   ].join('\n');

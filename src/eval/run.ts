@@ -37,7 +37,7 @@ export async function runVideoCases(
 export async function runPictureCases(inference: Inference, pictures: PictureCase[]): Promise<PictureResult[]> {
   const out: PictureResult[] = [];
   for (const p of pictures) {
-    const base = { id: p.id, kind: p.kind, attack: p.attack, set: p.set, source: p.source, threshold: PICTURE_LIVE_ABOVE };
+    const base = { id: p.id, kind: p.kind, attack: p.attack, set: p.set, greyscale: p.greyscale, source: p.source, threshold: PICTURE_LIVE_ABOVE };
     try {
       const r = await inference.pictureLiveness(new Uint8Array(await readFile(p.imagePath)));
       out.push(r.ok && r.score !== undefined ? { ...base, score: r.score, details: r.details } : { ...base, score: null, error: r.error ?? 'no score' });

@@ -78,6 +78,8 @@ export interface PictureResult {
   kind: 'genuine' | 'attack';
   attack?: AttackType;
   set?: PictureSet;
+  /** A grey copy of a colour photo, reported apart from the photos as they are (see greyscalePhoto). */
+  greyscale?: boolean;
   source: string;
   score: number | null;
   /** Live when score is above this (SPEC: 87). */

@@ -9,7 +9,7 @@ export { extractFrame } from './frame.js';
 export { heavyReencode } from './heavy-reencode.js';
 export { lowResolution } from './low-resolution.js';
 export { noAudio } from './no-audio.js';
-export { findSpoofPhotos, uprightPhoto, type SpoofPhoto, type SpoofScan } from './real-spoof.js';
+export { findSpoofPhotos, greyscalePhoto, uprightPhoto, type SpoofPhoto, type SpoofScan } from './real-spoof.js';
 export { screenRecapture } from './screen-recapture.js';
 export { phoneReplay, printedPhoto, screenReplay } from './scene/attacks.js';
 export { silentAudio } from './silent-audio.js';

@@ -58,3 +58,13 @@ export async function uprightPhoto(photo: string, outDir: string): Promise<strin
   await sharp(photo).rotate().png().toFile(out);
   return out;
 }
+
+/**
+ * The photo upright and in shades of grey: the Silent-Face models read colour (a screen's
+ * gamut, a print's inks), so a grey picture asks whether they can judge one at all.
+ */
+export async function greyscalePhoto(photo: string, outDir: string, name: string): Promise<string> {
+  const out = join(outDir, `${name}.grey.png`);
+  await sharp(photo).rotate().greyscale().png().toFile(out);
+  return out;
+}
