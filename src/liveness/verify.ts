@@ -2,7 +2,7 @@ import { outcome } from '../core/errors.js';
 import type { VideoVerifyRequest, VideoVerifyResult } from '../core/inference.js';
 import type { Thresholds } from '../config/index.js';
 import { analyzeAudio } from '../audio/index.js';
-import { decodeFrames, decodeMedia, frameSize, MediaError, probeVideo, SAMPLE_RATE, startMediaDecode, type MediaStreams, type ProbeLimits, type VideoInfo } from '../media/index.js';
+import { decodeFrames, decodeMedia, frameSize, MediaError, SAMPLE_RATE, startMediaDecode, type MediaStreams, type ProbeLimits, type VideoInfo } from '../media/index.js';
 import { attackScores, frameToJpeg, joinTracks, trackFaces, type TrackResult } from '../vision/index.js';
 import { CHECKS } from './checks/index.js';
 import { compareWithReference } from './compare-stage.js';
@@ -70,12 +70,12 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
   let t = performance.now();
   const limits = { maxDurationSec: th.video.maxDurationSec, timeoutMs: PIPELINE.decodeTimeoutMs };
   const decode = { ...limits, fps: PIPELINE.fps, longSide: PIPELINE.longSide };
-  // ffmpeg starts with ffprobe rather than after it: its start-up and first frames overlap the
-  // probe. It assumes an audio stream (almost every upload has one) and is restarted without
-  // when the probe finds none; it is stopped when the probe refuses the upload.
+  // The decoding ffmpeg is also the probe: it describes the upload before its first frame, and
+  // is stopped when that description refuses the upload. It assumes an audio stream (almost
+  // every upload has one) and is restarted without when the description shows none.
   const early = startMediaDecode(req.videoPath, { ...decode, audio: true });
   try {
-    info = await probeVideo(req.videoPath, probeLimits(th));
+    info = await early.probe(probeLimits(th));
   } catch (err) {
     invalidReason = reason(err);
   }

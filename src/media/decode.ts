@@ -2,7 +2,7 @@ import type { RgbFrame } from '../core/frames.js';
 import type { Readable } from 'node:stream';
 import { inputArgs, outputSize, readAll, startFfmpeg, TIMED_OUT, toFloat32, type FfmpegChild } from './ffmpeg-child.js';
 import { MediaError } from './errors.js';
-import type { VideoInfo } from './probe.js';
+import { judgeInput, type ProbeLimits, type VideoInfo } from './probe.js';
 
 export const SAMPLE_RATE = 16_000;
 
@@ -34,6 +34,11 @@ export interface PendingMedia {
   /** The frames, at the size the probe implies (`frameSize(info, longSide)`); call once. */
   frames(size: { width: number; height: number }): AsyncGenerator<RgbFrame>;
   audio: Promise<Float32Array | null>;
+  /**
+   * The upload judged as probeVideo judges it, from ffmpeg's own description of its input: no
+   * separate ffprobe process. Rejects with MediaError VIDEO_INVALID (-5001) as probeVideo does.
+   */
+  probe(limits: Omit<ProbeLimits, 'timeoutMs'>): Promise<VideoInfo>;
   /** Stops ffmpeg (the probe refused the upload, or the frames will be decoded another way). */
   cancel(): void;
 }
@@ -72,7 +77,7 @@ function scaleFilter(longSide: number): string {
 export function startMediaDecode(path: string, opts: MediaDecodeOptions): PendingMedia {
   const from = opts.fromSec ?? 0;
   const videoSec = Math.max(0, opts.maxDurationSec - from);
-  const args = [...inputArgs(path, from), '-map', '0:v:0', '-an', '-t', videoSec.toFixed(3)];
+  const args = [...inputArgs(path, from, true), '-map', '0:v:0', '-an', '-t', videoSec.toFixed(3)];
   args.push('-vf', `fps=${opts.fps},${scaleFilter(opts.longSide)}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   if (opts.audio) args.push('-map', '0:a:0', '-vn', '-t', String(opts.maxDurationSec), '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:3');
   const child = startFfmpeg(args, opts.timeoutMs, opts.audio);
@@ -165,9 +170,15 @@ export function startMediaDecode(path: string, opts: MediaDecodeOptions): Pendin
       stop();
     }
   }
+  const probe = async (limits: Omit<ProbeLimits, 'timeoutMs'>): Promise<VideoInfo> => {
+    const facts = await child.input;
+    if (!facts) throw new MediaError('VIDEO_INVALID', child.failure() === TIMED_OUT ? 'probing took too long' : 'not a decodable video');
+    return judgeInput(facts, limits);
+  };
   return {
     frames: ({ width, height }) => frames(width, height),
     audio,
+    probe,
     cancel: () => {
       stopped = true;
       child.kill();

@@ -61,10 +61,51 @@ function seconds(s: string | undefined): number | null {
   return Number.isFinite(v) && v > 0 ? v : null;
 }
 
+/** What a probe learnt about an upload, before it is judged against the limits. */
+export interface InputFacts {
+  /** The demuxer's names, comma-separated ("mov,mp4,m4a,3gp,3g2,mj2"). */
+  container: string;
+  /** The first video stream that is not an attached picture (cover art), or null. */
+  video: { codec: string; width: number; height: number; rotation: number; fps: number | null } | null;
+  audioCodec: string | null;
+  durationSec: number | null;
+}
+
 /**
- * Probes an upload in a child process with a time limit. Throws MediaError VIDEO_INVALID (-5001)
- * for anything that is not a decodable video of acceptable length; low resolution (-5015) and a
- * missing audio stream (-5007) are returned so that the checks after them still run and report.
+ * The one judgement of an upload, whichever process described it (ffprobe here, or the decoding
+ * ffmpeg, see input-dump.ts). Throws MediaError VIDEO_INVALID (-5001) for anything that is not a
+ * decodable video of acceptable length; low resolution (-5015) and a missing audio stream (-5007)
+ * are returned so that the checks after them still run and report.
+ */
+export function judgeInput(facts: InputFacts, limits: Omit<ProbeLimits, 'timeoutMs'>): VideoInfo {
+  const { container, video } = facts;
+  if (!container.split(',').some((c) => CONTAINERS.has(c))) throw invalid(`unsupported container "${container || 'unknown'}"`);
+  if (!video || video.width <= 0 || video.height <= 0) throw invalid('no video stream');
+  const quarter = Math.abs(Math.round(video.rotation / 90)) % 2 === 1;
+  const width = quarter ? video.height : video.width;
+  const height = quarter ? video.width : video.height;
+  if (facts.durationSec !== null && facts.durationSec > limits.maxDurationSec) {
+    throw invalid(`video is ${facts.durationSec.toFixed(1)} s long, the limit is ${limits.maxDurationSec} s`);
+  }
+  const short = Math.min(width, height);
+  const long = Math.max(width, height);
+  return {
+    container,
+    videoCodec: video.codec,
+    width,
+    height,
+    rotation: video.rotation,
+    durationSec: facts.durationSec,
+    fps: video.fps,
+    audioCodec: facts.audioCodec,
+    resolutionOk: short >= limits.minShortSide && long >= limits.minLongSide,
+  };
+}
+
+/**
+ * Probes an upload with ffprobe in a child process with a time limit, then judges it
+ * (judgeInput). The verification itself reads the same facts from its decoding ffmpeg instead
+ * (one process start-up less); tools and tests use this.
  */
 export async function probeVideo(path: string, limits: ProbeLimits): Promise<VideoInfo> {
   const st = await stat(path).catch(() => null);
@@ -82,31 +123,24 @@ export async function probeVideo(path: string, limits: ProbeLimits): Promise<Vid
   } catch {
     throw invalid('not a decodable video');
   }
-  const container = parsed.format?.format_name ?? '';
-  if (!container.split(',').some((c) => CONTAINERS.has(c))) throw invalid(`unsupported container "${container || 'unknown'}"`);
   const video = parsed.streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic && s.width && s.height);
-  if (!video?.width || !video.height) throw invalid('no video stream');
   const audio = parsed.streams.find((s) => s.codec_type === 'audio');
-
-  const rotation = Number(video.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? video.tags?.rotate ?? 0) || 0;
-  const quarter = Math.abs(Math.round(rotation / 90)) % 2 === 1;
-  const width = quarter ? video.height : video.width;
-  const height = quarter ? video.width : video.height;
-  const durationSec = seconds(parsed.format?.duration) ?? seconds(video.duration);
-  if (durationSec !== null && durationSec > limits.maxDurationSec) {
-    throw invalid(`video is ${durationSec.toFixed(1)} s long, the limit is ${limits.maxDurationSec} s`);
-  }
-  const short = Math.min(width, height);
-  const long = Math.max(width, height);
-  return {
-    container,
-    videoCodec: video.codec_name ?? 'unknown',
-    width,
-    height,
-    rotation,
-    durationSec,
-    fps: rate(video.avg_frame_rate) ?? rate(video.r_frame_rate),
-    audioCodec: audio ? (audio.codec_name ?? 'unknown') : null,
-    resolutionOk: short >= limits.minShortSide && long >= limits.minLongSide,
-  };
+  return judgeInput(
+    {
+      container: parsed.format?.format_name ?? '',
+      video:
+        video?.width && video.height
+          ? {
+              codec: video.codec_name ?? 'unknown',
+              width: video.width,
+              height: video.height,
+              rotation: Number(video.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? video.tags?.rotate ?? 0) || 0,
+              fps: rate(video.avg_frame_rate) ?? rate(video.r_frame_rate),
+            }
+          : null,
+      audioCodec: audio ? (audio.codec_name ?? 'unknown') : null,
+      durationSec: seconds(parsed.format?.duration) ?? seconds(video?.duration),
+    },
+    limits,
+  );
 }
