@@ -38,7 +38,7 @@ export interface PendingMedia {
    * The upload judged as probeVideo judges it, from ffmpeg's own description of its input: no
    * separate ffprobe process. Rejects with MediaError VIDEO_INVALID (-5001) as probeVideo does.
    */
-  probe(limits: Omit<ProbeLimits, 'timeoutMs'>): Promise<VideoInfo>;
+  probe(limits: ProbeLimits): Promise<VideoInfo>;
   /** Stops ffmpeg (the probe refused the upload, or the frames will be decoded another way). */
   cancel(): void;
 }
@@ -170,8 +170,17 @@ export function startMediaDecode(path: string, opts: MediaDecodeOptions): Pendin
       stop();
     }
   }
-  const probe = async (limits: Omit<ProbeLimits, 'timeoutMs'>): Promise<VideoInfo> => {
-    const facts = await child.input;
+  const probe = async (limits: ProbeLimits): Promise<VideoInfo> => {
+    // The description comes before the first frame; one that takes longer than ffprobe was given is refused as ffprobe's was.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), limits.timeoutMs);
+    });
+    const facts = await Promise.race([child.input, late]).finally(() => clearTimeout(timer));
+    if (facts === 'late') {
+      child.kill();
+      throw new MediaError('VIDEO_INVALID', 'probing took too long');
+    }
     if (!facts) throw new MediaError('VIDEO_INVALID', child.failure() === TIMED_OUT ? 'probing took too long' : 'not a decodable video');
     return judgeInput(facts, limits);
   };

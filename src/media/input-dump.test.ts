@@ -112,6 +112,15 @@ describe('media: the decoding ffmpeg describes the upload as ffprobe does', () =
   });
 });
 
+describe('media: the probe\'s time limit', () => {
+  it('refuses an upload whose description does not come within the probe\'s limit, and stops its ffmpeg', async () => {
+    const path = f.ffmpeg([...testsrc('640x480'), ...tone(), ...H264], 'in-time.mp4');
+    const pending = startMediaDecode(path, { ...DECODE, audio: true });
+    await assert.rejects(pending.probe({ ...LIMITS, timeoutMs: 0 }), (e: unknown) => e instanceof MediaError && /probing took too long/.test(e.message));
+    await pending.audio.catch(() => undefined);
+  });
+});
+
 describe('media: reading ffmpeg\'s input description', () => {
   it('reads the description of the 2018 static build (the fallback binary): indented streams, rotate tag and display matrix', () => {
     const lines = [
