@@ -86,7 +86,8 @@ describe('verification jobs over BullMQ', { skip: url ? false : REDIS_MISSING },
     const s = settings({ maxWaiting: 2, jobTimeoutMs: 1500 });
     const q = api(s);
     const waiting = [q.verifyVideo({ videoPath: video, digits: '3333' }), q.verifyVideo({ videoPath: video, digits: '4444' })];
-    await new Promise((r) => setTimeout(r, 300));
+    // Both are in the queue before the third comes (waiting on the list, not on the clock: a busy machine is slow to enqueue).
+    for (let i = 0; i < 100 && (await redis.llen(`${s.prefix}:verify:wait`)) < 2; i++) await new Promise((r) => setTimeout(r, 50));
     const started = performance.now();
     await assert.rejects(q.verifyVideo({ videoPath: video, digits: '5555' }), (err) => err instanceof InferenceBusyError && !(err instanceof InferenceTimeoutError));
     assert.ok(performance.now() - started < 1000, 'refused without waiting');
