@@ -6,7 +6,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildCases, EvalInputError, otherDigits, spread, type BuiltCases } from './cases.js';
+import { spreadIndices } from '../core/spread.js';
+import { buildCases, EvalInputError, otherDigits, type BuiltCases } from './cases.js';
 import { ATTACKS } from './attacks/index.js';
 import { resolveThresholds } from '../config/index.js';
 
@@ -111,6 +112,6 @@ test('helpers: other digits differ everywhere, and sources are spread over the l
   let x = 0;
   const rng = (): number => (x = (x + 0.37) % 1);
   for (const d of ['0000', '9999', '1234']) [...otherDigits(d, rng)].forEach((o, i) => assert.notEqual(o, d[i]));
-  assert.deepEqual(spread(11, 3), [0, 3, 7]);
-  assert.deepEqual(spread(2, 5), [0, 1]);
+  assert.deepEqual(spreadIndices(11, 3), [0, 3, 7]);
+  assert.deepEqual(spreadIndices(2, 5), [0, 1]);
 });

@@ -32,6 +32,7 @@ import {
 import { ffmpeg, input, MP4_OUT } from './attacks/ffmpeg.js';
 import type { AttackType, EvalCase, PictureSet } from './types.js';
 import { seededRandom } from '../core/seeded-random.js';
+import { spreadIndices } from '../core/spread.js';
 
 /** A photo for the picture-liveness path. */
 export interface PictureCase {
@@ -95,12 +96,6 @@ function challenge(rng: () => number): string {
 /** Four digits that differ from the challenge in every position. */
 export function otherDigits(digits: string, rng: () => number): string {
   return [...digits].map((d) => String((Number(d) + 1 + Math.floor(rng() * 9)) % 10)).join('');
-}
-
-/** Indices of n items spread evenly over a list of length len. */
-export function spread(len: number, n: number): number[] {
-  if (n >= len) return Array.from({ length: len }, (_, i) => i);
-  return Array.from({ length: n }, (_, i) => Math.floor((i * len) / n));
 }
 
 async function listFiles(dir: string, pattern: RegExp): Promise<string[]> {
@@ -261,7 +256,7 @@ export async function buildCases(opts: BuildOptions): Promise<BuiltCases> {
   const voiceRng = seededRandom((opts.seed ?? 1) + 1000);
   let nextVoice = Math.floor(voiceRng() * Math.max(1, voices.length));
 
-  const chosen = spread(clips.length, opts.maxSources ?? clips.length);
+  const chosen = spreadIndices(clips.length, opts.maxSources ?? clips.length);
 
   if (chosen.length < clips.length) notes.push(`attacks built from ${chosen.length} of ${clips.length} clips (--max-sources).`);
   for (const i of chosen) {
