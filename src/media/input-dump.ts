@@ -25,12 +25,13 @@ export class InputDumpReader {
   private lines: string[] = [];
   private state: 'before' | 'in' | 'done' = 'before';
   private bytes = 0;
+  private parsed: InputFacts | null | undefined;
 
   constructor(private readonly maxBytes = 64 * 1024) {}
 
-  /** Takes one log line; returns true once the description is complete. */
+  /** Takes one log line; returns true for the line that completes the description, and only for it. */
   push(line: string): boolean {
-    if (this.state === 'done') return true;
+    if (this.state === 'done') return false;
     if (this.state === 'before') {
       if (line.startsWith(`${INFO}Input #0, `)) {
         this.state = 'in';
@@ -55,9 +56,14 @@ export class InputDumpReader {
     return false;
   }
 
-  /** The facts, or null when no complete description came (ffmpeg could not open the input). */
+  /**
+   * The facts of the lines taken so far (parsed once: call it when push says the description is
+   * complete, or when ffmpeg has ended), or null when no description came (ffmpeg could not
+   * open the input).
+   */
   facts(): InputFacts | null {
-    return this.lines.length > 0 ? parseInputDump(this.lines) : null;
+    if (this.parsed === undefined) this.parsed = this.lines.length > 0 ? parseInputDump(this.lines) : null;
+    return this.parsed;
   }
 }
 
