@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { repoRoot } from '../core/repo-root.js';
 import { NUM_CLASSES } from './tokens.js';
 
 /** Per-frame log-probabilities (frames x NUM_CLASSES, row-major). */
@@ -14,10 +13,7 @@ export const MODEL_FILE = 'digits.onnx';
 
 /** models/digits.onnx of the repository, found by walking up (works from src/ and dist/). */
 export function defaultModelPath(): string {
-  if (process.env.LIVECHECK_SPEECH_MODEL) return process.env.LIVECHECK_SPEECH_MODEL;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'models', MODEL_FILE);
+  return process.env.LIVECHECK_SPEECH_MODEL || join(repoRoot(), 'models', MODEL_FILE);
 }
 
 /** An acoustic model file, ready to run: the service's default or an evaluation fold's. */

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { repoRoot } from '../core/repo-root.js';
 import { PAD_INPUT, PAD_MODELS, type PadCrop, type PadModelName } from './pad-crop.js';
 
 /** Live probability of one frame per model, and their mean (upstream's fusion). */
@@ -13,10 +12,7 @@ export interface PadFrameScore {
 }
 
 function modelDir(): string {
-  if (process.env.LIVECHECK_MODEL_DIR) return process.env.LIVECHECK_MODEL_DIR;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'models');
+  return process.env.LIVECHECK_MODEL_DIR || join(repoRoot(), 'models');
 }
 
 // One session per model per thread; one intra-op thread so that the pool's workers (one per
@@ -34,9 +30,9 @@ function session(name: PadModelName): Promise<InferenceSession> {
   return s;
 }
 
-/** Loads both models (worker warm-up), so the first verification does not pay for it. */
 /**
- * The Silent-Face MiniFASNet models (models/MODEL_CARD.md): each reads an 80x80 crop with its
+ * Loads both models (worker warm-up), so the first verification does not pay for it. They are
+ * the Silent-Face MiniFASNet models (models/MODEL_CARD.md): each reads an 80x80 crop with its
  * own amount of context around the face and gives three class probabilities, of which class 1
  * is "live". Upstream adds the two models' probabilities.
  */
