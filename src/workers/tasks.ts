@@ -3,7 +3,7 @@ import type { Thresholds } from '../config/index.js';
 import type { EmbedResult, FaceTemplate, PhotoCompareResult, PictureLivenessResult, VideoVerifyRequest, VideoVerifyResult } from '../core/inference.js';
 import { getFaceEmbedder, scorePictureLiveness } from '../compare/index.js';
 import { helpTrack, TrackHelper, verifyVideo, type VerifyHooks } from '../liveness/index.js';
-import { ffmpegPath, ffprobePath } from '../media/index.js';
+import { ffmpegPath } from '../media/index.js';
 import { getFaceModels, loadPadModels } from '../vision/index.js';
 
 /** The work an inference thread does, as plain data so it crosses a worker boundary. */
@@ -28,9 +28,9 @@ const HELPER_WAIT_MS = 15_000;
 
 /** Loads every model this thread will need, so the first request does not pay for it. */
 export async function warmUp(thresholds: Thresholds): Promise<void> {
-  // Finding ffmpeg runs `ffmpeg -version` (0.2 s each): done here, not in the first request.
+  // Finding ffmpeg runs `ffmpeg -version` (0.2 s): done here, not in the first request. ffprobe is
+  // not looked for: the decoding ffmpeg is the probe (src/media/input-dump.ts).
   ffmpegPath();
-  ffprobePath();
   await Promise.all([getFaceModels(), getFaceEmbedder(thresholds.compare), loadPadModels()]);
 }
 
