@@ -1,7 +1,7 @@
 """Builds augmented training utterances on the fly from the clip bank.
 
 Each utterance is digit clips of one language read slowly, normally or fast (run together with
-crossfades), sometimes with non-digit speech around or between them (one FILLER token per run), or
+crossfades and compressed to 0.22-0.4 s per digit), sometimes with non-digit speech around or between them (one FILLER token per run), or
 a negative (filler only, silence), or a whole synthesized sentence; then augmented hard: speed,
 gain, reverberation, band limiting (telephone band, mu-law, low-pass), white/pink/brown/babble
 noise at 3-35 dB SNR.
@@ -14,6 +14,7 @@ speed change, the rubberband variants of the bank and a slow random pitch/tempo 
 then a random EQ (spectral tilt plus peaks and notches) stands in for other microphones.
 """
 import random
+import subprocess
 
 import numpy as np
 import torch
@@ -108,12 +109,26 @@ class Mixer:
             if i < n - 1 and self.rng.random() < 0.04:
                 run += [self.filler(lang), self.silence(0.1, 0.4)]
                 toks.append(FILLER)
-        parts.append(self.crossfade(run, 0.06) if pace == 'fast' else np.concatenate(run))
+        parts.append(self.fast_run(run, n) if pace == 'fast' else np.concatenate(run))
         if self.rng.random() < 0.2:
             parts += [self.silence(0.1, 0.6), self.filler(lang)]
             toks.append(FILLER)
         parts.append(self.silence(0.05, 1.0))
         return np.concatenate(parts), toks
+
+    def fast_run(self, run: list[np.ndarray], digits: int) -> np.ndarray:
+        """Run-together reading, then brought to 0.22-0.4 s per digit (sox tempo, pitch kept) as
+        people read four digits in about 1.2 s: spliced takes alone keep a careful syllable's
+        length (0.3-0.7 s in Mandarin)."""
+        x = self.crossfade(run, 0.06)
+        factor = len(x) / (self.rng.uniform(0.22, 0.4) * digits * SR)
+        if factor < 1.05:
+            return x
+        out = subprocess.run(
+            ['sox', '-t', 'f32', '-r', str(SR), '-c', '1', '-', '-t', 'f32', '-', 'tempo', '-s', f'{factor:.3f}'],
+            input=x.astype(np.float32).tobytes(), check=True, capture_output=True, timeout=60,
+        ).stdout
+        return np.frombuffer(out, dtype=np.float32).copy()
 
     def crossfade(self, pieces: list[np.ndarray], most: float) -> np.ndarray:
         """Joins pieces end to start, each overlapping the previous by 0..most s (at most a third of

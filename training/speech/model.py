@@ -56,18 +56,72 @@ def frames_after_subsample(frames: torch.Tensor) -> torch.Tensor:
     return frames
 
 
+class MaskedBatchNorm(nn.BatchNorm1d):
+    """BatchNorm whose training statistics count only the frames inside each utterance.
+
+    Plain BatchNorm over a padded batch mixes the padding into the mean and variance (and so
+    into the running statistics the exported model uses), and the model learns to lean on how
+    much of its batch is padding: a model trained that way read back only half of a memorised
+    training set in eval mode, and its shipped models fitted a third of their own clean training
+    strings. In eval mode this is plain BatchNorm, so the ONNX graph is unchanged.
+    """
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        if not self.training or mask is None:
+            return super().forward(x)
+        n = mask.sum().clamp(min=2)
+        mean = (x * mask).sum(dim=(0, 2)) / n
+        var = (((x - mean[None, :, None]) * mask) ** 2).sum(dim=(0, 2)) / n
+        with torch.no_grad():
+            self.num_batches_tracked += 1
+            self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mean)
+            self.running_var.mul_(1 - self.momentum).add_(self.momentum * var * n / (n - 1))
+        y = (x - mean[None, :, None]) / torch.sqrt(var[None, :, None] + self.eps)
+        return (y * self.weight[None, :, None] + self.bias[None, :, None]) * mask
+
+
 class Block(nn.Module):
     """Depthwise-separable dilated temporal convolution with a residual connection."""
 
     def __init__(self, ch: int, k: int, dilation: int, dropout: float) -> None:
         super().__init__()
-        self.body = nn.Sequential(
-            nn.Conv1d(ch, ch, k, padding=dilation * (k - 1) // 2, dilation=dilation, groups=ch),
-            nn.Conv1d(ch, ch, 1), nn.BatchNorm1d(ch), nn.ReLU(), nn.Dropout(dropout),
-        )
+        self.depthwise = nn.Conv1d(ch, ch, k, padding=dilation * (k - 1) // 2, dilation=dilation, groups=ch)
+        self.pointwise = nn.Conv1d(ch, ch, 1)
+        self.norm = MaskedBatchNorm(ch)
+        self.drop = nn.Dropout(dropout)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.body(x)
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        y = self.drop(torch.relu(self.norm(self.pointwise(self.depthwise(x)), mask)))
+        return x + y if mask is None else (x + y) * mask
+
+
+class Subsample(nn.Module):
+    """Two stride-2 convolutions: 10 ms feature frames to 40 ms output frames."""
+
+    def __init__(self, ch: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv1d(N_MELS, ch, 5, stride=2, padding=2)
+        self.norm1 = MaskedBatchNorm(ch)
+        self.conv2 = nn.Conv1d(ch, ch, 5, stride=2, padding=2)
+        self.norm2 = MaskedBatchNorm(ch)
+
+    def forward(self, x: torch.Tensor, frames: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        mask = None
+        x = self.conv1(x)
+        if frames is not None:
+            frames = torch.div(frames - 1, 2, rounding_mode='floor') + 1
+            mask = frame_mask(frames, x.shape[2])
+        x = torch.relu(self.norm1(x, mask))
+        x = self.conv2(x)
+        if frames is not None:
+            frames = torch.div(frames - 1, 2, rounding_mode='floor') + 1
+            mask = frame_mask(frames, x.shape[2])
+        return torch.relu(self.norm2(x, mask)), mask
+
+
+def frame_mask(frames: torch.Tensor, length: int) -> torch.Tensor:
+    """(B, 1, T) float mask of the frames inside each utterance."""
+    return (torch.arange(length)[None, None, :] < frames[:, None, None]).float()
 
 
 class DigitNet(nn.Module):
@@ -76,11 +130,8 @@ class DigitNet(nn.Module):
     def __init__(self, channels: int = 160) -> None:
         super().__init__()
         self.front = FrontEnd()
-        self.sub = nn.Sequential(
-            nn.Conv1d(N_MELS, channels, 5, stride=2, padding=2), nn.BatchNorm1d(channels), nn.ReLU(),
-            nn.Conv1d(channels, channels, 5, stride=2, padding=2), nn.BatchNorm1d(channels), nn.ReLU(),
-        )
-        self.blocks = nn.Sequential(*[Block(channels, 5, d, 0.1) for d in (1, 2, 4, 8, 1, 2, 4, 1)])
+        self.sub = Subsample(channels)
+        self.blocks = nn.ModuleList([Block(channels, 5, d, 0.1) for d in (1, 2, 4, 8, 1, 2, 4, 1)])
         self.out = nn.Conv1d(channels, NUM_CLASSES, 1)
         # SpecAugment in training mode only (never traced into the ONNX export, which runs in eval mode).
         self.specaug = True
@@ -121,7 +172,10 @@ class DigitNet(nn.Module):
         x = self.normalise(feats, frames)
         if self.training and self.specaug:
             x = self.spec_augment(x)
-        y = self.out(self.blocks(self.sub(x)))
+        x, mask = self.sub(x, frames)
+        for block in self.blocks:
+            x = block(x, mask)
+        y = self.out(x)
         logp = torch.log_softmax(y.transpose(1, 2), dim=-1)
         if samples is None:
             return logp

@@ -42,6 +42,29 @@ def greedy(logp: torch.Tensor, frames: int) -> list[int]:
     return out
 
 
+def clean_fit(model: DigitNet, bank: str, exclude: frozenset, n: int = 200, seed: int = 12345) -> float:
+    """Share of `n` un-augmented training-recipe strings (the run's own voices) that the model
+    reads back exactly in eval mode, one recording at a time as the service runs it. Far below
+    the training batches' accuracy means eval mode differs from training (as padded BatchNorm
+    statistics once made it: docs/decisions.md)."""
+    from mixer import Mixer
+    mixer = Mixer(torch.load(bank), seed, exclude)
+    was = model.training
+    model.eval()
+    right = tried = 0
+    with torch.no_grad():
+        while tried < n:
+            x, toks = mixer.compose()
+            ref = [t for t in toks if t != FILLER]
+            if not ref:
+                continue
+            logp = model(torch.from_numpy(x)[None])[0]
+            right += int([t for t in greedy(logp, logp.shape[0]) if t != FILLER] == ref)
+            tried += 1
+    model.train(was)
+    return right / n
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--bank', required=True)
@@ -116,6 +139,7 @@ def main() -> None:
     onnx_path = os.path.join(args.work, 'digits.onnx')
     export_onnx(model, onnx_path)
     print(f'done step {step} loss={ema} acc={ema_acc} wrote {onnx_path}', flush=True)
+    print(f'clean fit (eval mode, 200 un-augmented strings of its own voices): {clean_fit(model, args.bank, frozenset(exclude)):.3f}', flush=True)
 
 
 def held_out(fold: int) -> set[str]:

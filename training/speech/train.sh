@@ -16,7 +16,8 @@
 # gcin-voice asterisk-core-sounds-en-wav flite espeak-ng sox rubberband-cli ffmpeg, the shared
 # data (../shared/data or LIVECHECK_SHARED_DATA) and `npm ci` (for the evaluation).
 # Knobs: SCALE (variants and TTS, 1.0 = full), STEPS (per run), PARALLEL (runs at once),
-# FOLDS (which folds to train, e.g. "0 1 2 3"; "" skips them), EXCLUDE_VOICES (comma-separated
+# FOLDS (which folds to train, e.g. "0 1 2 3"; "" skips them), SHIPPED=0 (fold models only,
+# models/digits.onnx untouched), EXCLUDE_VOICES (comma-separated
 # voice ids left out of every run, e.g. the GPL-licensed ones, see models/MODEL_CARD.md), NICE
 # (scheduling priority of the Python runs, default 10).
 # One torch thread per run: on the shared 2-core machine two threads per run were slower.
@@ -27,6 +28,7 @@ work="$repo/training/work"
 scale="${SCALE:-1.0}"
 steps="${STEPS:-5000}"
 parallel="${PARALLEL:-2}"
+shipped="${SHIPPED:-1}"
 folds="${FOLDS-0 1 2 3}"
 exclude="${EXCLUDE_VOICES:-}"
 niceness="${NICE:-10}"
@@ -66,13 +68,17 @@ run() { # fold (-1: every voice), work folder
 jobs_running() { jobs -rp | wc -l; }
 # The shipped model (-1) goes second, so it is ready early; then the remaining folds.
 first="${folds%% *}"
-for k in $first -1 ${folds#"$first"}; do
+order="$first -1 ${folds#"$first"}"
+[ "$shipped" = 1 ] || order="$folds"
+for k in $order; do
   while [ "$(jobs_running)" -ge "$parallel" ]; do sleep 10; done
   if [ "$k" = -1 ]; then run -1 "$work/all" & else run "$k" "$work/folds/fold$k" & fi
 done
 wait
-cp "$work/all/digits.onnx" "$repo/models/digits.onnx"
-echo "wrote $repo/models/digits.onnx after $(( ($(date +%s) - start) / 60 )) min"
+if [ "$shipped" = 1 ]; then
+  cp "$work/all/digits.onnx" "$repo/models/digits.onnx"
+  echo "wrote $repo/models/digits.onnx after $(( ($(date +%s) - start) / 60 )) min"
+fi
 if [ -n "$folds" ]; then
   cd "$repo"
   npm run --silent build
