@@ -98,6 +98,7 @@ class Mixer:
             parts += [self.filler(lang), self.silence(0.1, 0.6)]
             toks.append(FILLER)
         run: list[np.ndarray] = []
+        only_digits = True
         for i in range(n):
             x, tok = self.digit(lang)
             run.append(self.seg(x))
@@ -109,7 +110,11 @@ class Mixer:
             if i < n - 1 and self.rng.random() < 0.04:
                 run += [self.filler(lang), self.silence(0.1, 0.4)]
                 toks.append(FILLER)
-        parts.append(self.fast_run(run, n) if pace == 'fast' else np.concatenate(run))
+                only_digits = False
+        if pace == 'fast':
+            parts.append(self.fast_run(run, n) if only_digits else self.crossfade(run, 0.06))
+        else:
+            parts.append(np.concatenate(run))
         if self.rng.random() < 0.2:
             parts += [self.silence(0.1, 0.6), self.filler(lang)]
             toks.append(FILLER)
@@ -124,8 +129,9 @@ class Mixer:
         factor = len(x) / (self.rng.uniform(0.22, 0.4) * digits * SR)
         if factor < 1.05:
             return x
+        # A run is digits only (fillers are never compressed); 4x is beyond any spliced take.
         out = subprocess.run(
-            ['sox', '-t', 'f32', '-r', str(SR), '-c', '1', '-', '-t', 'f32', '-', 'tempo', '-s', f'{factor:.3f}'],
+            ['sox', '-t', 'f32', '-r', str(SR), '-c', '1', '-', '-t', 'f32', '-', 'tempo', '-s', f'{min(factor, 4.0):.3f}'],
             input=x.astype(np.float32).tobytes(), check=True, capture_output=True, timeout=60,
         ).stdout
         return np.frombuffer(out, dtype=np.float32).copy()
