@@ -14,11 +14,11 @@ speed change, the rubberband variants of the bank and a slow random pitch/tempo 
 then a random EQ (spectral tilt plus peaks and notches) stands in for other microphones.
 """
 import random
-import subprocess
 
 import numpy as np
 import torch
 
+from prepare import run_sox
 from tokens import FILLER, SAMPLE_RATE, en, zh
 
 SR = SAMPLE_RATE
@@ -130,11 +130,7 @@ class Mixer:
         if factor < 1.05:
             return x
         # A run is digits only (fillers are never compressed); 4x is beyond any spliced take.
-        out = subprocess.run(
-            ['sox', '-t', 'f32', '-r', str(SR), '-c', '1', '-', '-t', 'f32', '-', 'tempo', '-s', f'{min(factor, 4.0):.3f}'],
-            input=x.astype(np.float32).tobytes(), check=True, capture_output=True, timeout=60,
-        ).stdout
-        return np.frombuffer(out, dtype=np.float32).copy()
+        return run_sox(x, ['tempo', '-s', f'{min(factor, 4.0):.3f}'])
 
     def crossfade(self, pieces: list[np.ndarray], most: float) -> np.ndarray:
         """Joins pieces end to start, each overlapping the previous by 0..most s (at most a third of

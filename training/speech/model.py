@@ -50,20 +50,23 @@ def frames_after_frontend(samples: torch.Tensor) -> torch.Tensor:
     return torch.div(samples - N_FFT, HOP, rounding_mode='floor') + 1
 
 
+def halved(frames: torch.Tensor) -> torch.Tensor:
+    """Frames after one stride-2 convolution (kernel 5, padding 2)."""
+    return torch.div(frames - 1, 2, rounding_mode='floor') + 1
+
+
 def frames_after_subsample(frames: torch.Tensor) -> torch.Tensor:
-    for _ in range(2):
-        frames = torch.div(frames - 1, 2, rounding_mode='floor') + 1
-    return frames
+    return halved(halved(frames))
 
 
 class MaskedBatchNorm(nn.BatchNorm1d):
     """BatchNorm whose training statistics count only the frames inside each utterance.
 
     Plain BatchNorm over a padded batch mixes the padding into the mean and variance (and so
-    into the running statistics the exported model uses), and the model learns to lean on how
-    much of its batch is padding: a model trained that way read back only half of a memorised
-    training set in eval mode, and its shipped models fitted a third of their own clean training
-    strings. In eval mode this is plain BatchNorm, so the ONNX graph is unchanged.
+    into the running statistics the exported model uses): a model trained that way read back only
+    half of a memorised training set in eval mode (docs/decisions.md). The output is zero on
+    padded frames, as the exported model's zero padding is. In eval mode this is plain BatchNorm,
+    so the ONNX graph is unchanged.
     """
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
@@ -91,8 +94,8 @@ class Block(nn.Module):
         self.drop = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-        y = self.drop(torch.relu(self.norm(self.pointwise(self.depthwise(x)), mask)))
-        return x + y if mask is None else (x + y) * mask
+        # Padded frames stay zero: x arrives masked and the masked norm zeroes them in y.
+        return x + self.drop(torch.relu(self.norm(self.pointwise(self.depthwise(x)), mask)))
 
 
 class Subsample(nn.Module):
@@ -109,13 +112,12 @@ class Subsample(nn.Module):
         mask = None
         x = self.conv1(x)
         if frames is not None:
-            frames = torch.div(frames - 1, 2, rounding_mode='floor') + 1
+            frames = halved(frames)
             mask = frame_mask(frames, x.shape[2])
         x = torch.relu(self.norm1(x, mask))
         x = self.conv2(x)
         if frames is not None:
-            frames = torch.div(frames - 1, 2, rounding_mode='floor') + 1
-            mask = frame_mask(frames, x.shape[2])
+            mask = frame_mask(halved(frames), x.shape[2])
         return torch.relu(self.norm2(x, mask)), mask
 
 

@@ -42,7 +42,10 @@ def greedy(logp: torch.Tensor, frames: int) -> list[int]:
     return out
 
 
-def clean_fit(model: DigitNet, bank: str, exclude: frozenset, n: int = 200, seed: int = 12345) -> float:
+CLEAN_FIT_STRINGS = 200
+
+
+def clean_fit(model: DigitNet, bank: str, exclude: frozenset, n: int = CLEAN_FIT_STRINGS, seed: int = 12345) -> float:
     """Share of `n` un-augmented training-recipe strings (the run's own voices) that the model
     reads back exactly in eval mode, one recording at a time as the service runs it. Far below
     the training batches' accuracy means eval mode differs from training (as padded BatchNorm
@@ -139,7 +142,7 @@ def main() -> None:
     onnx_path = os.path.join(args.work, 'digits.onnx')
     export_onnx(model, onnx_path)
     print(f'done step {step} loss={ema} acc={ema_acc} wrote {onnx_path}', flush=True)
-    print(f'clean fit (eval mode, 200 un-augmented strings of its own voices): {clean_fit(model, args.bank, frozenset(exclude)):.3f}', flush=True)
+    print(f'clean fit (eval mode, {CLEAN_FIT_STRINGS} un-augmented strings of its own voices): {clean_fit(model, args.bank, frozenset(exclude)):.3f}', flush=True)
 
 
 def held_out(fold: int) -> set[str]:
