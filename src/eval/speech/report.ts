@@ -3,6 +3,24 @@ import type { SpeechEvalReport } from './run.js';
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 const LANG = { zh: 'Mandarin', en: 'English' } as const;
 
+function confusionLines(r: Omit<SpeechEvalReport, 'markdown'>): string[] {
+  const out: string[] = [];
+  for (const lang of ['zh', 'en'] as const) {
+    const c = r.confusions[lang];
+    if (!c || c.readings === 0) continue;
+    const worst = [...c.digits].filter((d) => d.positions > 0).sort((a, b) => b.substituted / b.positions - a.substituted / a.positions);
+    out.push(
+      '',
+      `${LANG[lang]}: what the model heard (greedy reading) on the ${c.readings} genuine readings. Of the ${c.rejected} rejected, ${c.fewer} were heard with fewer digits than read (dropped, or repeats merged), ${c.more} with more, and ${c.rightButUnsure} were heard right but with too small a margin; the rest had a digit heard as another. Per expected digit, over the readings heard at the right length:`,
+      '',
+      '| digit | places | heard as another digit | most often as |',
+      '|---|---|---|---|',
+      ...worst.map((d) => `| ${d.digit} | ${d.positions} | ${pct(d.substituted / d.positions)} | ${d.mostOftenAs ? `${d.mostOftenAs.digit} (${d.mostOftenAs.count})` : '-'} |`),
+    );
+  }
+  return out;
+}
+
 /** The speech evaluation as Markdown: per language, then per voice. */
 export function renderSpeechReport(r: Omit<SpeechEvalReport, 'markdown'>): string {
   const heldOut = r.mode === 'held-out folds';
@@ -40,6 +58,7 @@ export function renderSpeechReport(r: Omit<SpeechEvalReport, 'markdown'>): strin
     const by = (k: string): string => pct(v.garBy[k] ?? 0);
     lines.push(`| ${v.id} | ${v.sex} | ${v.accent} | ${v.fold ?? '-'} | ${v.threshold}${v.thresholdFrom === 'configured' && heldOut ? ' (config)' : ''} | ${v.readings} | ${pct(v.gar)} | ${by('slow')} | ${by('normal')} | ${by('fast')} | ${by('clean')} | ${by('phone')} | ${pct(v.far)} of ${v.impostors} | ${v.nonDigitAccepted} of ${v.nonDigitTrials} |`);
   }
+  lines.push(...confusionLines(r));
   if (r.skipped.length > 0) lines.push('', 'Skipped:', ...r.skipped.map((s) => `- ${s}`));
   return lines.join('\n') + '\n';
 }

@@ -5,7 +5,8 @@ import { seededRandom } from '../../core/seeded-random.js';
 import { decodeAudio } from '../../media/index.js';
 import { defaultModelPath, loadSpeechModel, type SpeechModel } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
-import { scoreDigits, speechPosteriors } from '../../speech/verify.js';
+import { heardDigits, scoreDigits, speechPosteriors } from '../../speech/verify.js';
+import { confusions, type Confusions } from './confusions.js';
 import { repoRoot } from '../data-dir.js';
 import { renderSpeechReport } from './report.js';
 import { genuineCases, nonDigitCases, PACES, type Channel, type DigitCase, type Pace } from './strings.js';
@@ -33,6 +34,9 @@ export interface SpeechEvalOptions {
 }
 
 export interface CaseScore {
+  digits: string;
+  /** What the model heard (greedy reading), for the confusion table. */
+  heard: string;
   pace: Pace;
   channel: Channel;
   secPerSyllable: number;
@@ -78,6 +82,8 @@ export interface SpeechEvalReport {
   recommendedThreshold: number | null;
   voices: VoiceFigures[];
   languages: Partial<Record<Lang, LanguageFigures>>;
+  /** Per language: what was heard on the genuine readings, each judged at its voice's threshold. */
+  confusions: Partial<Record<Lang, Confusions>>;
   nonDigit: { trials: number; accepted: number; maxScore: number; sources: string[] };
   skipped: string[];
   msPer5sClip: number;
@@ -140,7 +146,7 @@ async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechM
     const genuine = scoreDigits(p, c.digits).score;
     times.push(((performance.now() - t0) * 5 * SAMPLE_RATE) / Math.max(c.pcm.length, SAMPLE_RATE));
     const impostors = oneDigitOff(c.digits, rand, IMPOSTORS_PER_READING).map((s) => scoreDigits(p, s).score);
-    cases.push({ pace: c.pace, channel: c.channel, secPerSyllable: c.secPerSyllable, genuine, impostors });
+    cases.push({ digits: c.digits, heard: heardDigits(p).digits, pace: c.pace, channel: c.channel, secPerSyllable: c.secPerSyllable, genuine, impostors });
   }
   const nonDigit: number[] = [];
   for (const c of await nonDigitCases(clips, NON_DIGIT_READINGS, seed + 2)) nonDigit.push(...(await nonDigitScores(c, model, rand)));
@@ -265,6 +271,14 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
     const f = languageFigures(voices, scored, lang);
     if (f) languages[lang] = f;
   }
+  const heard: SpeechEvalReport['confusions'] = {};
+  for (const lang of Object.keys(languages) as Lang[]) {
+    heard[lang] = confusions(
+      voices
+        .filter((v) => v.lang === lang)
+        .flatMap((v) => (scored.find((s) => s.voice.id === v.id)?.cases ?? []).map((c) => ({ expected: c.digits, heard: c.heard, accepted: c.genuine > v.threshold }))),
+    );
+  }
   const rand = seededRandom(99);
   const sentences = await sentenceNegatives(opts.data, rand);
   const heldOutNonDigit = voices.reduce((a, v) => a + v.nonDigitAccepted, 0);
@@ -281,6 +295,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
     recommendedThreshold: folds && scored.length > 0 ? round(strictThreshold(scored), 3) : null,
     voices,
     languages,
+    confusions: heard,
     nonDigit,
     skipped,
     msPer5sClip: round(times.reduce((a, b) => a + b, 0) / Math.max(1, times.length), 1),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultModelPath } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
+import { confusions } from './confusions.js';
 import { foldModels, thresholdAtFar } from './run.js';
 import { genuineCases, nonDigitCases } from './strings.js';
 import { trimSilence, type VoiceClips } from './voices.js';
@@ -90,4 +91,22 @@ test('fold models are keyed by their fold number, so a fold not trained yet leav
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('the confusion table counts substitutions per expected digit and sorts rejected readings by why they failed', () => {
+  const c = confusions([
+    { expected: '1234', heard: '7234', accepted: false },
+    { expected: '1111', heard: '1111', accepted: true },
+    { expected: '5678', heard: '568', accepted: false },
+    { expected: '9012', heard: '9012', accepted: false },
+  ]);
+  assert.equal(c.readings, 4);
+  assert.equal(c.rejected, 3);
+  assert.equal(c.fewer, 1);
+  assert.equal(c.more, 0);
+  assert.equal(c.rightButUnsure, 1);
+  const one = c.digits[1];
+  assert.deepEqual(one, { digit: 1, positions: 6, substituted: 1, mostOftenAs: { digit: 7, count: 1 } });
+  assert.equal(c.digits[5]?.positions, 0, 'a reading heard at another length gives no per-digit evidence');
+  assert.equal(c.digits[2]?.mostOftenAs, null);
 });
