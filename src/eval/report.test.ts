@@ -141,6 +141,7 @@ test('the speech evaluation is nested under the report with its headings pushed 
       recommendedThreshold: 0.4,
       voices: [],
       languages: {},
+      confusions: {},
       nonDigit: { trials: 0, accepted: 0, maxScore: 0, sources: [] },
       skipped: [],
       msPer5sClip: 10,
