@@ -267,16 +267,14 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
     return others.length > 0 && folds ? figures(s, strictThreshold(others), 'other folds') : figures(s, configured, 'configured');
   });
   const languages: SpeechEvalReport['languages'] = {};
+  const heard: SpeechEvalReport['confusions'] = {};
   for (const lang of ['zh', 'en'] as const) {
     const f = languageFigures(voices, scored, lang);
-    if (f) languages[lang] = f;
-  }
-  const heard: SpeechEvalReport['confusions'] = {};
-  for (const lang of Object.keys(languages) as Lang[]) {
+    if (!f) continue;
+    languages[lang] = f;
+    // voices[i] holds the figures of scored[i].
     heard[lang] = confusions(
-      voices
-        .filter((v) => v.lang === lang)
-        .flatMap((v) => (scored.find((s) => s.voice.id === v.id)?.cases ?? []).map((c) => ({ expected: c.digits, heard: c.heard, accepted: c.genuine > v.threshold }))),
+      voices.flatMap((v, i) => (v.lang === lang ? (scored[i]?.cases ?? []).map((c) => ({ expected: c.digits, heard: c.heard, accepted: c.genuine > v.threshold })) : [])),
     );
   }
   const rand = seededRandom(99);
