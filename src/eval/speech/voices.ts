@@ -65,34 +65,37 @@ export async function loadVoiceClips(v: VoiceEntry, dataDir: string): Promise<Vo
 /**
  * 16 kHz PCM of many files. 16-bit PCM WAVs are read here and resampled by one ffmpeg run per
  * sample rate (FSDD alone has 2000 files; an ffmpeg start costs ~0.15 s of CPU); anything else
- * is decoded by ffmpeg one file at a time.
+ * is decoded by ffmpeg one file at a time. Files are joined in the order given and cut back at
+ * exact cumulative positions, so every run cuts the same samples: grouping them in the order
+ * their reads finished made the evaluation differ slightly from run to run.
  */
 async function decodeMany(paths: string[]): Promise<Float32Array[]> {
   const out: Float32Array[] = new Array<Float32Array>(paths.length);
+  const wavs = await Promise.all(paths.map(async (p) => (extname(p).toLowerCase() === '.wav' ? wavPcm16(await readFile(p)) : null)));
   const byRate = new Map<number, { i: number; data: Buffer }[]>();
-  const others: number[] = [];
-  await Promise.all(
-    paths.map(async (p, i) => {
-      const wav = extname(p).toLowerCase() === '.wav' ? wavPcm16(await readFile(p)) : null;
-      if (wav) byRate.set(wav.rate, [...(byRate.get(wav.rate) ?? []), { i, data: wav.data }]);
-      else others.push(i);
-    }),
-  );
+  wavs.forEach((wav, i) => {
+    if (!wav) return;
+    const group = byRate.get(wav.rate) ?? [];
+    group.push({ i, data: wav.data });
+    byRate.set(wav.rate, group);
+  });
   for (const [rate, items] of byRate) {
-    const joined = new Float32Array(items.reduce((a, x) => a + x.data.length / 2, 0));
+    const joined = new Float32Array(items.reduce((a, x) => a + (x.data.length >> 1), 0));
     let pos = 0;
     for (const x of items) {
       for (let k = 0; k + 1 < x.data.length; k += 2) joined[pos++] = x.data.readInt16LE(k) / 32768;
     }
     const res = rate === SAMPLE_RATE ? joined : await filterPcm(joined, rate, [], SAMPLE_RATE);
-    let at = 0;
+    let inAt = 0;
     for (const x of items) {
-      const n = Math.round(((x.data.length / 2) * SAMPLE_RATE) / rate);
-      out[x.i] = res.slice(at, Math.min(res.length, at + n));
-      at += n;
+      const from = Math.round((inAt * SAMPLE_RATE) / rate);
+      inAt += x.data.length >> 1;
+      out[x.i] = res.slice(from, Math.min(res.length, Math.round((inAt * SAMPLE_RATE) / rate)));
     }
   }
-  for (const i of others) out[i] = await decodeAudio(paths[i] as string, { maxDurationSec: 60, timeoutMs: 60_000 });
+  for (let i = 0; i < paths.length; i++) {
+    if (!wavs[i]) out[i] = await decodeAudio(paths[i] as string, { maxDurationSec: 60, timeoutMs: 60_000 });
+  }
   return out;
 }
 
