@@ -82,16 +82,28 @@ describe('livedetectfour through the real inference workers', { timeout: 180_000
 
   it('shows each challenge digit\'s syllable time and lip evidence in data.details', { skip: sharedData() ? false : SHARED_DATA_MISSING }, async () => {
     const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-    const challenge = ((await s.client.livegetfour()).data as { validate_data: string }).validate_data;
-    const reading = join(dir, 'reading.wav');
-    execFileSync('espeak-ng', ['-s', '140', '-w', reading, [...challenge].map((d) => words[Number(d)]).join(', ')]);
     const face = join(sharedData() as string, 'video', 'talking', 'retalking_3.mp4');
-    const video = join(dir, 'dubbed.mp4');
-    ffmpeg(['-i', face, '-i', reading, '-map', '0:v', '-map', '1:a', '-t', '5', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', video]);
-    const res = await s.client.livedetectfour({ validateData: challenge, video: readFileSync(video) });
-    const d = res.data as LiveDetectFourData;
-    const digits = d.details.checks.find((c) => c.name === 'digits');
+    // This is about the evidence, not the model's accuracy (the speech evaluation measures
+    // that): at the shipped threshold the model accepts 28 of 30 espeak readings of random
+    // challenges, so up to three challenges are tried for one the digits check accepts.
+    let challenge = '';
+    let d: LiveDetectFourData | undefined;
+    let digits: LiveDetectFourData['details']['checks'][number] | undefined;
+    for (let attempt = 0; attempt < 3 && digits?.passed !== true; attempt++) {
+      challenge = ((await s.client.livegetfour()).data as { validate_data: string }).validate_data;
+      const reading = join(dir, 'reading.wav');
+      execFileSync('espeak-ng', ['-s', '140', '-w', reading, [...challenge].map((x) => words[Number(x)]).join(', ')]);
+      const video = join(dir, 'dubbed.mp4');
+      ffmpeg(['-i', face, '-i', reading, '-map', '0:v', '-map', '1:a', '-t', '5', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', video]);
+      d = (await s.client.livedetectfour({ validateData: challenge, video: readFileSync(video) })).data as LiveDetectFourData;
+      digits = d.details.checks.find((c) => c.name === 'digits');
+    }
     assert.equal(digits?.passed, true, digits?.message);
+    assert.ok(d);
+    // Both readings behind the score: the digit model's margin, and the Mandarin second reading
+    // (null here: the model accepted, so it did not run).
+    assert.equal(typeof digits?.extra?.modelScore, 'number');
+    assert.equal(digits?.extra?.mandarin, null);
     const segments = digits?.extra?.segments as Array<{ digit: string; startSec: number; endSec: number }>;
     assert.deepEqual(segments.map((x) => x.digit).join(''), challenge);
     assert.ok(segments.every((x, i) => x.endSec > x.startSec && (i === 0 || x.startSec >= segments[i - 1].endSec)), JSON.stringify(segments));

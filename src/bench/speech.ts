@@ -27,14 +27,14 @@ export async function benchSpeech(): Promise<{ title: string; markdown: string; 
     const pcm = (await readAudioFile(wav)).slice(0, SECONDS * 16000);
     const padded = new Float32Array(SECONDS * 16000);
     padded.set(pcm);
-    const threshold = resolveThresholds().digits.minMargin;
+    const { minMargin: threshold, hmmMinFit } = resolveThresholds().digits;
     const t0 = performance.now();
-    await verifyDigits(padded, '3591', { threshold });
+    await verifyDigits(padded, '3591', { threshold, hmmMinFit });
     const firstMs = performance.now() - t0;
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const t = performance.now();
-      await verifyDigits(padded, '3591', { threshold });
+      await verifyDigits(padded, '3591', { threshold, hmmMinFit });
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);

@@ -22,6 +22,7 @@ import { probeLimits } from '../liveness/verify.js';
 import { createFixtures, facePhoto, type Fixtures } from '../media/fixtures.test-helper.js';
 import { MediaError, probeVideo } from '../media/index.js';
 import { readAudioFile } from '../speech/index.js';
+import { gcinReading } from '../speech/sphinx/mandarin-fixture.test-helper.js';
 import { trackFaces, type FaceObservation, type TrackResult } from '../vision/index.js';
 import { loadConfig, resolveThresholds, type Thresholds } from './index.js';
 import { THRESHOLDS } from './thresholds.js';
@@ -38,6 +39,12 @@ let f: Fixtures;
 let video480x640: string;
 let face: Uint8Array;
 let speech: Float32Array;
+
+function mandarin(): Float32Array {
+  const pcm = gcinReading('0473');
+  if (!pcm) throw new Error('digits.hmmMinFit is tested on real Mandarin syllables: install the Debian package gcin-voice');
+  return pcm;
+}
 
 before(async () => {
   f = createFixtures('lc-thresholds-');
@@ -165,7 +172,9 @@ const CASES: Record<string, Record<string, [number, Decide]>> = {
     minOpeningRange: [0.1, (th) => checkResult(checkMouth({ ...noEvidence, track: track(Array.from({ length: 20 }, (_, i) => observation(i / 20, { mouth: (i % 6) / 100 }))) }, th))],
   },
   digits: {
-    minMargin: [1000, async (th) => checkResult(checkDigits({ ...noEvidence, digits: await runDigits(speech, '3591', th.digits.minMargin) }))],
+    minMargin: [1000, async (th) => checkResult(checkDigits({ ...noEvidence, digits: await runDigits(speech, '3591', th.digits) }))],
+    // A fast real Mandarin reading that the digit model alone rejects and the second reading accepts.
+    hmmMinFit: [5, async (th) => checkResult(checkDigits({ ...noEvidence, digits: await runDigits(mandarin(), '0473', th.digits) }))],
   },
   sync: {
     minScore: [1.01, (th) => checkResult(checkSync(lipSync(0), th))],

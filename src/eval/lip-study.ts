@@ -208,8 +208,8 @@ export interface DubbedCase {
   audio: AudioAnalysis;
 }
 
-/** `perFace` dubbed-digit sound tracks for each face, voices drawn in turn from a seeded order; heard with the digit threshold `minMargin`. */
-export async function dubbedDigitCases(clips: StudyClip[], dataDir: string, perFace: number, rng: () => number, minMargin: number): Promise<DubbedCase[]> {
+/** `perFace` dubbed-digit sound tracks for each face, voices drawn in turn from a seeded order; heard with the configured digit thresholds. */
+export async function dubbedDigitCases(clips: StudyClip[], dataDir: string, perFace: number, rng: () => number, digits: { minMargin: number; hmmMinFit: number }): Promise<DubbedCase[]> {
   const voices = await findDigitVoices(dataDir);
   if (voices.length === 0) return [];
   const out: DubbedCase[] = [];
@@ -219,7 +219,7 @@ export async function dubbedDigitCases(clips: StudyClip[], dataDir: string, perF
     const layout = { durationSec: face.faces.length / face.fps, talkFromSec: talk[0]?.start ?? 0, talkToSec: talk[talk.length - 1]?.end ?? face.faces.length / face.fps };
     for (let k = 0; k < perFace; k++) {
       const reading = await readDigits(voices[next++ % voices.length], rng, layout);
-      out.push({ face: face.name, reading, verdict: await verifyDigits(reading.pcm, reading.digits, { threshold: minMargin }), audio: analyzeAudio(reading.pcm, SAMPLE_RATE) });
+      out.push({ face: face.name, reading, verdict: await verifyDigits(reading.pcm, reading.digits, { threshold: digits.minMargin, hmmMinFit: digits.hmmMinFit }), audio: analyzeAudio(reading.pcm, SAMPLE_RATE) });
     }
   }
   return out;

@@ -145,6 +145,8 @@ test('the speech evaluation is nested under the report with its headings pushed 
       nonDigit: { trials: 0, accepted: 0, maxScore: 0, sources: [] },
       skipped: [],
       msPer5sClip: 10,
+      mandarinMsPer5sClip: 40,
+      hmmMinFit: -1.5,
       markdown: '# Speech\n\n## Sets\n\n| a |\n',
     },
     'speech/',

@@ -8,9 +8,9 @@ import { verifyDigits, type DigitVerdict } from '../speech/index.js';
 
 export type { DigitVerdict };
 
-export async function runDigits(pcm: Float32Array, expected: string, threshold: number): Promise<{ verdict: DigitVerdict } | { error: string }> {
+export async function runDigits(pcm: Float32Array, expected: string, th: { minMargin: number; hmmMinFit: number }): Promise<{ verdict: DigitVerdict } | { error: string }> {
   try {
-    return { verdict: await verifyDigits(pcm, expected, { threshold }) };
+    return { verdict: await verifyDigits(pcm, expected, { threshold: th.minMargin, hmmMinFit: th.hmmMinFit }) };
   } catch (err) {
     return { error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
   }

@@ -82,6 +82,8 @@ export const readingVerdict = (accepted: boolean, digits: string, words: number[
   accepted,
   score: accepted ? 3 : -5,
   threshold: -2.2,
+  modelScore: accepted ? 3 : -5,
+  mandarin: null,
   recognized: digits,
   language: 'en',
   perDigit: [...digits].map(() => 1),

@@ -105,7 +105,7 @@ async function runPipeline(req: VideoVerifyRequest, th: Thresholds, hooks: Verif
       audio = analyzeAudio(decoded, SAMPLE_RATE);
       stageMs.audio = lap('audio', tv);
       const td = performance.now();
-      digits = await runDigits(decoded, req.digits, th.digits.minMargin);
+      digits = await runDigits(decoded, req.digits, th.digits);
       stageMs.digits = lap('digits', td);
     };
     const videoSide = async (): Promise<void> => {

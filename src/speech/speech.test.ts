@@ -9,7 +9,7 @@ import { repoRoot } from '../eval/data-dir.js';
 import { resolveThresholds } from '../config/index.js';
 
 /** The shipped digits.minMargin: these tests are about the model and its default threshold. */
-const opts = { threshold: resolveThresholds().digits.minMargin };
+const opts = { threshold: resolveThresholds().digits.minMargin, hmmMinFit: resolveThresholds().digits.hmmMinFit };
 const dir = mkdtempSync(join(tmpdir(), 'livecheck-speech-test-'));
 const data = process.env.LIVECHECK_SHARED_DATA ?? resolve(repoRoot(), '..', 'shared', 'data');
 

@@ -2,13 +2,21 @@ import { alignDigits, type DigitSegment } from './align.js';
 import { bestDigitString, forcedScore, greedyDigits, languageOf, mergeLanguages } from './ctc.js';
 import { defaultSpeechModel, type Posteriors, type SpeechModel } from './model.js';
 import { SpeechError } from './errors.js';
+import { checkMandarin, readMandarin, type MandarinHmmCheck } from './sphinx/index.js';
 import { SAMPLE_RATE, digitToken, type Language } from './tokens.js';
 
 export interface DigitVerdict {
   accepted: boolean;
-  /** Margin in nats of the expected string over its best competitor; > threshold accepts. */
+  /**
+   * Margin in nats of the expected string over its best competitor (the digit model's), raised
+   * to HMM_ACCEPT_SCORE when the Mandarin second reading heard exactly the challenge; > threshold accepts.
+   */
   score: number;
   threshold: number;
+  /** The digit model's margin alone. */
+  modelScore: number;
+  /** The Mandarin second reading, run when the digit model alone did not accept; null otherwise. */
+  mandarin: (MandarinHmmCheck & { accepted: boolean; minFit: number }) | null;
   /** What the model heard, greedy reading (may differ in length from the expected string). */
   recognized: string;
   language: Language | 'unknown';
@@ -87,29 +95,77 @@ export function heardDigits(raw: Posteriors): Recognition {
   return { digits: g.digits, language: g.digits ? languageOf(raw) : 'unknown', confidence: g.confidence };
 }
 
+/**
+ * Where a challenge the Mandarin second reading heard puts the score: level with the digit
+ * model's best competitor, which clears every configured minMargin below 0.
+ */
+export const HMM_ACCEPT_SCORE = 0;
+
+/** The second reading accepts when its best reading is exactly the challenge and that reading fits the sound. */
+export function mandarinAccepts(check: MandarinHmmCheck | null, expected: string, minFit: number): boolean {
+  return check !== null && check.heard === expected && check.margin > 0 && check.fit >= minFit;
+}
+
+/** The digit model's margin, raised to HMM_ACCEPT_SCORE when the Mandarin second reading accepts. */
+export function fusedScore(modelScore: number, mandarinAccepted: boolean): number {
+  return mandarinAccepted ? Math.max(modelScore, HMM_ACCEPT_SCORE) : modelScore;
+}
+
 function checkDigits(expected: string): void {
   if (!/^[0-9]{1,12}$/.test(expected)) throw new SpeechError('INVALID_PARAMETER', `expected digits must be 1-12 characters 0-9, got "${expected}"`);
 }
 
 /**
  * Does this 16 kHz mono recording speak `expected` (Mandarin or English digits)? `threshold` is
- * the configured `digits.minMargin` (resolveThresholds in src/config).
+ * the configured `digits.minMargin` and `hmmMinFit` `digits.hmmMinFit` (resolveThresholds in
+ * src/config). The digit model decides first; when it does not accept, the Mandarin second
+ * reading (src/speech/sphinx) may, if it hears exactly the challenge.
  */
-export async function verifyDigits(pcm: Float32Array, expected: string, opts: { threshold: number }): Promise<DigitVerdict> {
+export async function verifyDigits(pcm: Float32Array, expected: string, opts: { threshold: number; hmmMinFit: number }): Promise<DigitVerdict> {
   checkDigits(expected);
   const p = await speechPosteriors(pcm);
   const threshold = opts.threshold;
-  const { score, language, perDigit } = scoreDigits(p, expected);
+  const { score: modelScore, language, perDigit } = scoreDigits(p, expected);
   const heard = heardDigits(p);
+  let mandarin: DigitVerdict['mandarin'] = null;
+  if (!(modelScore > threshold)) {
+    const reading = readMandarin(prepare(pcm));
+    const check = reading ? checkMandarin(reading, expected) : null;
+    if (check) mandarin = { ...round3(check), accepted: mandarinAccepts(check, expected, opts.hmmMinFit), minFit: opts.hmmMinFit };
+  }
+  const score = fusedScore(modelScore, mandarin?.accepted ?? false);
+  const accepted = score > threshold;
   return {
-    accepted: score > threshold,
+    accepted,
     score: Math.round(score * 1000) / 1000,
     threshold,
-    recognized: heard.digits,
-    language: heard.digits || score > threshold ? language : 'unknown',
+    modelScore: Math.round(modelScore * 1000) / 1000,
+    mandarin,
+    recognized: mandarin?.accepted ? expected : heard.digits,
+    language: mandarin?.accepted ? 'zh' : heard.digits || accepted ? language : 'unknown',
     perDigit: perDigit.map((v) => Math.round(v * 1000) / 1000),
-    segments: alignDigits(p, expected, inputLength(pcm.length) / SAMPLE_RATE / p.frames),
+    // The lip-sync stage needs to know where each digit was said: from the reading that heard them.
+    segments: mandarin?.accepted ? spikesOf(mandarin.words) : alignDigits(p, expected, inputLength(pcm.length) / SAMPLE_RATE / p.frames),
   };
+}
+
+const r3 = (v: number): number => Math.round(v * 1000) / 1000;
+const round3 = (c: MandarinHmmCheck): MandarinHmmCheck => ({
+  ...c,
+  margin: r3(c.margin),
+  fit: r3(c.fit),
+  words: c.words.map((w) => ({ ...w, startSec: r3(w.startSec), endSec: r3(w.endSec) })),
+});
+
+/**
+ * The second reading's words as the digit model's segments look: a 40 ms spike three quarters
+ * into the word, where the model's own spikes fall (docs/pipeline.md, per-digit lip-sync).
+ */
+function spikesOf(words: MandarinHmmCheck['words']): DigitSegment[] {
+  return words.map((w) => {
+    const spike = w.startSec + 0.75 * (w.endSec - w.startSec);
+    return { digit: w.digit, startSec: r3(spike - 0.02), endSec: r3(spike + 0.02), score: 1 };
+  });
 }
 
 /** The digits heard in a 16 kHz mono recording, in whichever language they were read. */

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates models/digits.onnx from scratch and measures it on voices it never heard:
+#   0. training/sphinx/convert.py: models/zh-digits-hmm, the Mandarin second reading converted
+#      from CMU Sphinx's tdt_sc_8k in the shared data (seconds; the evaluation uses it);
 #   1. voices.py: the table of real voices and the four folds that hold whole voices out
 #      (training/speech/voices.json, read by the evaluation too);
 #   2. prepare.py: one clip bank for every run (real voices with their variants, TTS, codecs);
@@ -36,6 +38,8 @@ py=/usr/bin/python3
 mkdir -p "$work/folds"
 cd "$here"
 start=$(date +%s)
+shared="${LIVECHECK_SHARED_DATA:-$repo/../shared/data}"
+"$py" "$repo/training/sphinx/convert.py" --model "$shared/models/pocketsphinx_zh_tdt_sc_8k" --out "$repo/models/zh-digits-hmm"
 "$py" voices.py
 # The bank is rebuilt unless one made by the same scripts, voice table and SCALE exists.
 stamp="$work/bank.stamp"

@@ -24,9 +24,10 @@ function fail(err: unknown, json: boolean | undefined): never {
   process.exit(2);
 }
 
-function threshold(cmd: Command): number {
+function thresholds(cmd: Command): { threshold: number; hmmMinFit: number } {
   const globals = cmd.optsWithGlobals<{ config?: string }>();
-  return resolveThresholds(loadConfig({ file: globals.config }).thresholds).digits.minMargin;
+  const d = resolveThresholds(loadConfig({ file: globals.config }).thresholds).digits;
+  return { threshold: d.minMargin, hmmMinFit: d.hmmMinFit };
 }
 
 /** CSV rows `path,digits` (an optional header line is skipped). */
@@ -39,11 +40,11 @@ function parseBatch(text: string): { path: string; digits: string }[] {
   return out[0] && out[0].path === 'path' && out[0].digits === 'digits' ? out.slice(1) : out;
 }
 
-async function batch(file: string, thr: number): Promise<void> {
+async function batch(file: string, thr: { threshold: number; hmmMinFit: number }): Promise<void> {
   for (const row of parseBatch(await readFile(file, 'utf8'))) {
     try {
-      const v = await verifyDigits(await readAudioFile(row.path), row.digits, { threshold: thr });
-      process.stdout.write(JSON.stringify({ path: row.path, accepted: v.accepted, score: v.score, recognized: v.recognized, language: v.language }) + '\n');
+      const v = await verifyDigits(await readAudioFile(row.path), row.digits, thr);
+      process.stdout.write(JSON.stringify({ path: row.path, accepted: v.accepted, score: v.score, modelScore: v.modelScore, mandarin: v.mandarin?.accepted ?? null, recognized: v.recognized, language: v.language }) + '\n');
     } catch (err) {
       if (!(err instanceof SpeechError)) throw err;
       // One bad row must not stop a large batch: it gets its error code on its own line.
@@ -78,14 +79,16 @@ export function registerSpeech(program: Command): void {
     .option('--json', 'print one JSON line')
     .action(async (opts: SpeechOptions, cmd: Command) => {
       try {
-        const thr = threshold(cmd);
+        const thr = thresholds(cmd);
         if (opts.batch) return await batch(opts.batch, thr);
         if (!opts.audio || opts.digits === undefined) throw new SpeechError('INVALID_PARAMETER', 'give --audio FILE and --digits DIGITS, or --batch CSV');
-        const v = await verifyDigits(await readAudioFile(opts.audio), opts.digits, { threshold: thr });
+        const v = await verifyDigits(await readAudioFile(opts.audio), opts.digits, thr);
         if (opts.json) process.stdout.write(JSON.stringify(v) + '\n');
         else {
           process.stdout.write(
-            `${v.accepted ? 'ACCEPTED' : 'REJECTED'} score=${v.score} threshold=${v.threshold} heard=${v.recognized || '(no digits)'} language=${v.language} perDigit=${v.perDigit.join(',')}\n`,
+            `${v.accepted ? 'ACCEPTED' : 'REJECTED'} score=${v.score} threshold=${v.threshold} heard=${v.recognized || '(no digits)'} language=${v.language} perDigit=${v.perDigit.join(',')} model=${v.modelScore}` +
+              (v.mandarin ? ` mandarin=${v.mandarin.heard}${v.mandarin.accepted ? ' (accepted)' : ''} fit=${v.mandarin.fit}` : '') +
+              '\n',
           );
         }
         if (!v.accepted) process.exitCode = 1;

@@ -5,7 +5,8 @@ import { seededRandom } from '../../core/seeded-random.js';
 import { decodeAudio } from '../../media/index.js';
 import { defaultModelPath, loadSpeechModel, type SpeechModel } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
-import { heardDigits, scoreDigits, speechPosteriors } from '../../speech/verify.js';
+import { checkMandarin, readMandarin, type MandarinReading } from '../../speech/sphinx/index.js';
+import { fusedScore, heardDigits, mandarinAccepts, scoreDigits, speechPosteriors } from '../../speech/verify.js';
 import { confusions, type Confusions } from './confusions.js';
 import { repoRoot } from '../data-dir.js';
 import { renderSpeechReport } from './report.js';
@@ -24,6 +25,8 @@ export interface SpeechEvalOptions {
   data: string;
   /** The configured digits.minMargin: the shipped model's negatives are judged at it. */
   threshold: number;
+  /** The configured digits.hmmMinFit of the Mandarin second reading. */
+  hmmMinFit: number;
   /** Folder with fold<k>/digits.onnx; default training/work/folds when it exists. */
   folds?: string;
   out?: string;
@@ -40,8 +43,14 @@ export interface CaseScore {
   pace: Pace;
   channel: Channel;
   secPerSyllable: number;
+  /** The verdict's score: the digit model's margin, raised when the Mandarin second reading accepts. */
   genuine: number;
   impostors: number[];
+  /** The digit model's margin alone, and whether the second reading accepted the reading. */
+  model: number;
+  mandarin: boolean;
+  /** How many of the impostor strings the second reading accepted. */
+  mandarinImpostors: number;
 }
 
 export interface VoiceFigures {
@@ -66,6 +75,11 @@ export interface VoiceFigures {
 
 export interface LanguageFigures {
   voices: number;
+  /** Share of genuine readings accepted by each part alone: the digit model at the voice's threshold, the Mandarin second reading. */
+  modelGar: number;
+  mandarinGar: number;
+  /** Share of impostor strings the second reading alone accepted. */
+  mandarinFar: number;
   meanGar: number;
   worst: { id: string; gar: number };
   pooledGar: number;
@@ -87,6 +101,10 @@ export interface SpeechEvalReport {
   nonDigit: { trials: number; accepted: number; maxScore: number; sources: string[] };
   skipped: string[];
   msPer5sClip: number;
+  /** The Mandarin second reading's time on its own, scaled to a 5 s clip (it runs only when the model does not accept). */
+  mandarinMsPer5sClip: number;
+  /** The configured digits.hmmMinFit. */
+  hmmMinFit: number;
   markdown: string;
 }
 
@@ -96,6 +114,13 @@ const STRINGS_PER_NON_DIGIT = 5;
 const FAR_TARGET = 0.02;
 
 const round = (v: number, d = 4): number => Math.round(v * 10 ** d) / 10 ** d;
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/** Milliseconds per 5 s clip of the digit model and of the Mandarin second reading. */
+interface Times {
+  model: number[];
+  mandarin: number[];
+}
 const share = (xs: number[], pass: (x: number) => boolean): number => (xs.length ? xs.filter(pass).length / xs.length : 0);
 
 /** Lowest threshold at which at most `far` of the impostor scores are accepted (accept: score > threshold). */
@@ -135,7 +160,22 @@ interface Scored {
   nonDigit: number[];
 }
 
-async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechModel, opts: SpeechEvalOptions, seed: number, times: number[]): Promise<Scored> {
+/**
+ * Mandarin second reading of a recording: `accepts(s)` tells whether it accepts string `s`. It
+ * accepts only the one string that is its best reading, so the search runs for that string
+ * alone, not once per claimed string.
+ */
+function secondReading(pcm: Float32Array, minFit: number, times: number[]): (s: string) => boolean {
+  const t0 = performance.now();
+  const reading: MandarinReading | null = readMandarin(pcm);
+  times.push(((performance.now() - t0) * 5 * SAMPLE_RATE) / Math.max(pcm.length, SAMPLE_RATE));
+  if (reading === null) return () => false;
+  const best = checkMandarin(reading, '0000').heard;
+  const accepted = mandarinAccepts(checkMandarin(reading, best), best, minFit);
+  return (s) => accepted && s === best;
+}
+
+async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechModel, opts: SpeechEvalOptions, seed: number, times: Times): Promise<Scored> {
   const clips = await loadVoiceClips(voice, opts.data);
   const readings = await genuineCases(clips, opts.perPace ?? 20, seed);
   const rand = seededRandom(seed + 1);
@@ -144,18 +184,36 @@ async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechM
     const t0 = performance.now();
     const p = await speechPosteriors(c.pcm, model);
     const genuine = scoreDigits(p, c.digits).score;
-    times.push(((performance.now() - t0) * 5 * SAMPLE_RATE) / Math.max(c.pcm.length, SAMPLE_RATE));
-    const impostors = oneDigitOff(c.digits, rand, IMPOSTORS_PER_READING).map((s) => scoreDigits(p, s).score);
-    cases.push({ digits: c.digits, heard: heardDigits(p).digits, pace: c.pace, channel: c.channel, secPerSyllable: c.secPerSyllable, genuine, impostors });
+    times.model.push(((performance.now() - t0) * 5 * SAMPLE_RATE) / Math.max(c.pcm.length, SAMPLE_RATE));
+    const accepts = secondReading(c.pcm, opts.hmmMinFit, times.mandarin);
+    const claims = oneDigitOff(c.digits, rand, IMPOSTORS_PER_READING);
+    const claimed = claims.map(accepts);
+    const mandarin = accepts(c.digits);
+    cases.push({
+      digits: c.digits,
+      heard: heardDigits(p).digits,
+      pace: c.pace,
+      channel: c.channel,
+      secPerSyllable: c.secPerSyllable,
+      genuine: fusedScore(genuine, mandarin),
+      impostors: claims.map((s, i) => fusedScore(scoreDigits(p, s).score, claimed[i] ?? false)),
+      model: genuine,
+      mandarin,
+      mandarinImpostors: claimed.filter(Boolean).length,
+    });
   }
   const nonDigit: number[] = [];
-  for (const c of await nonDigitCases(clips, NON_DIGIT_READINGS, seed + 2)) nonDigit.push(...(await nonDigitScores(c, model, rand)));
+  for (const c of await nonDigitCases(clips, NON_DIGIT_READINGS, seed + 2)) nonDigit.push(...(await nonDigitScores(c, model, rand, opts.hmmMinFit)));
   return { voice, fold, cases, nonDigit };
 }
 
-async function nonDigitScores(c: Pick<DigitCase, 'pcm'>, model: SpeechModel, rand: () => number): Promise<number[]> {
+async function nonDigitScores(c: Pick<DigitCase, 'pcm'>, model: SpeechModel | undefined, rand: () => number, minFit: number): Promise<number[]> {
   const p = await speechPosteriors(c.pcm, model);
-  return Array.from({ length: STRINGS_PER_NON_DIGIT }, () => scoreDigits(p, randomDigits(rand)).score);
+  const accepts = secondReading(c.pcm, minFit, []);
+  return Array.from({ length: STRINGS_PER_NON_DIGIT }, () => {
+    const s = randomDigits(rand);
+    return fusedScore(scoreDigits(p, s).score, accepts(s));
+  });
 }
 
 /** The stricter (higher) of the languages' 2% impostor points over these voices. */
@@ -206,8 +264,13 @@ function languageFigures(voices: VoiceFigures[], scored: Scored[], lang: Lang): 
   };
   const impK = vs.reduce((a, v) => a + v.far * v.impostors, 0);
   const impN = vs.reduce((a, v) => a + v.impostors, 0);
+  const cases = scored.filter((s) => s.voice.lang === lang).flatMap((s) => s.cases);
+  const modelK = vs.reduce((a, v) => a + (scored.find((x) => x.voice.id === v.id)?.cases.filter((c) => c.model > v.threshold).length ?? 0), 0);
   return {
     voices: vs.length,
+    modelGar: round(cases.length ? modelK / cases.length : 0),
+    mandarinGar: round(cases.length ? cases.filter((c) => c.mandarin).length / cases.length : 0),
+    mandarinFar: round(impN ? cases.reduce((a, c) => a + c.mandarinImpostors, 0) / impN : 0),
     meanGar: round(vs.reduce((a, v) => a + v.gar, 0) / vs.length),
     worst: { id: worst.id, gar: worst.gar },
     pooledGar: pooled(() => true),
@@ -217,20 +280,24 @@ function languageFigures(voices: VoiceFigures[], scored: Scored[], lang: Lang): 
   };
 }
 
-/** Non-digit sentences (AISHELL-1, LibriSpeech), silence and noise against the shipped model. */
-async function sentenceNegatives(data: string, rand: () => number): Promise<{ scores: number[]; sources: string[] }> {
+/** Non-digit sentences (AISHELL-1, LibriSpeech), silence and noise against the shipped model and the second reading. */
+async function sentenceNegatives(data: string, rand: () => number, minFit: number): Promise<{ scores: number[]; sources: string[] }> {
   const pcms: { id: string; pcm: Float32Array }[] = [];
   for (const sub of ['mandarin', 'english']) {
     const dir = join(data, 'speech', sub);
     if (!existsSync(dir)) continue;
-    for (const n of (await readdir(dir)).filter((f) => f.endsWith('.wav'))) pcms.push({ id: `${sub}/${n}`, pcm: await decodeAudio(join(dir, n), { maxDurationSec: 60, timeoutMs: 60_000 }) });
+    for (const n of (await readdir(dir)).filter((f) => f.endsWith('.wav')).sort()) pcms.push({ id: `${sub}/${n}`, pcm: await decodeAudio(join(dir, n), { maxDurationSec: 60, timeoutMs: 60_000 }) });
   }
   pcms.push({ id: 'silence 3 s', pcm: new Float32Array(3 * SAMPLE_RATE) });
   pcms.push({ id: 'white noise 3 s', pcm: Float32Array.from({ length: 3 * SAMPLE_RATE }, () => (rand() - 0.5) * 0.2) });
   const scores: number[] = [];
   for (const c of pcms) {
     const p = await speechPosteriors(c.pcm);
-    for (let i = 0; i < 100; i++) scores.push(scoreDigits(p, randomDigits(rand)).score);
+    const accepts = secondReading(c.pcm, minFit, []);
+    for (let i = 0; i < 100; i++) {
+      const s = randomDigits(rand);
+      scores.push(fusedScore(scoreDigits(p, s).score, accepts(s)));
+    }
   }
   return { scores, sources: pcms.map((c) => c.id) };
 }
@@ -243,7 +310,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
   const configured = opts.threshold;
   const skipped: string[] = [];
   const scored: Scored[] = [];
-  const times: number[] = [];
+  const times: Times = { model: [], mandarin: [] };
   let seed = 100;
   for (const voice of table.voices) {
     seed += 10;
@@ -278,7 +345,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
     );
   }
   const rand = seededRandom(99);
-  const sentences = await sentenceNegatives(opts.data, rand);
+  const sentences = await sentenceNegatives(opts.data, rand, opts.hmmMinFit);
   const heldOutNonDigit = voices.reduce((a, v) => a + v.nonDigitAccepted, 0);
   const nonDigit = {
     trials: sentences.scores.length + voices.reduce((a, v) => a + v.nonDigitTrials, 0),
@@ -296,7 +363,9 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
     confusions: heard,
     nonDigit,
     skipped,
-    msPer5sClip: round(times.reduce((a, b) => a + b, 0) / Math.max(1, times.length), 1),
+    msPer5sClip: round(mean(times.model), 1),
+    mandarinMsPer5sClip: round(mean(times.mandarin), 1),
+    hmmMinFit: opts.hmmMinFit,
   };
   const report: SpeechEvalReport = { ...base, markdown: renderSpeechReport(base) };
   if (opts.out) {

@@ -13,8 +13,18 @@ export function checkDigits(ev: Evidence): CheckOutcome {
     score: round(v.score),
     threshold: v.threshold,
     ms,
-    extra: { recognized: v.recognized, language: v.language, perDigit: v.perDigit.map((p) => round(p)), segments: v.segments },
+    extra: {
+      recognized: v.recognized,
+      language: v.language,
+      perDigit: v.perDigit.map((p) => round(p)),
+      segments: v.segments,
+      // The two readings behind the score: the digit model's margin, and the Mandarin second
+      // reading (only run when the model alone did not accept).
+      modelScore: v.modelScore,
+      mandarin: v.mandarin,
+    },
   };
+  const by = v.mandarin?.accepted ? ', by the Mandarin second reading' : '';
   if (!v.accepted) return { report: { ...report, passed: false, message: `heard "${v.recognized}"` }, error: 'DIGITS_MISMATCH' };
-  return { report: { ...report, passed: true, message: `heard "${v.recognized}" (${v.language})` } };
+  return { report: { ...report, passed: true, message: `heard "${v.recognized}" (${v.language}${by})` } };
 }

@@ -1,0 +1,223 @@
+import type { PhoneHmm, SphinxModel } from './acoustic.js';
+
+/**
+ * Viterbi search over small phone networks built from the converted Sphinx model: a four-digit
+ * reading with optional silence around and between the digits, and a free loop of every
+ * context-independent phone (the best any speech can score, the yardstick for how well the
+ * digits fit). Every network is a list of three-state phone HMMs with their predecessors; a path's
+ * digits ride along with it (token passing), so no back-pointers are kept.
+ */
+
+interface Node {
+  hmm: PhoneHmm;
+  /** Nodes whose exit can enter this one. */
+  from: number[];
+  /** Log penalty for entering. */
+  penalty: number;
+  /** The digit this node starts (its word's first phone), or 's' for a silence; entering it is marked on the path. */
+  mark: string | null;
+  start: boolean;
+  /** Which final score a path ending here counts towards (-1: it may not end here). */
+  final: number;
+}
+
+export interface Network {
+  nodes: Node[];
+  finals: number;
+}
+
+/** Triphone by position (b: word start, e: word end), else the context-independent phone. */
+function phone(model: SphinxModel, base: string, left: string, right: string, pos: 'b' | 'e'): PhoneHmm {
+  const tri = model.triphones[`${base} ${left} ${right} ${pos}`];
+  const ci = model.ci[base];
+  if (tri) return tri;
+  if (!ci) throw new Error(`phone ${base} is not in the model`);
+  return ci;
+}
+
+/** Log penalty for entering a silence between or around digits (pocketsphinx's silprob 0.005). */
+const SILENCE_PENALTY = Math.log(0.005);
+/** Log penalty per phone in the free phone loop (one of 70 phones, uniformly). */
+const PHONE_PENALTY = Math.log(1 / 70);
+
+/**
+ * A reading of four digits, scored twice in one pass: final 0 collects paths that read exactly
+ * `expected`, final 1 paths that differ from it in at least one digit (so the best other reading
+ * comes out of the same search). Word models take silence as their outer context.
+ */
+export function digitNetwork(model: SphinxModel, expected: string): Network {
+  const nodes: Node[] = [];
+  const add = (n: Node): number => nodes.push(n) - 1;
+  const sil = model.ci.SIL;
+  if (!sil) throw new Error('the model has no SIL phone');
+  const silence = (from: number[], final: number, start = false): number => {
+    const i = add({ hmm: sil, from: [...from], penalty: SILENCE_PENALTY, mark: 's', start, final });
+    (nodes[i] as Node).from.push(i);
+    return i;
+  };
+  // Per flag (0: matches so far, 1: differs), the nodes a word in the next slot can follow.
+  let ends: [number[], number[]] = [[silence([], -1, true)], []];
+  let startsHere = true;
+  for (let slot = 0; slot < expected.length; slot++) {
+    const next: [number[], number[]] = [[], []];
+    const either = [...ends[0], ...ends[1]];
+    for (const [digit, prons] of Object.entries(model.words)) {
+      for (const pron of prons) {
+        for (const flag of [0, 1] as const) {
+          const same = digit === expected[slot];
+          if (flag === 0 && !same) continue;
+          const from = flag === 0 ? ends[0] : same ? ends[1] : either;
+          if (from.length === 0) continue;
+          const [first, last] = pron as [string, string];
+          const a = add({ hmm: phone(model, first, 'SIL', last, 'b'), from, penalty: 0, mark: digit, start: startsHere, final: -1 });
+          const b = add({ hmm: phone(model, last, first, 'SIL', 'e'), from: [a], penalty: 0, mark: null, start: false, final: slot === expected.length - 1 ? flag : -1 });
+          next[flag].push(b);
+        }
+      }
+    }
+    startsHere = false;
+    const isLast = slot === expected.length - 1;
+    ends = next.map((e, flag) => (e.length > 0 ? [...e, silence(e, isLast ? flag : -1)] : e)) as [number[], number[]];
+  }
+  return { nodes, finals: 2 };
+}
+
+/** Every context-independent phone after any other, with silence: the best path any sound can take. */
+export function phoneLoop(model: SphinxModel): Network {
+  const names = Object.keys(model.ci);
+  const all = names.map((_, i) => i);
+  const nodes: Node[] = names.map((n) => ({ hmm: model.ci[n] as PhoneHmm, from: all, penalty: PHONE_PENALTY, mark: null, start: true, final: 0 }));
+  return { nodes, finals: 1 };
+}
+
+/** Senones a network uses, so only those are scored. */
+export function networkSenones(net: Network): Set<number> {
+  return new Set(net.nodes.flatMap((n) => n.hmm.senones));
+}
+
+/** A word on the best path: its digit ('s' for silence) and its first and last 10 ms frame. */
+export interface PathWord {
+  mark: string;
+  from: number;
+  to: number;
+}
+
+export interface SearchResult {
+  /** Per final: best log score, the digits of that path, and its words with their frames. */
+  scores: number[];
+  digits: string[];
+  words: PathWord[][];
+}
+
+/** The marks a path collected ("3@12 s@40 8@52 ") as words; each ends where the next begins. */
+function pathWords(hist: string, frames: number): PathWord[] {
+  const marks = hist.trim().split(' ').filter(Boolean).map((m) => {
+    const [mark = '', at = '0'] = m.split('@');
+    return { mark, from: Number(at) };
+  });
+  return marks.map((m, i) => ({ ...m, to: (marks[i + 1]?.from ?? frames) - 1 }));
+}
+
+export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[]): SearchResult {
+  const n = net.nodes.length;
+  let score = new Float64Array(n * 3).fill(-Infinity);
+  let hist: string[] = new Array<string>(n * 3).fill('');
+  let next = new Float64Array(n * 3);
+  let nextHist: string[] = new Array<string>(n * 3).fill('');
+  const exit = new Float64Array(n);
+  const exitHist: string[] = new Array<string>(n).fill('');
+  const tm = (node: Node): Float64Array[] => model.logTmats[node.hmm.tmat] as Float64Array[];
+  // Predecessor lists shared by several nodes are one group, scored once per frame.
+  const groups = new Map<number[], number>();
+  const groupOf = Int32Array.from(net.nodes, (node) => {
+    const known = groups.get(node.from);
+    if (known !== undefined) return known;
+    groups.set(node.from, groups.size);
+    return groups.size - 1;
+  });
+  const groupStamp = new Int32Array(groups.size).fill(-1);
+  const groupScore = new Float64Array(groups.size);
+  const groupHist: string[] = new Array<string>(groups.size).fill('');
+  senones.forEach((frame, t) => {
+    if (t === 0) {
+      net.nodes.forEach((node, i) => {
+        if (node.start) {
+          score[i * 3] = frame[node.hmm.senones[0]] as number;
+          hist[i * 3] = node.mark ? `${node.mark}@0 ` : '';
+        }
+      });
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const A = tm(net.nodes[i] as Node);
+      let best = -Infinity;
+      let bh = '';
+      for (let s = 0; s < 3; s++) {
+        const v = (score[i * 3 + s] as number) + ((A[s] as Float64Array)[3] as number);
+        if (v > best) {
+          best = v;
+          bh = hist[i * 3 + s] as string;
+        }
+      }
+      exit[i] = best;
+      exitHist[i] = bh;
+    }
+    for (let i = 0; i < n; i++) {
+      const node = net.nodes[i] as Node;
+      const A = tm(node);
+      for (let j = 0; j < 3; j++) {
+        let best = -Infinity;
+        let bh = '';
+        for (let s = Math.max(0, j - 2); s <= j; s++) {
+          const v = (score[i * 3 + s] as number) + ((A[s] as Float64Array)[j] as number);
+          if (v > best) {
+            best = v;
+            bh = hist[i * 3 + s] as string;
+          }
+        }
+        if (j === 0 && node.from.length > 0) {
+          // Nodes share their predecessor lists (every phone of the loop has all of them), so
+          // the best exit of a list is found once per frame.
+          const gi = groupOf[i] as number;
+          if (groupStamp[gi] !== t) {
+            groupStamp[gi] = t;
+            let gs = -Infinity;
+            let gh = '';
+            for (const p of node.from) {
+              if ((exit[p] as number) > gs) {
+                gs = exit[p] as number;
+                gh = exitHist[p] as string;
+              }
+            }
+            groupScore[gi] = gs;
+            groupHist[gi] = gh;
+          }
+          const v = (groupScore[gi] as number) + node.penalty;
+          if (v > best) {
+            best = v;
+            bh = (groupHist[gi] as string) + (node.mark ? `${node.mark}@${t} ` : '');
+          }
+        }
+        next[i * 3 + j] = best + (frame[node.hmm.senones[j]] as number);
+        nextHist[i * 3 + j] = bh;
+      }
+    }
+    [score, next] = [next, score];
+    [hist, nextHist] = [nextHist, hist];
+  });
+  const scores = new Array<number>(net.finals).fill(-Infinity);
+  const paths = new Array<string>(net.finals).fill('');
+  net.nodes.forEach((node, i) => {
+    if (node.final < 0) return;
+    const A = tm(node);
+    for (let s = 0; s < 3; s++) {
+      const v = (score[i * 3 + s] as number) + ((A[s] as Float64Array)[3] as number);
+      if (v > (scores[node.final] as number)) {
+        scores[node.final] = v;
+        paths[node.final] = hist[i * 3 + s] as string;
+      }
+    }
+  });
+  const words = paths.map((p) => pathWords(p, senones.length));
+  return { scores, digits: words.map((w) => w.filter((x) => x.mark !== 's').map((x) => x.mark).join('')), words };
+}

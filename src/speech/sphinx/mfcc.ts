@@ -1,0 +1,186 @@
+/**
+ * The front end CMU Sphinx's tdt_sc_8k model was trained with (its feat.params): 8 kHz, 25 ms
+ * Hamming frames every 10 ms, pre-emphasis 0.97, 256-point FFT, 20 unit-area mel filters from 1 to
+ * 4000 Hz, natural log, orthonormal DCT to 13 cepstra, utterance mean removed, then each frame's
+ * cepstra with their deltas (t+2 minus t-2) and delta-deltas, as three 13-wide streams. Written to
+ * match sphinxbase's fe and feat modules (checked against sphinx_fe in the tests), because the
+ * model's Gaussians only fit the features they were trained on.
+ */
+
+export interface FrontEndParams {
+  nfilt: number;
+  lowerf: number;
+  upperf: number;
+  wlen: number;
+  frate: number;
+  nfft: number;
+  ncep: number;
+  alpha: number;
+}
+
+const SAMPLE_RATE = 8000;
+
+const mel = (f: number): number => 2595 * Math.log10(1 + f / 700);
+const melInv = (m: number): number => 700 * (10 ** (m / 2595) - 1);
+
+interface Plan {
+  p: FrontEndParams;
+  frameLen: number;
+  shift: number;
+  window: Float64Array;
+  /** Per filter: first FFT bin and weights. */
+  filters: { first: number; weights: Float64Array }[];
+  cos: Float64Array[];
+  twiddleRe: Float64Array;
+  twiddleIm: Float64Array;
+}
+
+const plans = new Map<string, Plan>();
+
+function plan(p: FrontEndParams): Plan {
+  const key = JSON.stringify(p);
+  const cached = plans.get(key);
+  if (cached) return cached;
+  const frameLen = Math.round(p.wlen * SAMPLE_RATE);
+  const shift = Math.round(SAMPLE_RATE / p.frate);
+  const window = Float64Array.from({ length: frameLen }, (_, i) => 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (frameLen - 1)));
+  const lo = mel(p.lowerf);
+  const step = (mel(p.upperf) - lo) / (p.nfilt + 1);
+  const filters = Array.from({ length: p.nfilt }, (_, i) => {
+    const [left, centre, right] = [0, 1, 2].map((k) => melInv(lo + step * (i + k))) as [number, number, number];
+    const height = 2 / (right - left);
+    const bins: number[] = [];
+    let first = -1;
+    for (let k = 0; k < p.nfft / 2; k++) {
+      const hz = (k * SAMPLE_RATE) / p.nfft;
+      if (hz < left) continue;
+      if (hz > right) break;
+      if (first < 0) first = k;
+      bins.push(height * Math.min((hz - left) / (centre - left), (right - hz) / (right - centre)));
+    }
+    return { first: Math.max(0, first), weights: Float64Array.from(bins) };
+  });
+  const cos = Array.from({ length: p.ncep }, (_, i) => {
+    const scale = i === 0 ? Math.sqrt(1 / p.nfilt) : Math.sqrt(2 / p.nfilt);
+    return Float64Array.from({ length: p.nfilt }, (_, j) => scale * Math.cos((Math.PI * i * (j + 0.5)) / p.nfilt));
+  });
+  const twiddleRe = Float64Array.from({ length: p.nfft / 2 }, (_, k) => Math.cos((-2 * Math.PI * k) / p.nfft));
+  const twiddleIm = Float64Array.from({ length: p.nfft / 2 }, (_, k) => Math.sin((-2 * Math.PI * k) / p.nfft));
+  const made = { p, frameLen, shift, window, filters, cos, twiddleRe, twiddleIm };
+  plans.set(key, made);
+  return made;
+}
+
+/** In-place iterative radix-2 FFT. */
+function fft(re: Float64Array, im: Float64Array, pl: Plan): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      const r = re[i] as number;
+      re[i] = re[j] as number;
+      re[j] = r;
+      const m = im[i] as number;
+      im[i] = im[j] as number;
+      im[j] = m;
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const stride = n / len;
+    for (let i = 0; i < n; i += len) {
+      for (let k = 0; k < len / 2; k++) {
+        const wr = pl.twiddleRe[k * stride] as number;
+        const wi = pl.twiddleIm[k * stride] as number;
+        const a = i + k;
+        const b = a + len / 2;
+        const xr = (re[b] as number) * wr - (im[b] as number) * wi;
+        const xi = (re[b] as number) * wi + (im[b] as number) * wr;
+        re[b] = (re[a] as number) - xr;
+        im[b] = (im[a] as number) - xi;
+        re[a] = (re[a] as number) + xr;
+        im[a] = (im[a] as number) + xi;
+      }
+    }
+  }
+}
+
+/**
+ * Cepstra (frames x ncep) of 8 kHz PCM scaled like 16-bit samples, before mean removal.
+ * `dither` (on by default) is off only to compare with sphinx_fe in the tests.
+ */
+export function cepstra(pcm8k: Float32Array, p: FrontEndParams, dither = true): Float32Array[] {
+  const pl = plan(p);
+  const out: Float32Array[] = [];
+  const re = new Float64Array(p.nfft);
+  const im = new Float64Array(p.nfft);
+  const frame = new Float64Array(pl.frameLen);
+  const logmel = new Float64Array(p.nfilt);
+  // One least-significant bit of deterministic dither (sphinxbase's -dither), so digital silence
+  // has a floor like a microphone's instead of the log floor.
+  let seed = 1;
+  const x16 = Float64Array.from(pcm8k, (v) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return Math.round(v * 32768) + (dither && seed % 4 === 0 ? 1 : 0);
+  });
+  for (let start = 0; start + pl.frameLen <= x16.length; start += pl.shift) {
+    // Pre-emphasis from the sample before the frame, then the frame's mean, then the window.
+    let prior = start > 0 ? (x16[start - 1] as number) : 0;
+    let mean = 0;
+    for (let i = 0; i < pl.frameLen; i++) {
+      const x = x16[start + i] as number;
+      frame[i] = x - p.alpha * prior;
+      prior = x;
+      mean += frame[i] as number;
+    }
+    mean /= pl.frameLen;
+    for (let i = 0; i < pl.frameLen; i++) frame[i] = ((frame[i] as number) - mean) * (pl.window[i] as number);
+    re.fill(0);
+    im.fill(0);
+    re.set(frame);
+    fft(re, im, pl);
+    for (let i = 0; i < p.nfilt; i++) {
+      const f = pl.filters[i] as Plan['filters'][number];
+      let e = 0;
+      for (let k = 0; k < f.weights.length; k++) {
+        const b = f.first + k;
+        e += (f.weights[k] as number) * ((re[b] as number) ** 2 + (im[b] as number) ** 2);
+      }
+      logmel[i] = Math.log(Math.max(e, 1e-4));
+    }
+    const c = new Float32Array(p.ncep);
+    for (let i = 0; i < p.ncep; i++) {
+      const w = pl.cos[i] as Float64Array;
+      let a = 0;
+      for (let j = 0; j < p.nfilt; j++) a += (w[j] as number) * (logmel[j] as number);
+      c[i] = a;
+    }
+    out.push(c);
+  }
+  return out;
+}
+
+/**
+ * Cepstra with their mean removed, then deltas and delta-deltas as three streams per frame
+ * ([c, d, dd], each ncep wide; the utterance's edge frames repeated for the windows). c1..c12
+ * lose the utterance mean; c0 (loudness) is set relative to the utterance's loudest frame, at
+ * `c0Offset` below it. pocketsphinx instead starts from a fixed c0 (its cmninit, 54) and adapts
+ * it over the utterances of a session; a single recording has no session, and its own mean c0
+ * depends on how much of it is pause.
+ */
+export function features(cep: Float32Array[], c0Offset: number): Float32Array[][] {
+  const n = cep.length;
+  if (n === 0) return [];
+  const dim = (cep[0] as Float32Array).length;
+  const mean = new Float64Array(dim);
+  for (const c of cep) for (let d = 0; d < dim; d++) mean[d] = (mean[d] as number) + (c[d] as number) / n;
+  mean[0] = Math.max(...cep.map((c) => c[0] as number)) - c0Offset;
+  const norm = cep.map((c) => Float32Array.from(c, (v, d) => v - (mean[d] as number)));
+  const at = (t: number): Float32Array => norm[Math.min(n - 1, Math.max(0, t))] as Float32Array;
+  return norm.map((c, t) => {
+    const d = Float32Array.from(c, (_, k) => (at(t + 2)[k] as number) - (at(t - 2)[k] as number));
+    const dd = Float32Array.from(c, (_, k) => (at(t + 3)[k] as number) - (at(t - 1)[k] as number) - ((at(t + 1)[k] as number) - (at(t - 3)[k] as number)));
+    return [c, d, dd];
+  });
+}
