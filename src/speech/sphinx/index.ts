@@ -17,7 +17,7 @@ export interface MandarinHmmCheck {
   heard: string;
   /** Log score per frame of reading `expected` minus that of the best other four digits (> 0: expected wins). */
   margin: number;
-  /** Log score per frame of reading `expected` minus that of the free phone loop (about 0 when it fits). */
+  /** Log score per frame of reading `expected` minus that of the free phone loop (about 0 or above when the digits explain the sound). */
   fit: number;
   /** Frames searched (10 ms each). */
   frames: number;
