@@ -111,6 +111,8 @@ export function fusedScore(modelScore: number, mandarinAccepted: boolean): numbe
   return mandarinAccepted ? Math.max(modelScore, HMM_ACCEPT_SCORE) : modelScore;
 }
 
+const r3 = (v: number): number => Math.round(v * 1000) / 1000;
+
 function checkDigits(expected: string): void {
   if (!/^[0-9]{1,12}$/.test(expected)) throw new SpeechError('INVALID_PARAMETER', `expected digits must be 1-12 characters 0-9, got "${expected}"`);
 }
@@ -137,19 +139,18 @@ export async function verifyDigits(pcm: Float32Array, expected: string, opts: { 
   const accepted = score > threshold;
   return {
     accepted,
-    score: Math.round(score * 1000) / 1000,
+    score: r3(score),
     threshold,
-    modelScore: Math.round(modelScore * 1000) / 1000,
+    modelScore: r3(modelScore),
     mandarin,
     recognized: mandarin?.accepted ? expected : heard.digits,
     language: mandarin?.accepted ? 'zh' : heard.digits || accepted ? language : 'unknown',
-    perDigit: perDigit.map((v) => Math.round(v * 1000) / 1000),
+    perDigit: perDigit.map(r3),
     // The lip-sync stage needs to know where each digit was said: from the reading that heard them.
     segments: mandarin?.accepted ? spikesOf(mandarin.words) : alignDigits(p, expected, inputLength(pcm.length) / SAMPLE_RATE / p.frames),
   };
 }
 
-const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 const round3 = (c: MandarinHmmCheck): MandarinHmmCheck => ({
   ...c,
   margin: r3(c.margin),
@@ -171,5 +172,5 @@ function spikesOf(words: MandarinHmmCheck['words']): DigitSegment[] {
 /** The digits heard in a 16 kHz mono recording, in whichever language they were read. */
 export async function recognizeDigits(pcm: Float32Array): Promise<Recognition> {
   const heard = heardDigits(await speechPosteriors(pcm));
-  return { ...heard, confidence: Math.round(heard.confidence * 1000) / 1000 };
+  return { ...heard, confidence: r3(heard.confidence) };
 }

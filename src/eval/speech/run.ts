@@ -115,13 +115,13 @@ const FAR_TARGET = 0.02;
 
 const round = (v: number, d = 4): number => Math.round(v * 10 ** d) / 10 ** d;
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const share = (xs: number[], pass: (x: number) => boolean): number => (xs.length ? xs.filter(pass).length / xs.length : 0);
 
 /** Milliseconds per 5 s clip of the digit model and of the Mandarin second reading. */
 interface Times {
   model: number[];
   mandarin: number[];
 }
-const share = (xs: number[], pass: (x: number) => boolean): number => (xs.length ? xs.filter(pass).length / xs.length : 0);
 
 /** Lowest threshold at which at most `far` of the impostor scores are accepted (accept: score > threshold). */
 export function thresholdAtFar(impostors: number[], far: number): number {
@@ -207,10 +207,11 @@ async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechM
   return { voice, fold, cases, nonDigit };
 }
 
-async function nonDigitScores(c: Pick<DigitCase, 'pcm'>, model: SpeechModel | undefined, rand: () => number, minFit: number): Promise<number[]> {
+/** Scores of `strings` random four-digit claims on speech that reads no digits (the shipped model when `model` is undefined). */
+async function nonDigitScores(c: Pick<DigitCase, 'pcm'>, model: SpeechModel | undefined, rand: () => number, minFit: number, strings = STRINGS_PER_NON_DIGIT): Promise<number[]> {
   const p = await speechPosteriors(c.pcm, model);
   const accepts = secondReading(c.pcm, minFit, []);
-  return Array.from({ length: STRINGS_PER_NON_DIGIT }, () => {
+  return Array.from({ length: strings }, () => {
     const s = randomDigits(rand);
     return fusedScore(scoreDigits(p, s).score, accepts(s));
   });
@@ -250,14 +251,15 @@ function languageFigures(voices: VoiceFigures[], scored: Scored[], lang: Lang): 
   const vs = voices.filter((v) => v.lang === lang);
   if (vs.length === 0) return undefined;
   const worst = vs.reduce((a, b) => (b.gar < a.gar ? b : a));
-  const pooled = (pick: (c: CaseScore) => boolean): number => {
+  /** Share of the picked genuine readings accepted at their voice's threshold, by the verdict's score or another. */
+  const pooled = (pick: (c: CaseScore) => boolean, score: (c: CaseScore) => number = (c) => c.genuine): number => {
     let k = 0;
     let n = 0;
     for (const v of vs) {
       const s = scored.find((x) => x.voice.id === v.id);
       for (const c of s?.cases.filter(pick) ?? []) {
         n++;
-        if (c.genuine > v.threshold) k++;
+        if (score(c) > v.threshold) k++;
       }
     }
     return round(n ? k / n : 0);
@@ -265,10 +267,9 @@ function languageFigures(voices: VoiceFigures[], scored: Scored[], lang: Lang): 
   const impK = vs.reduce((a, v) => a + v.far * v.impostors, 0);
   const impN = vs.reduce((a, v) => a + v.impostors, 0);
   const cases = scored.filter((s) => s.voice.lang === lang).flatMap((s) => s.cases);
-  const modelK = vs.reduce((a, v) => a + (scored.find((x) => x.voice.id === v.id)?.cases.filter((c) => c.model > v.threshold).length ?? 0), 0);
   return {
     voices: vs.length,
-    modelGar: round(cases.length ? modelK / cases.length : 0),
+    modelGar: pooled(() => true, (c) => c.model),
     mandarinGar: round(cases.length ? cases.filter((c) => c.mandarin).length / cases.length : 0),
     mandarinFar: round(impN ? cases.reduce((a, c) => a + c.mandarinImpostors, 0) / impN : 0),
     meanGar: round(vs.reduce((a, v) => a + v.gar, 0) / vs.length),
@@ -291,14 +292,7 @@ async function sentenceNegatives(data: string, rand: () => number, minFit: numbe
   pcms.push({ id: 'silence 3 s', pcm: new Float32Array(3 * SAMPLE_RATE) });
   pcms.push({ id: 'white noise 3 s', pcm: Float32Array.from({ length: 3 * SAMPLE_RATE }, () => (rand() - 0.5) * 0.2) });
   const scores: number[] = [];
-  for (const c of pcms) {
-    const p = await speechPosteriors(c.pcm);
-    const accepts = secondReading(c.pcm, minFit, []);
-    for (let i = 0; i < 100; i++) {
-      const s = randomDigits(rand);
-      scores.push(fusedScore(scoreDigits(p, s).score, accepts(s)));
-    }
-  }
+  for (const c of pcms) scores.push(...(await nonDigitScores(c, undefined, rand, minFit, 100)));
   return { scores, sources: pcms.map((c) => c.id) };
 }
 
