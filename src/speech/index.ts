@@ -4,6 +4,7 @@
  * onnxruntime-node; see docs/speech.md.
  */
 export { verifyDigits, recognizeDigits, type DigitVerdict, type Recognition } from './verify.js';
+export { warmUpSpeech } from './warm-up.js';
 export type { DigitSegment } from './align.js';
 export { readAudioFile } from './audio.js';
 export { SpeechError } from './errors.js';

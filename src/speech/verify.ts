@@ -103,7 +103,7 @@ export const HMM_ACCEPT_SCORE = 0;
 
 /** The second reading accepts when its best reading is exactly the challenge and that reading fits the sound. */
 export function mandarinAccepts(check: MandarinHmmCheck | null, expected: string, minFit: number): boolean {
-  return check !== null && check.heard === expected && check.margin > 0 && check.fit >= minFit;
+  return check !== null && check.heard === expected && check.margin > 0 && check.fit !== null && check.fit >= minFit;
 }
 
 /** The digit model's margin, raised to HMM_ACCEPT_SCORE when the Mandarin second reading accepts. */
@@ -154,7 +154,7 @@ export async function verifyDigits(pcm: Float32Array, expected: string, opts: { 
 const round3 = (c: MandarinHmmCheck): MandarinHmmCheck => ({
   ...c,
   margin: r3(c.margin),
-  fit: r3(c.fit),
+  fit: c.fit === null ? null : r3(c.fit),
   words: c.words.map((w) => ({ ...w, startSec: r3(w.startSec), endSec: r3(w.endSec) })),
 });
 

@@ -4,6 +4,7 @@ import type { EmbedResult, FaceTemplate, PhotoCompareResult, PictureLivenessResu
 import { getFaceEmbedder, scorePictureLiveness } from '../compare/index.js';
 import { helpTrack, TrackHelper, verifyVideo, type VerifyHooks } from '../liveness/index.js';
 import { ffmpegPath } from '../media/index.js';
+import { warmUpSpeech } from '../speech/index.js';
 import { getFaceModels, loadPadModels } from '../vision/index.js';
 
 /** The work an inference thread does, as plain data so it crosses a worker boundary. */
@@ -32,6 +33,7 @@ export async function warmUp(thresholds: Thresholds): Promise<void> {
   // not looked for: the decoding ffmpeg is the probe (src/media/input-dump.ts).
   ffmpegPath();
   await Promise.all([getFaceModels(), getFaceEmbedder(thresholds.compare), loadPadModels()]);
+  await warmUpSpeech();
 }
 
 async function comparePhoto(image: Uint8Array, template: FaceTemplate, thresholds: Thresholds): Promise<PhotoCompareResult> {

@@ -34,6 +34,7 @@ export interface SphinxModel {
 }
 
 const VAR_FLOOR = 1e-4;
+/** pocketsphinx's top-N densities per stream (senoneScores writes its mixture out for four terms). */
 const TOP_N = 4;
 /** pocketsphinx's MAX_NEG_ASCR: 96 units of 1024 * ln(1.0001) nats. */
 const MAX_DENSITY_GAP = 96 * 1024 * Math.log(1.0001);
@@ -78,26 +79,37 @@ export function loadSphinxModel(dir: string): SphinxModel {
   return { frontEnd: meta.frontEnd, words: meta.words, ci: meta.ci, triphones: meta.triphones, logTmats, streams: meta.streams, densities: meta.densities, senones: meta.senones, means, precision, logNorm, mixw: weights };
 }
 
-/** Senone log-likelihoods per frame (frames x senones) of the given senones only; others stay -Infinity. */
-export function senoneScores(model: SphinxModel, feats: Float32Array[][], wanted: Set<number>): Float32Array[] {
+/**
+ * Per frame and stream, the TOP_N densities nearest the features (pocketsphinx's top-N): what
+ * every senone's score is made from, found once per recording.
+ */
+export interface FrameDensities {
+  frames: number;
+  /** frames x streams x TOP_N density indices, best first. */
+  top: Int32Array;
+  /** The same densities' likelihoods relative to the best, floored at MAX_DENSITY_GAP below it. */
+  rel: Float64Array;
+  /** frames x streams: the best density's log-likelihood. */
+  best: Float64Array;
+}
+
+export function frameDensities(model: SphinxModel, feats: Float32Array[][]): FrameDensities {
   const nd = model.densities;
   const ns = model.streams.length;
-  const wantedList = Int32Array.from(wanted);
-  const gauss = model.streams.map(() => new Float64Array(nd));
-  const top = model.streams.map(() => new Int32Array(TOP_N));
+  const frames = feats.length;
+  const top = new Int32Array(frames * ns * TOP_N);
+  const rel = new Float64Array(frames * ns * TOP_N);
+  const best = new Float64Array(frames * ns);
+  const g = new Float64Array(nd);
   const topScore = new Float64Array(TOP_N);
-  const topScore0 = new Float64Array(ns);
-  const dens = model.streams.map(() => new Float64Array(TOP_N));
-  const acc = new Float64Array(model.senones);
-  return feats.map((streams) => {
+  feats.forEach((streams, frame) => {
     for (let f = 0; f < ns; f++) {
       const x = streams[f] as Float32Array;
       const dim = x.length;
       const mu = model.means[f] as Float32Array;
       const pr = model.precision[f] as Float32Array;
       const ln = model.logNorm[f] as Float64Array;
-      const g = gauss[f] as Float64Array;
-      const t = top[f] as Int32Array;
+      const at = (frame * ns + f) * TOP_N;
       topScore.fill(-Infinity);
       for (let k = 0; k < nd; k++) {
         // Stop adding dimensions once the density cannot reach the top N (pocketsphinx's trick).
@@ -115,43 +127,55 @@ export function senoneScores(model: SphinxModel, feats: Float32Array[][], wanted
         let r = TOP_N - 1;
         while (r > 0 && v > (topScore[r - 1] as number)) {
           topScore[r] = topScore[r - 1] as number;
-          t[r] = t[r - 1] as number;
+          top[at + r] = top[at + r - 1] as number;
           r--;
         }
         topScore[r] = v;
-        t[r] = k;
+        top[at + r] = k;
       }
+      const b = g[top[at] as number] as number;
+      best[frame * ns + f] = b;
+      for (let r = 0; r < TOP_N; r++) rel[at + r] = Math.exp(Math.max((g[top[at + r] as number] as number) - b, -MAX_DENSITY_GAP));
     }
-    // Per stream, the top N densities relative to the best, floored at MAX_DENSITY_GAP below it
-    // as pocketsphinx does; a senone's stream score is then the log of its mixture over them.
-    for (let f = 0; f < ns; f++) {
-      const g = gauss[f] as Float64Array;
-      const t = top[f] as Int32Array;
-      const best = g[t[0] as number] as number;
-      topScore0[f] = best;
-      for (let r = 0; r < TOP_N; r++) (dens[f] as Float64Array)[r] = Math.exp(Math.max((g[t[r] as number] as number) - best, -MAX_DENSITY_GAP));
-    }
-    const out = new Float32Array(model.senones).fill(-Infinity);
-    for (let w = 0; w < wantedList.length; w++) out[wantedList[w] as number] = 0;
-    for (let f = 0; f < ns; f++) {
-      const t = top[f] as Int32Array;
-      const e = dens[f] as Float64Array;
-      acc.fill(0);
-      // Weights are stored stream x density x senone, so each top density's row is read in order.
-      for (let r = 0; r < TOP_N; r++) {
-        const row = ((f * nd + (t[r] as number)) * model.senones) as number;
-        const er = e[r] as number;
-        for (let w = 0; w < wantedList.length; w++) {
-          const sen = wantedList[w] as number;
-          acc[sen] = (acc[sen] as number) + er * (model.mixw[row + sen] as number);
-        }
-      }
-      const base = topScore0[f] as number;
-      for (let w = 0; w < wantedList.length; w++) {
-        const sen = wantedList[w] as number;
-        out[sen] = (out[sen] as number) + base + Math.log(acc[sen] as number);
-      }
-    }
-    return out;
   });
+  return { frames, top, rel, best };
+}
+
+/**
+ * Senone log-likelihoods per frame (frames x senones) of the given senones only, written into
+ * `into` when given (senones scored earlier stay as they are); the others are -Infinity. A
+ * senone's stream score is the log of its mixture over the stream's top densities.
+ */
+export function senoneScores(model: SphinxModel, fd: FrameDensities, wanted: Set<number>, into?: Float32Array[]): Float32Array[] {
+  const nd = model.densities;
+  const ns = model.streams.length;
+  const nsen = model.senones;
+  const mixw = model.mixw;
+  const wantedList = Int32Array.from(wanted);
+  const nw = wantedList.length;
+  const scores = into ?? Array.from({ length: fd.frames }, () => new Float32Array(nsen).fill(-Infinity));
+  for (let frame = 0; frame < fd.frames; frame++) {
+    const out = scores[frame] as Float32Array;
+    for (let w = 0; w < nw; w++) out[wantedList[w] as number] = 0;
+    for (let f = 0; f < ns; f++) {
+      const at = (frame * ns + f) * TOP_N;
+      // Weights are stored stream x density x senone, so each top density's row is read in
+      // order; the four terms are added best first.
+      const o0 = (f * nd + (fd.top[at] as number)) * nsen;
+      const o1 = (f * nd + (fd.top[at + 1] as number)) * nsen;
+      const o2 = (f * nd + (fd.top[at + 2] as number)) * nsen;
+      const o3 = (f * nd + (fd.top[at + 3] as number)) * nsen;
+      const e0 = fd.rel[at] as number;
+      const e1 = fd.rel[at + 1] as number;
+      const e2 = fd.rel[at + 2] as number;
+      const e3 = fd.rel[at + 3] as number;
+      const base = fd.best[frame * ns + f] as number;
+      for (let w = 0; w < nw; w++) {
+        const sen = wantedList[w] as number;
+        const mix = e0 * (mixw[o0 + sen] as number) + e1 * (mixw[o1 + sen] as number) + e2 * (mixw[o2 + sen] as number) + e3 * (mixw[o3 + sen] as number);
+        out[sen] = (out[sen] as number) + base + Math.log(mix);
+      }
+    }
+  }
+  return scores;
 }

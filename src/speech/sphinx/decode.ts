@@ -109,24 +109,42 @@ export interface SearchResult {
   words: PathWord[][];
 }
 
-/** The marks a path collected ("3@12 s@40 8@52 ") as words; each ends where the next begins. */
-function pathWords(hist: string, frames: number): PathWord[] {
-  const marks = hist.trim().split(' ').filter(Boolean).map((m) => {
-    const [mark = '', at = '0'] = m.split('@');
-    return { mark, from: Number(at) };
-  });
-  return marks.map((m, i) => ({ ...m, to: (marks[i + 1]?.from ?? frames) - 1 }));
+/**
+ * The marks paths collect, as a tree: each entry is a word entered at a frame, after its parent
+ * entry (-1: the path's first). Paths share their pasts, so a frame adds one entry per word
+ * entered instead of copying a history.
+ */
+class Marks {
+  private readonly parent: number[] = [];
+  private readonly mark: string[] = [];
+  private readonly at: number[] = [];
+
+  add(parent: number, mark: string, t: number): number {
+    this.parent.push(parent);
+    this.at.push(t);
+    return this.mark.push(mark) - 1;
+  }
+
+  /** The words on the path ending at `id`; each ends where the next begins. */
+  words(id: number, frames: number): PathWord[] {
+    const chain: { mark: string; from: number }[] = [];
+    for (let i = id; i >= 0; i = this.parent[i] as number) chain.push({ mark: this.mark[i] as string, from: this.at[i] as number });
+    chain.reverse();
+    return chain.map((m, i) => ({ ...m, to: (chain[i + 1]?.from ?? frames) - 1 }));
+  }
 }
 
 export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[]): SearchResult {
   const n = net.nodes.length;
+  const marks = new Marks();
   let score = new Float64Array(n * 3).fill(-Infinity);
-  let hist: string[] = new Array<string>(n * 3).fill('');
+  let hist = new Int32Array(n * 3).fill(-1);
   let next = new Float64Array(n * 3);
-  let nextHist: string[] = new Array<string>(n * 3).fill('');
+  let nextHist = new Int32Array(n * 3).fill(-1);
   const exit = new Float64Array(n);
-  const exitHist: string[] = new Array<string>(n).fill('');
-  const tm = (node: Node): Float64Array[] => model.logTmats[node.hmm.tmat] as Float64Array[];
+  const exitHist = new Int32Array(n).fill(-1);
+  const tmats = net.nodes.map((node) => model.logTmats[node.hmm.tmat] as Float64Array[]);
+  const sen = net.nodes.map((node) => node.hmm.senones);
   // Predecessor lists shared by several nodes are one group, scored once per frame.
   const groups = new Map<number[], number>();
   const groupOf = Int32Array.from(net.nodes, (node) => {
@@ -137,26 +155,26 @@ export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[
   });
   const groupStamp = new Int32Array(groups.size).fill(-1);
   const groupScore = new Float64Array(groups.size);
-  const groupHist: string[] = new Array<string>(groups.size).fill('');
+  const groupHist = new Int32Array(groups.size).fill(-1);
   senones.forEach((frame, t) => {
     if (t === 0) {
       net.nodes.forEach((node, i) => {
         if (node.start) {
           score[i * 3] = frame[node.hmm.senones[0]] as number;
-          hist[i * 3] = node.mark ? `${node.mark}@0 ` : '';
+          hist[i * 3] = node.mark ? marks.add(-1, node.mark, 0) : -1;
         }
       });
       return;
     }
     for (let i = 0; i < n; i++) {
-      const A = tm(net.nodes[i] as Node);
+      const A = tmats[i] as Float64Array[];
       let best = -Infinity;
-      let bh = '';
+      let bh = -1;
       for (let s = 0; s < 3; s++) {
         const v = (score[i * 3 + s] as number) + ((A[s] as Float64Array)[3] as number);
         if (v > best) {
           best = v;
-          bh = hist[i * 3 + s] as string;
+          bh = hist[i * 3 + s] as number;
         }
       }
       exit[i] = best;
@@ -164,15 +182,16 @@ export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[
     }
     for (let i = 0; i < n; i++) {
       const node = net.nodes[i] as Node;
-      const A = tm(node);
+      const A = tmats[i] as Float64Array[];
+      const ss = sen[i] as [number, number, number];
       for (let j = 0; j < 3; j++) {
         let best = -Infinity;
-        let bh = '';
+        let bh = -1;
         for (let s = Math.max(0, j - 2); s <= j; s++) {
           const v = (score[i * 3 + s] as number) + ((A[s] as Float64Array)[j] as number);
           if (v > best) {
             best = v;
-            bh = hist[i * 3 + s] as string;
+            bh = hist[i * 3 + s] as number;
           }
         }
         if (j === 0 && node.from.length > 0) {
@@ -182,11 +201,11 @@ export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[
           if (groupStamp[gi] !== t) {
             groupStamp[gi] = t;
             let gs = -Infinity;
-            let gh = '';
+            let gh = -1;
             for (const p of node.from) {
               if ((exit[p] as number) > gs) {
                 gs = exit[p] as number;
-                gh = exitHist[p] as string;
+                gh = exitHist[p] as number;
               }
             }
             groupScore[gi] = gs;
@@ -195,10 +214,10 @@ export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[
           const v = (groupScore[gi] as number) + node.penalty;
           if (v > best) {
             best = v;
-            bh = (groupHist[gi] as string) + (node.mark ? `${node.mark}@${t} ` : '');
+            bh = node.mark ? marks.add(groupHist[gi] as number, node.mark, t) : (groupHist[gi] as number);
           }
         }
-        next[i * 3 + j] = best + (frame[node.hmm.senones[j]] as number);
+        next[i * 3 + j] = best + (frame[ss[j] as number] as number);
         nextHist[i * 3 + j] = bh;
       }
     }
@@ -206,18 +225,18 @@ export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[
     [hist, nextHist] = [nextHist, hist];
   });
   const scores = new Array<number>(net.finals).fill(-Infinity);
-  const paths = new Array<string>(net.finals).fill('');
+  const paths = new Array<number>(net.finals).fill(-1);
   net.nodes.forEach((node, i) => {
     if (node.final < 0) return;
-    const A = tm(node);
+    const A = tmats[i] as Float64Array[];
     for (let s = 0; s < 3; s++) {
       const v = (score[i * 3 + s] as number) + ((A[s] as Float64Array)[3] as number);
       if (v > (scores[node.final] as number)) {
         scores[node.final] = v;
-        paths[node.final] = hist[i * 3 + s] as string;
+        paths[node.final] = hist[i * 3 + s] as number;
       }
     }
   });
-  const words = paths.map((p) => pathWords(p, senones.length));
+  const words = paths.map((p) => marks.words(p, senones.length));
   return { scores, digits: words.map((w) => w.filter((x) => x.mark !== 's').map((x) => x.mark).join('')), words };
 }

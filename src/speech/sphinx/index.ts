@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { repoRoot } from '../../core/repo-root.js';
-import { loadSphinxModel, senoneScores, type SphinxModel } from './acoustic.js';
+import { frameDensities, loadSphinxModel, senoneScores, type FrameDensities, type SphinxModel } from './acoustic.js';
 import { digitNetwork, networkSenones, phoneLoop, viterbi, type Network } from './decode.js';
 import { cepstra, features } from './mfcc.js';
 
@@ -17,8 +17,12 @@ export interface MandarinHmmCheck {
   heard: string;
   /** Log score per frame of reading `expected` minus that of the best other four digits (> 0: expected wins). */
   margin: number;
-  /** Log score per frame of reading `expected` minus that of the free phone loop (about 0 or above when the digits explain the sound). */
-  fit: number;
+  /**
+   * Log score per frame of reading `expected` minus that of the free phone loop (about 0 or above
+   * when the digits explain the sound); null when `expected` lost (heard is another string, or
+   * margin <= 0), where the fit decides nothing and the loop is not searched.
+   */
+  fit: number | null;
   /** Frames searched (10 ms each). */
   frames: number;
   /** Where the best reading of `expected` puts each digit, in seconds from the start. */
@@ -27,9 +31,11 @@ export interface MandarinHmmCheck {
 
 /** One recording's front end and acoustic scores, shared by every string checked against it. */
 export interface MandarinReading {
+  densities: FrameDensities;
+  /** Per frame, the digit networks' senones; the phone loop's are added when it is first searched. */
   senones: Float32Array[];
-  /** Best log score of any phone sequence (the free phone loop). */
-  loop: number;
+  /** Best log score of any phone sequence (the free phone loop), once searched. */
+  loop?: number;
 }
 
 export interface HmmFrontEnd {
@@ -51,48 +57,91 @@ const MIN_FRAMES = 20;
 
 export const sphinxModelDir = (): string => process.env.LIVECHECK_ZH_HMM || join(repoRoot(), 'models', 'zh-digits-hmm');
 
-let model: SphinxModel | undefined;
-let loop: Network | undefined;
-let wanted: Set<number> | undefined;
-
-function loaded(): { model: SphinxModel; loop: Network; wanted: Set<number> } {
-  model ??= loadSphinxModel(sphinxModelDir());
-  loop ??= phoneLoop(model);
-  // Every digit network holds every digit in every slot, so one set covers them all.
-  wanted ??= new Set([...networkSenones(digitNetwork(model, '0000')), ...networkSenones(loop)]);
-  return { model, loop, wanted };
+interface Loaded {
+  model: SphinxModel;
+  loop: Network;
+  /** Senones of the digit networks (every digit network holds every digit in every slot, so one set covers them all). */
+  digitSenones: Set<number>;
+  /** Senones only the phone loop uses. */
+  loopSenones: Set<number>;
 }
 
-/** 16 kHz to 8 kHz: a 63-tap windowed-sinc low-pass at 3.7 kHz, then every other sample. */
-export function downsample(pcm16k: Float32Array): Float32Array {
-  const taps = 63;
-  const half = (taps - 1) / 2;
+let cache: Loaded | undefined;
+
+function loaded(): Loaded {
+  if (cache) return cache;
+  const model = loadSphinxModel(sphinxModelDir());
+  const loop = phoneLoop(model);
+  const digitSenones = networkSenones(digitNetwork(model, '0000'));
+  const loopSenones = new Set([...networkSenones(loop)].filter((s) => !digitSenones.has(s)));
+  cache = { model, loop, digitSenones, loopSenones };
+  return cache;
+}
+
+const TAPS = 63;
+const HALF = (TAPS - 1) / 2;
+/** A 63-tap Hamming-windowed sinc low-pass at 3.7 kHz (of 16 kHz). */
+const LOW_PASS = Float64Array.from({ length: TAPS }, (_, i) => {
+  const k = i - HALF;
   const cutoff = 3700 / 16000;
-  const h = Float64Array.from({ length: taps }, (_, i) => {
-    const k = i - half;
-    const sinc = k === 0 ? 2 * cutoff : Math.sin(2 * Math.PI * cutoff * k) / (Math.PI * k);
-    return sinc * (0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (taps - 1)));
-  });
-  const padded = new Float32Array(pcm16k.length + 2 * half);
-  padded.set(pcm16k, half);
+  const sinc = k === 0 ? 2 * cutoff : Math.sin(2 * Math.PI * cutoff * k) / (Math.PI * k);
+  return sinc * (0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (TAPS - 1)));
+});
+
+/** 16 kHz to 8 kHz: the low-pass above, then every other sample. */
+export function downsample(pcm16k: Float32Array): Float32Array {
+  const h = LOW_PASS;
+  const padded = new Float64Array(pcm16k.length + 2 * HALF);
+  padded.set(pcm16k, HALF);
   const out = new Float32Array(Math.floor(pcm16k.length / 2));
-  for (let o = 0; o < out.length; o++) {
+  const tap = (o: number): number => {
     let s = 0;
+    for (let i = 0; i < TAPS; i++) s += (padded[2 * o + i] as number) * (h[i] as number);
+    return s;
+  };
+  // Four outputs per pass, each summed in tap order as tap() does (the same result to the bit):
+  // four independent sums keep the CPU busy where one waits on its own last addition.
+  let o = 0;
+  for (; o + 4 <= out.length; o += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
     const at = 2 * o;
-    for (let i = 0; i < taps; i++) s += (padded[at + i] as number) * (h[i] as number);
-    out[o] = s;
+    for (let i = 0; i < TAPS; i++) {
+      const c = h[i] as number;
+      s0 += (padded[at + i] as number) * c;
+      s1 += (padded[at + 2 + i] as number) * c;
+      s2 += (padded[at + 4 + i] as number) * c;
+      s3 += (padded[at + 6 + i] as number) * c;
+    }
+    out[o] = s0;
+    out[o + 1] = s1;
+    out[o + 2] = s2;
+    out[o + 3] = s3;
   }
+  for (; o < out.length; o++) out[o] = tap(o);
   return out;
 }
 
 /** Front end and acoustic scores of a 16 kHz recording (or of `pcm8k` when given); null when too short. */
 export function readMandarin(pcm16k: Float32Array, opts: { pcm8k?: Float32Array; frontEnd?: HmmFrontEnd } = {}): MandarinReading | null {
-  const { model, loop, wanted } = loaded();
+  const { model, digitSenones } = loaded();
   const fe = opts.frontEnd ?? HMM_FRONT_END;
   const cep = cepstra(opts.pcm8k ?? downsample(pcm16k), model.frontEnd);
   if (cep.length < MIN_FRAMES) return null;
-  const senones = senoneScores(model, features(cep, fe.c0Offset), wanted);
-  return { senones, loop: viterbi(model, loop, senones).scores[0] ?? -Infinity };
+  const densities = frameDensities(model, features(cep, fe.c0Offset));
+  return { densities, senones: senoneScores(model, densities, digitSenones) };
+}
+
+/** The free phone loop's best score, searched the first time a reading needs it. */
+function loopScore(reading: MandarinReading): number {
+  if (reading.loop === undefined) {
+    const { model, loop, loopSenones } = loaded();
+    senoneScores(model, reading.densities, loopSenones, reading.senones);
+    reading.loop = viterbi(model, loop, reading.senones).scores[0] ?? -Infinity;
+  }
+  return reading.loop;
 }
 
 /** How well `expected` (four digits or any length) reads from the recording, against every other string of its length. */
@@ -102,10 +151,13 @@ export function checkMandarin(reading: MandarinReading, expected: string): Manda
   const [own = -Infinity, other = -Infinity] = result.scores;
   const t = reading.senones.length;
   const words = (result.words[0] ?? []).filter((w) => w.mark !== 's').map((w) => ({ digit: w.mark, startSec: w.from * FRAME_SEC, endSec: (w.to + 1) * FRAME_SEC }));
+  const heard = own >= other ? expected : (result.digits[1] ?? '');
+  const margin = (own - other) / t;
   return {
-    heard: own >= other ? expected : (result.digits[1] ?? ''),
-    margin: (own - other) / t,
-    fit: (own - reading.loop) / t,
+    heard,
+    margin,
+    // Only a winning `expected` can be accepted, and only then does its fit matter.
+    fit: heard === expected && margin > 0 ? (own - loopScore(reading)) / t : null,
     frames: t,
     words,
   };

@@ -107,6 +107,28 @@ function fft(re: Float64Array, im: Float64Array, pl: Plan): void {
 }
 
 /**
+ * One least-significant bit of deterministic dither per sample (sphinxbase's -dither), so digital
+ * silence has a floor like a microphone's instead of the log floor. The same sequence for every
+ * recording, made once and extended when a longer one comes. It is the sequence the shipped
+ * figures were measured with: the multiply runs in doubles past 2^53, so it is not the textbook
+ * LCG it looks like, but it is fixed (docs/decisions.md, second reading).
+ */
+let ditherCache = new Uint8Array(0);
+let ditherSeed = 1;
+
+function ditherBits(n: number): Uint8Array {
+  if (ditherCache.length >= n) return ditherCache;
+  const grown = new Uint8Array(Math.max(n, 2 * ditherCache.length));
+  grown.set(ditherCache);
+  for (let i = ditherCache.length; i < grown.length; i++) {
+    ditherSeed = (ditherSeed * 1103515245 + 12345) & 0x7fffffff;
+    grown[i] = ditherSeed % 4 === 0 ? 1 : 0;
+  }
+  ditherCache = grown;
+  return ditherCache;
+}
+
+/**
  * Cepstra (frames x ncep) of 8 kHz PCM scaled like 16-bit samples, before mean removal.
  * `dither` (on by default) is off only to compare with sphinx_fe in the tests.
  */
@@ -117,13 +139,9 @@ export function cepstra(pcm8k: Float32Array, p: FrontEndParams, dither = true): 
   const im = new Float64Array(p.nfft);
   const frame = new Float64Array(pl.frameLen);
   const logmel = new Float64Array(p.nfilt);
-  // One least-significant bit of deterministic dither (sphinxbase's -dither), so digital silence
-  // has a floor like a microphone's instead of the log floor.
-  let seed = 1;
-  const x16 = Float64Array.from(pcm8k, (v) => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return Math.round(v * 32768) + (dither && seed % 4 === 0 ? 1 : 0);
-  });
+  const dith = dither ? ditherBits(pcm8k.length) : undefined;
+  const x16 = new Float64Array(pcm8k.length);
+  for (let i = 0; i < x16.length; i++) x16[i] = Math.round((pcm8k[i] as number) * 32768) + (dith ? (dith[i] as number) : 0);
   for (let start = 0; start + pl.frameLen <= x16.length; start += pl.shift) {
     // Pre-emphasis from the sample before the frame, then the frame's mean, then the window.
     let prior = start > 0 ? (x16[start - 1] as number) : 0;
@@ -179,8 +197,13 @@ export function features(cep: Float32Array[], c0Offset: number): Float32Array[][
   const norm = cep.map((c) => Float32Array.from(c, (v, d) => v - (mean[d] as number)));
   const at = (t: number): Float32Array => norm[Math.min(n - 1, Math.max(0, t))] as Float32Array;
   return norm.map((c, t) => {
-    const d = Float32Array.from(c, (_, k) => (at(t + 2)[k] as number) - (at(t - 2)[k] as number));
-    const dd = Float32Array.from(c, (_, k) => (at(t + 3)[k] as number) - (at(t - 1)[k] as number) - ((at(t + 1)[k] as number) - (at(t - 3)[k] as number)));
+    const [p3, p2, p1, n1, n2, n3] = [at(t - 3), at(t - 2), at(t - 1), at(t + 1), at(t + 2), at(t + 3)];
+    const d = new Float32Array(dim);
+    const dd = new Float32Array(dim);
+    for (let k = 0; k < dim; k++) {
+      d[k] = (n2[k] as number) - (p2[k] as number);
+      dd[k] = (n3[k] as number) - (p1[k] as number) - ((n1[k] as number) - (p3[k] as number));
+    }
     return [c, d, dd];
   });
 }

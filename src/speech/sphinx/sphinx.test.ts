@@ -86,11 +86,12 @@ describe('Mandarin second reading', () => {
       assert.ok(reading);
       const own = checkMandarin(reading, digits);
       assert.equal(own.heard, digits);
-      assert.ok(own.margin > 0 && own.fit > -1.5, JSON.stringify(own));
+      assert.ok(own.margin > 0 && own.fit !== null && own.fit > -1.5, JSON.stringify(own));
       const off = digits.slice(0, 3) + String((Number(digits[3]) + 5) % 10);
       const claimed = checkMandarin(reading, off);
       assert.equal(claimed.heard, digits);
       assert.ok(claimed.margin < 0);
+      assert.equal(claimed.fit, null, 'a string that lost is not fitted (the phone loop is not searched for it)');
     }
   });
 
