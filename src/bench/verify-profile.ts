@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveThresholds } from '../config/index.js';
 import { probeLimits, verifyVideo, PIPELINE } from '../liveness/index.js';
 import { ffmpegPath, frameSize, probeVideo, startMediaDecode } from '../media/index.js';
+import { warmUpSpeech } from '../speech/index.js';
 import { getFaceModels } from '../vision/index.js';
 import { createInference } from '../workers/index.js';
 import type { BenchSection } from './index.js';
@@ -85,6 +86,8 @@ export async function benchVerifyProfile(): Promise<BenchSection> {
     const loadBefore = loadavg()[0];
     execFileSync(ffmpegPath(), ['-version'], { stdio: 'ignore' });
     const models = await getFaceModels();
+    // As a worker thread starts (src/workers/tasks.ts): the profile is of a warm thread.
+    await warmUpSpeech();
     await verifyVideo({ videoPath: clip, digits: '1234' }, th);
 
     // The decoding child process alone, which also describes the upload (the probe).
