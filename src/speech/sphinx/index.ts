@@ -81,7 +81,7 @@ function loaded(): Loaded {
 const TAPS = 63;
 const HALF = (TAPS - 1) / 2;
 /** A 63-tap Hamming-windowed sinc low-pass at 3.7 kHz (of 16 kHz). */
-const LOW_PASS = Float64Array.from({ length: TAPS }, (_, i) => {
+export const LOW_PASS = Float64Array.from({ length: TAPS }, (_, i) => {
   const k = i - HALF;
   const cutoff = 3700 / 16000;
   const sinc = k === 0 ? 2 * cutoff : Math.sin(2 * Math.PI * cutoff * k) / (Math.PI * k);

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { encodeWav } from '../../media/index.js';
 import { verifyDigits } from '../verify.js';
-import { loadSphinxModel } from './acoustic.js';
-import { checkMandarin, readMandarin, sphinxModelDir } from './index.js';
+import { frameDensities, loadSphinxModel, senoneScores } from './acoustic.js';
+import { checkMandarin, downsample, LOW_PASS, readMandarin, sphinxModelDir } from './index.js';
 import { gcinAvailable, gcinReading } from './mandarin-fixture.test-helper.js';
-import { cepstra } from './mfcc.js';
+import { cepstra, features } from './mfcc.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lc-sphinx-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -124,5 +124,38 @@ describe('Mandarin second reading', () => {
       assert.equal(v.mandarin?.accepted, false);
     }
     assert.equal(readMandarin(new Float32Array(1000)), null, 'a 60 ms recording is too short to read');
+  });
+});
+
+describe('second reading arithmetic', () => {
+  it('scores senones the same whether all at once or in two sets written into one another (the phone loop is scored only when needed)', () => {
+    const m = loadSphinxModel(sphinxModelDir());
+    const fd = frameDensities(m, features(cepstra(speech8k('one two three'), m.frontEnd), 20));
+    const all = senoneScores(m, fd, new Set(Array.from({ length: m.senones }, (_, i) => i)));
+    const first = new Set(Array.from({ length: m.senones }, (_, i) => i).filter((i) => i % 3 === 0));
+    const rest = new Set(Array.from({ length: m.senones }, (_, i) => i).filter((i) => i % 3 !== 0));
+    const split = senoneScores(m, fd, first);
+    assert.equal(split[0]?.[1], -Infinity, 'a senone not asked for is not scored');
+    senoneScores(m, fd, rest, split);
+    assert.deepEqual(split, all);
+  });
+
+  it('low-passes four outputs at a time to the same result as one at a time, tail included', () => {
+    let seed = 7;
+    const x = Float32Array.from({ length: 4003 }, () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647 - 0.5;
+    });
+    const out = downsample(x);
+    assert.equal(out.length, 2001);
+    const half = (LOW_PASS.length - 1) / 2;
+    for (let o = 0; o < out.length; o++) {
+      let sum = 0;
+      for (let i = 0; i < LOW_PASS.length; i++) {
+        const at = 2 * o + i - half;
+        sum += (at >= 0 && at < x.length ? (x[at] as number) : 0) * (LOW_PASS[i] as number);
+      }
+      assert.equal(out[o], Math.fround(sum), `output ${o}`);
+    }
   });
 });
