@@ -51,8 +51,10 @@ function prepare(pcm: Float32Array): Float32Array {
 
 /** Model posteriors for a recording (clean-up, padding and the 30 s cap applied); the service's model unless another is given. */
 export async function speechPosteriors(pcm: Float32Array, model?: SpeechModel): Promise<Posteriors> {
-  return (model ?? (await defaultSpeechModel())).posteriors(prepare(pcm));
+  return posteriorsOf(prepare(pcm), model);
 }
+
+const posteriorsOf = async (input: Float32Array, model?: SpeechModel): Promise<Posteriors> => (model ?? (await defaultSpeechModel())).posteriors(input);
 
 // After mergeLanguages the Mandarin and English classes of a digit are equal: score on one.
 const tokens = (digits: readonly number[]): number[] => digits.map((d) => digitToken('zh', d));
@@ -125,13 +127,15 @@ function checkDigits(expected: string): void {
  */
 export async function verifyDigits(pcm: Float32Array, expected: string, opts: { threshold: number; hmmMinFit: number }): Promise<DigitVerdict> {
   checkDigits(expected);
-  const p = await speechPosteriors(pcm);
+  // Both readings hear the same prepared samples (finite, cut at 30 s, padded to 1 s).
+  const input = prepare(pcm);
+  const p = await posteriorsOf(input);
   const threshold = opts.threshold;
   const { score: modelScore, language, perDigit } = scoreDigits(p, expected);
   const heard = heardDigits(p);
   let mandarin: DigitVerdict['mandarin'] = null;
   if (!(modelScore > threshold)) {
-    const reading = readMandarin(prepare(pcm));
+    const reading = readMandarin(input);
     const check = reading ? checkMandarin(reading, expected) : null;
     if (check) mandarin = { ...round3(check), accepted: mandarinAccepts(check, expected, opts.hmmMinFit), minFit: opts.hmmMinFit };
   }
@@ -147,7 +151,7 @@ export async function verifyDigits(pcm: Float32Array, expected: string, opts: { 
     language: mandarin?.accepted ? 'zh' : heard.digits || accepted ? language : 'unknown',
     perDigit: perDigit.map(r3),
     // The lip-sync stage needs to know where each digit was said: from the reading that heard them.
-    segments: mandarin?.accepted ? spikesOf(mandarin.words) : alignDigits(p, expected, inputLength(pcm.length) / SAMPLE_RATE / p.frames),
+    segments: mandarin?.accepted ? spikesOf(mandarin.words) : alignDigits(p, expected, input.length / SAMPLE_RATE / p.frames),
   };
 }
 
