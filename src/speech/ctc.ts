@@ -60,20 +60,37 @@ export function bestDigitString(p: Posteriors, lang: Language, length: number): 
     for (let s = 0; s < size; s++) {
       let best = prev[s] ?? NEG;
       let from = s;
-      const consider = (q: number): void => {
-        const v = prev[q] ?? NEG;
-        if (v > best) {
-          best = v;
-          from = q;
-        }
-      };
+      // Predecessors in a fixed order; a later one wins only when strictly better.
       if (s < gaps) {
-        if (s > 0) for (let d = 0; d < 10; d++) consider(slot(s, d));
+        if (s > 0) {
+          for (let d = 0; d < 10; d++) {
+            const q = slot(s, d);
+            const v = prev[q] ?? NEG;
+            if (v > best) {
+              best = v;
+              from = q;
+            }
+          }
+        }
       } else {
         const k = Math.floor((s - gaps) / 10) + 1;
         const d = (s - gaps) % 10;
-        consider(k - 1);
-        if (k > 1) for (let e = 0; e < 10; e++) if (e !== d) consider(slot(k - 1, e));
+        const v = prev[k - 1] ?? NEG;
+        if (v > best) {
+          best = v;
+          from = k - 1;
+        }
+        if (k > 1) {
+          for (let e = 0; e < 10; e++) {
+            if (e === d) continue;
+            const q = slot(k - 1, e);
+            const w = prev[q] ?? NEG;
+            if (w > best) {
+              best = w;
+              from = q;
+            }
+          }
+        }
       }
       cur[s] = best + emit(t, s);
       bp[s] = from;

@@ -30,17 +30,20 @@ export function regionStats(frame: RgbFrame, box: Box): RegionStats {
   const { data, width } = frame;
   for (let y = 0; y < h; y++) {
     let i = ((y0 - 1 + y) * width + x0 - 1) * 3;
-    for (let x = 0; x < w; x++, i += 3) luma[y * w + x] = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+    const end = (y + 1) * w;
+    for (let k = y * w; k < end; k++, i += 3) luma[k] = 0.299 * (data[i] as number) + 0.587 * (data[i + 1] as number) + 0.114 * (data[i + 2] as number);
   }
   let sum = 0;
   let lapSum = 0;
   let lapSq = 0;
   let n = 0;
-  for (let y = 1; y <= y1 - y0 + 1; y += step) {
-    for (let x = 1; x <= x1 - x0 + 1; x += step) {
+  const lastY = y1 - y0 + 1;
+  const lastX = x1 - x0 + 1;
+  for (let y = 1; y <= lastY; y += step) {
+    for (let x = 1; x <= lastX; x += step) {
       const k = y * w + x;
-      const c = luma[k];
-      const lap = luma[k - 1] + luma[k + 1] + luma[k - w] + luma[k + w] - 4 * c;
+      const c = luma[k] as number;
+      const lap = (luma[k - 1] as number) + (luma[k + 1] as number) + (luma[k - w] as number) + (luma[k + w] as number) - 4 * c;
       sum += c;
       lapSum += lap;
       lapSq += lap * lap;

@@ -112,97 +112,163 @@ export interface SearchResult {
 /**
  * The marks paths collect, as a tree: each entry is a word entered at a frame, after its parent
  * entry (-1: the path's first). Paths share their pasts, so a frame adds one entry per word
- * entered instead of copying a history.
+ * entered instead of copying a history. Entries live in typed arrays that double as they fill
+ * (a search adds thousands), the marks as indices into `names`.
  */
 class Marks {
-  private readonly parent: number[] = [];
-  private readonly mark: string[] = [];
-  private readonly at: number[] = [];
+  private parent = new Int32Array(1024);
+  private mark = new Int32Array(1024);
+  private at = new Int32Array(1024);
+  private size = 0;
 
-  add(parent: number, mark: string, t: number): number {
-    this.parent.push(parent);
-    this.at.push(t);
-    return this.mark.push(mark) - 1;
+  constructor(private readonly names: string[]) {}
+
+  add(parent: number, mark: number, t: number): number {
+    if (this.size === this.parent.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.parent = grow(this.parent);
+      this.mark = grow(this.mark);
+      this.at = grow(this.at);
+    }
+    this.parent[this.size] = parent;
+    this.mark[this.size] = mark;
+    this.at[this.size] = t;
+    return this.size++;
   }
 
   /** The words on the path ending at `id`; each ends where the next begins. */
   words(id: number, frames: number): PathWord[] {
     const chain: { mark: string; from: number }[] = [];
-    for (let i = id; i >= 0; i = this.parent[i] as number) chain.push({ mark: this.mark[i] as string, from: this.at[i] as number });
+    for (let i = id; i >= 0; i = this.parent[i] as number) chain.push({ mark: this.names[this.mark[i] as number] as string, from: this.at[i] as number });
     chain.reverse();
     return chain.map((m, i) => ({ ...m, to: (chain[i + 1]?.from ?? frames) - 1 }));
   }
 }
 
-export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[]): SearchResult {
+/**
+ * A network flattened into typed arrays for the search: per node its log transitions (3 x 4,
+ * the 4th column the exit), senones, entry penalty, mark and predecessor group.
+ */
+interface Flat {
+  n: number;
+  trans: Float64Array;
+  senone: Int32Array;
+  penalty: Float64Array;
+  /** Index into `names`, -1 for none. */
+  mark: Int32Array;
+  names: string[];
+  /** Group of the node's predecessor list, -1 when it has none. */
+  group: Int32Array;
+  /** Members of group g: groupMembers[groupStart[g] .. groupStart[g + 1]). */
+  groupStart: Int32Array;
+  groupMembers: Int32Array;
+}
+
+function flatten(model: SphinxModel, net: Network): Flat {
   const n = net.nodes.length;
-  const marks = new Marks();
+  const trans = new Float64Array(n * 12);
+  const senone = new Int32Array(n * 3);
+  const penalty = new Float64Array(n);
+  const mark = new Int32Array(n).fill(-1);
+  const names: string[] = [];
+  const group = new Int32Array(n).fill(-1);
+  // Predecessor lists shared by several nodes are one group, scored once per frame.
+  const groups = new Map<number[], number>();
+  const lists: number[][] = [];
+  net.nodes.forEach((node, i) => {
+    const A = model.logTmats[node.hmm.tmat] as Float64Array[];
+    for (let s = 0; s < 3; s++) for (let j = 0; j < 4; j++) trans[i * 12 + s * 4 + j] = (A[s] as Float64Array)[j] as number;
+    for (let j = 0; j < 3; j++) senone[i * 3 + j] = node.hmm.senones[j];
+    penalty[i] = node.penalty;
+    if (node.mark !== null) {
+      let m = names.indexOf(node.mark);
+      if (m < 0) m = names.push(node.mark) - 1;
+      mark[i] = m;
+    }
+    if (node.from.length > 0) {
+      let g = groups.get(node.from);
+      if (g === undefined) {
+        g = lists.push(node.from) - 1;
+        groups.set(node.from, g);
+      }
+      group[i] = g;
+    }
+  });
+  const groupStart = new Int32Array(lists.length + 1);
+  lists.forEach((l, g) => {
+    groupStart[g + 1] = (groupStart[g] as number) + l.length;
+  });
+  const groupMembers = Int32Array.from(lists.flat());
+  return { n, trans, senone, penalty, mark, names, group, groupStart, groupMembers };
+}
+
+export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[]): SearchResult {
+  const { n, trans, senone, penalty, mark, names, group, groupStart, groupMembers } = flatten(model, net);
+  const marks = new Marks(names);
   let score = new Float64Array(n * 3).fill(-Infinity);
   let hist = new Int32Array(n * 3).fill(-1);
   let next = new Float64Array(n * 3);
   let nextHist = new Int32Array(n * 3).fill(-1);
   const exit = new Float64Array(n);
   const exitHist = new Int32Array(n).fill(-1);
-  const tmats = net.nodes.map((node) => model.logTmats[node.hmm.tmat] as Float64Array[]);
-  const sen = net.nodes.map((node) => node.hmm.senones);
-  // Predecessor lists shared by several nodes are one group, scored once per frame.
-  const groups = new Map<number[], number>();
-  const groupOf = Int32Array.from(net.nodes, (node) => {
-    const known = groups.get(node.from);
-    if (known !== undefined) return known;
-    groups.set(node.from, groups.size);
-    return groups.size - 1;
-  });
-  const groupStamp = new Int32Array(groups.size).fill(-1);
-  const groupScore = new Float64Array(groups.size);
-  const groupHist = new Int32Array(groups.size).fill(-1);
-  senones.forEach((frame, t) => {
-    if (t === 0) {
-      net.nodes.forEach((node, i) => {
-        if (node.start) {
-          score[i * 3] = frame[node.hmm.senones[0]] as number;
-          hist[i * 3] = node.mark ? marks.add(-1, node.mark, 0) : -1;
-        }
-      });
-      return;
-    }
+  const groups = groupStart.length - 1;
+  const groupStamp = new Int32Array(groups).fill(-1);
+  const groupScore = new Float64Array(groups);
+  const groupHist = new Int32Array(groups).fill(-1);
+  const frames = senones.length;
+  if (frames > 0) {
+    const frame = senones[0] as Float32Array;
+    net.nodes.forEach((node, i) => {
+      if (node.start) {
+        score[i * 3] = frame[node.hmm.senones[0]] as number;
+        hist[i * 3] = (mark[i] as number) >= 0 ? marks.add(-1, mark[i] as number, 0) : -1;
+      }
+    });
+  }
+  for (let t = 1; t < frames; t++) {
+    const frame = senones[t] as Float32Array;
     for (let i = 0; i < n; i++) {
-      const A = tmats[i] as Float64Array[];
+      const o = i * 3;
+      const a = i * 12;
       let best = -Infinity;
       let bh = -1;
       for (let s = 0; s < 3; s++) {
-        const v = (score[i * 3 + s] as number) + ((A[s] as Float64Array)[3] as number);
+        const v = (score[o + s] as number) + (trans[a + s * 4 + 3] as number);
         if (v > best) {
           best = v;
-          bh = hist[i * 3 + s] as number;
+          bh = hist[o + s] as number;
         }
       }
       exit[i] = best;
       exitHist[i] = bh;
     }
     for (let i = 0; i < n; i++) {
-      const node = net.nodes[i] as Node;
-      const A = tmats[i] as Float64Array[];
-      const ss = sen[i] as [number, number, number];
+      const o = i * 3;
+      const a = i * 12;
+      const gi = group[i] as number;
       for (let j = 0; j < 3; j++) {
         let best = -Infinity;
         let bh = -1;
-        for (let s = Math.max(0, j - 2); s <= j; s++) {
-          const v = (score[i * 3 + s] as number) + ((A[s] as Float64Array)[j] as number);
+        for (let s = j < 2 ? 0 : j - 2; s <= j; s++) {
+          const v = (score[o + s] as number) + (trans[a + s * 4 + j] as number);
           if (v > best) {
             best = v;
-            bh = hist[i * 3 + s] as number;
+            bh = hist[o + s] as number;
           }
         }
-        if (j === 0 && node.from.length > 0) {
+        if (j === 0 && gi >= 0) {
           // Nodes share their predecessor lists (every phone of the loop has all of them), so
           // the best exit of a list is found once per frame.
-          const gi = groupOf[i] as number;
           if (groupStamp[gi] !== t) {
             groupStamp[gi] = t;
             let gs = -Infinity;
             let gh = -1;
-            for (const p of node.from) {
+            for (let m = groupStart[gi] as number, end = groupStart[gi + 1] as number; m < end; m++) {
+              const p = groupMembers[m] as number;
               if ((exit[p] as number) > gs) {
                 gs = exit[p] as number;
                 gh = exitHist[p] as number;
@@ -211,32 +277,31 @@ export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[
             groupScore[gi] = gs;
             groupHist[gi] = gh;
           }
-          const v = (groupScore[gi] as number) + node.penalty;
+          const v = (groupScore[gi] as number) + (penalty[i] as number);
           if (v > best) {
             best = v;
-            bh = node.mark ? marks.add(groupHist[gi] as number, node.mark, t) : (groupHist[gi] as number);
+            bh = (mark[i] as number) >= 0 ? marks.add(groupHist[gi] as number, mark[i] as number, t) : (groupHist[gi] as number);
           }
         }
-        next[i * 3 + j] = best + (frame[ss[j] as number] as number);
-        nextHist[i * 3 + j] = bh;
+        next[o + j] = best + (frame[senone[o + j] as number] as number);
+        nextHist[o + j] = bh;
       }
     }
     [score, next] = [next, score];
     [hist, nextHist] = [nextHist, hist];
-  });
+  }
   const scores = new Array<number>(net.finals).fill(-Infinity);
   const paths = new Array<number>(net.finals).fill(-1);
   net.nodes.forEach((node, i) => {
     if (node.final < 0) return;
-    const A = tmats[i] as Float64Array[];
     for (let s = 0; s < 3; s++) {
-      const v = (score[i * 3 + s] as number) + ((A[s] as Float64Array)[3] as number);
+      const v = (score[i * 3 + s] as number) + (trans[i * 12 + s * 4 + 3] as number);
       if (v > (scores[node.final] as number)) {
         scores[node.final] = v;
         paths[node.final] = hist[i * 3 + s] as number;
       }
     }
   });
-  const words = paths.map((p) => marks.words(p, senones.length));
+  const words = paths.map((p) => marks.words(p, frames));
   return { scores, digits: words.map((w) => w.filter((x) => x.mark !== 's').map((x) => x.mark).join('')), words };
 }

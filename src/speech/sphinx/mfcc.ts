@@ -31,8 +31,11 @@ interface Plan {
   /** Per filter: first FFT bin and weights. */
   filters: { first: number; weights: Float64Array }[];
   cos: Float64Array[];
+  /** e^(-2 pi i k / nfft) for k < nfft / 2: the half-size FFT uses the even ones, the split all. */
   twiddleRe: Float64Array;
   twiddleIm: Float64Array;
+  /** Bit-reversed order of the half-size FFT's nfft / 2 points. */
+  reversed: Int32Array;
 }
 
 const plans = new Map<string, Plan>();
@@ -66,18 +69,26 @@ function plan(p: FrontEndParams): Plan {
   });
   const twiddleRe = Float64Array.from({ length: p.nfft / 2 }, (_, k) => Math.cos((-2 * Math.PI * k) / p.nfft));
   const twiddleIm = Float64Array.from({ length: p.nfft / 2 }, (_, k) => Math.sin((-2 * Math.PI * k) / p.nfft));
-  const made = { p, frameLen, shift, window, filters, cos, twiddleRe, twiddleIm };
+  const half = p.nfft / 2;
+  const bits = Math.log2(half);
+  const reversed = Int32Array.from({ length: half }, (_, i) => {
+    let r = 0;
+    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+    return r;
+  });
+  const made = { p, frameLen, shift, window, filters, cos, twiddleRe, twiddleIm, reversed };
   plans.set(key, made);
   return made;
 }
 
-/** In-place iterative radix-2 FFT. */
-function fft(re: Float64Array, im: Float64Array, pl: Plan): void {
+/** In-place iterative radix-2 FFT of nfft / 2 complex points (twiddles: every other of the plan's). */
+function halfFft(re: Float64Array, im: Float64Array, pl: Plan): void {
   const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
+  const rev = pl.reversed;
+  const twr = pl.twiddleRe;
+  const twi = pl.twiddleIm;
+  for (let i = 1; i < n; i++) {
+    const j = rev[i] as number;
     if (i < j) {
       const r = re[i] as number;
       re[i] = re[j] as number;
@@ -88,21 +99,61 @@ function fft(re: Float64Array, im: Float64Array, pl: Plan): void {
     }
   }
   for (let len = 2; len <= n; len <<= 1) {
-    const stride = n / len;
+    const stride = (2 * n) / len;
+    const h = len >> 1;
     for (let i = 0; i < n; i += len) {
-      for (let k = 0; k < len / 2; k++) {
-        const wr = pl.twiddleRe[k * stride] as number;
-        const wi = pl.twiddleIm[k * stride] as number;
+      for (let k = 0; k < h; k++) {
+        const wr = twr[k * stride] as number;
+        const wi = twi[k * stride] as number;
         const a = i + k;
-        const b = a + len / 2;
-        const xr = (re[b] as number) * wr - (im[b] as number) * wi;
-        const xi = (re[b] as number) * wi + (im[b] as number) * wr;
-        re[b] = (re[a] as number) - xr;
-        im[b] = (im[a] as number) - xi;
-        re[a] = (re[a] as number) + xr;
-        im[a] = (im[a] as number) + xi;
+        const b = a + h;
+        const br = re[b] as number;
+        const bi = im[b] as number;
+        const xr = br * wr - bi * wi;
+        const xi = br * wi + bi * wr;
+        const ar = re[a] as number;
+        const ai = im[a] as number;
+        re[b] = ar - xr;
+        im[b] = ai - xi;
+        re[a] = ar + xr;
+        im[a] = ai + xi;
       }
     }
+  }
+}
+
+/**
+ * The power spectrum (bins 0..nfft/2 - 1) of a real frame of nfft samples, through an FFT of half
+ * the size: even samples as the real part, odd as the imaginary, then split into the even and
+ * odd halves' spectra. Half the work of a full complex FFT on a real signal; equal to it up to
+ * rounding (a test compares the two).
+ */
+function powerSpectrum(frame: Float64Array, re: Float64Array, im: Float64Array, power: Float64Array, pl: Plan): void {
+  const half = re.length;
+  re.fill(0);
+  im.fill(0);
+  for (let i = 0; i < frame.length; i++) {
+    if (i & 1) im[i >> 1] = frame[i] as number;
+    else re[i >> 1] = frame[i] as number;
+  }
+  halfFft(re, im, pl);
+  const twr = pl.twiddleRe;
+  const twi = pl.twiddleIm;
+  for (let k = 0; k < half; k++) {
+    const c = k === 0 ? 0 : half - k;
+    const zr = re[k] as number;
+    const zi = im[k] as number;
+    const cr = re[c] as number;
+    const ci = im[c] as number;
+    const er = 0.5 * (zr + cr);
+    const ei = 0.5 * (zi - ci);
+    const or = 0.5 * (zi + ci);
+    const oi = -0.5 * (zr - cr);
+    const wr = twr[k] as number;
+    const wi = twi[k] as number;
+    const xr = er + wr * or - wi * oi;
+    const xi = ei + wr * oi + wi * or;
+    power[k] = xr * xr + xi * xi;
   }
 }
 
@@ -134,45 +185,43 @@ function ditherBits(n: number): Uint8Array {
  */
 export function cepstra(pcm8k: Float32Array, p: FrontEndParams, dither = true): Float32Array[] {
   const pl = plan(p);
+  const { frameLen, shift, window, filters, cos } = pl;
+  const { nfilt, ncep, alpha } = p;
   const out: Float32Array[] = [];
-  const re = new Float64Array(p.nfft);
-  const im = new Float64Array(p.nfft);
-  const frame = new Float64Array(pl.frameLen);
-  const logmel = new Float64Array(p.nfilt);
+  const re = new Float64Array(p.nfft / 2);
+  const im = new Float64Array(p.nfft / 2);
+  const power = new Float64Array(p.nfft / 2);
+  const frame = new Float64Array(frameLen);
+  const logmel = new Float64Array(nfilt);
   const dith = dither ? ditherBits(pcm8k.length) : undefined;
   const x16 = new Float64Array(pcm8k.length);
   for (let i = 0; i < x16.length; i++) x16[i] = Math.round((pcm8k[i] as number) * 32768) + (dith ? (dith[i] as number) : 0);
-  for (let start = 0; start + pl.frameLen <= x16.length; start += pl.shift) {
+  for (let start = 0; start + frameLen <= x16.length; start += shift) {
     // Pre-emphasis from the sample before the frame, then the frame's mean, then the window.
     let prior = start > 0 ? (x16[start - 1] as number) : 0;
     let mean = 0;
-    for (let i = 0; i < pl.frameLen; i++) {
+    for (let i = 0; i < frameLen; i++) {
       const x = x16[start + i] as number;
-      frame[i] = x - p.alpha * prior;
+      const y = x - alpha * prior;
+      frame[i] = y;
       prior = x;
-      mean += frame[i] as number;
+      mean += y;
     }
-    mean /= pl.frameLen;
-    for (let i = 0; i < pl.frameLen; i++) frame[i] = ((frame[i] as number) - mean) * (pl.window[i] as number);
-    re.fill(0);
-    im.fill(0);
-    re.set(frame);
-    fft(re, im, pl);
-    for (let i = 0; i < p.nfilt; i++) {
-      const f = pl.filters[i] as Plan['filters'][number];
+    mean /= frameLen;
+    for (let i = 0; i < frameLen; i++) frame[i] = ((frame[i] as number) - mean) * (window[i] as number);
+    powerSpectrum(frame, re, im, power, pl);
+    for (let i = 0; i < nfilt; i++) {
+      const { first, weights } = filters[i] as Plan['filters'][number];
       let e = 0;
-      for (let k = 0; k < f.weights.length; k++) {
-        const b = f.first + k;
-        e += (f.weights[k] as number) * ((re[b] as number) ** 2 + (im[b] as number) ** 2);
-      }
+      for (let k = 0; k < weights.length; k++) e += (weights[k] as number) * (power[first + k] as number);
       logmel[i] = Math.log(Math.max(e, 1e-4));
     }
-    const c = new Float32Array(p.ncep);
-    for (let i = 0; i < p.ncep; i++) {
-      const w = pl.cos[i] as Float64Array;
-      let a = 0;
-      for (let j = 0; j < p.nfilt; j++) a += (w[j] as number) * (logmel[j] as number);
-      c[i] = a;
+    const c = new Float32Array(ncep);
+    for (let i = 0; i < ncep; i++) {
+      const w = cos[i] as Float64Array;
+      let acc = 0;
+      for (let j = 0; j < nfilt; j++) acc += (w[j] as number) * (logmel[j] as number);
+      c[i] = acc;
     }
     out.push(c);
   }
@@ -192,18 +241,33 @@ export function features(cep: Float32Array[], c0Offset: number): Float32Array[][
   if (n === 0) return [];
   const dim = (cep[0] as Float32Array).length;
   const mean = new Float64Array(dim);
-  for (const c of cep) for (let d = 0; d < dim; d++) mean[d] = (mean[d] as number) + (c[d] as number) / n;
-  mean[0] = Math.max(...cep.map((c) => c[0] as number)) - c0Offset;
-  const norm = cep.map((c) => Float32Array.from(c, (v, d) => v - (mean[d] as number)));
-  const at = (t: number): Float32Array => norm[Math.min(n - 1, Math.max(0, t))] as Float32Array;
-  return norm.map((c, t) => {
-    const [p3, p2, p1, n1, n2, n3] = [at(t - 3), at(t - 2), at(t - 1), at(t + 1), at(t + 2), at(t + 3)];
+  let loudest = -Infinity;
+  for (const c of cep) {
+    for (let d = 0; d < dim; d++) mean[d] = (mean[d] as number) + (c[d] as number) / n;
+    if ((c[0] as number) > loudest) loudest = c[0] as number;
+  }
+  mean[0] = loudest - c0Offset;
+  const norm = cep.map((c) => {
+    const v = new Float32Array(dim);
+    for (let d = 0; d < dim; d++) v[d] = (c[d] as number) - (mean[d] as number);
+    return v;
+  });
+  const at = (t: number): Float32Array => norm[t < 0 ? 0 : t >= n ? n - 1 : t] as Float32Array;
+  const out: Float32Array[][] = new Array(n);
+  for (let t = 0; t < n; t++) {
+    const p3 = at(t - 3);
+    const p2 = at(t - 2);
+    const p1 = at(t - 1);
+    const n1 = at(t + 1);
+    const n2 = at(t + 2);
+    const n3 = at(t + 3);
     const d = new Float32Array(dim);
     const dd = new Float32Array(dim);
     for (let k = 0; k < dim; k++) {
       d[k] = (n2[k] as number) - (p2[k] as number);
       dd[k] = (n3[k] as number) - (p1[k] as number) - ((n1[k] as number) - (p3[k] as number));
     }
-    return [c, d, dd];
-  });
+    out[t] = [norm[t] as Float32Array, d, dd];
+  }
+  return out;
 }
