@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { resolveThresholds } from '../config/index.js';
-import { readAudioFile, verifyDigits, warmUpSpeech } from '../speech/index.js';
+import { digitThresholds, readAudioFile, verifyDigits, warmUpSpeech } from '../speech/index.js';
 import { defaultModelPath } from '../speech/model.js';
 
 const run = promisify(execFile);
@@ -28,14 +28,14 @@ export async function benchSpeech(): Promise<{ title: string; markdown: string; 
     const pcm = (await readAudioFile(wav)).slice(0, SECONDS * 16000);
     const padded = new Float32Array(SECONDS * 16000);
     padded.set(pcm);
-    const { minMargin: threshold, hmmMinFit } = resolveThresholds().digits;
+    const th = digitThresholds(resolveThresholds().digits);
     const t0 = performance.now();
-    await verifyDigits(padded, '3591', { threshold, hmmMinFit });
+    await verifyDigits(padded, '3591', th);
     const firstMs = performance.now() - t0;
     // As a worker thread starts (src/workers/tasks.ts): loads the second reading and lets V8
     // compile its loops, so the figures are a warm thread's.
     await warmUpSpeech();
-    await verifyDigits(padded, '3592', { threshold, hmmMinFit });
+    await verifyDigits(padded, '3592', th);
     // The accept path (the digit model accepts the reading) and the reject path (the same
     // reading claimed as another string: the model does not accept, so the Mandarin second
     // reading runs too), each RUNS times.
@@ -44,7 +44,7 @@ export async function benchSpeech(): Promise<{ title: string; markdown: string; 
       let secondReading = false;
       for (let i = 0; i < RUNS; i++) {
         const t = performance.now();
-        const v = await verifyDigits(padded, claim, { threshold, hmmMinFit });
+        const v = await verifyDigits(padded, claim, th);
         times.push(performance.now() - t);
         secondReading = v.mandarin !== null;
       }

@@ -175,6 +175,8 @@ const CASES: Record<string, Record<string, [number, Decide]>> = {
     minMargin: [1000, async (th) => checkResult(checkDigits({ ...noEvidence, digits: await runDigits(speech, '3591', th.digits) }))],
     // A fast real Mandarin reading that the digit model alone rejects and the second reading accepts.
     hmmMinFit: [5, async (th) => checkResult(checkDigits({ ...noEvidence, digits: await runDigits(mandarin(), '0473', th.digits) }))],
+    hmmMinDigitSec: [1, async (th) => checkResult(checkDigits({ ...noEvidence, digits: await runDigits(mandarin(), '0473', th.digits) }))],
+    hmmMinMargin: [1, async (th) => checkResult(checkDigits({ ...noEvidence, digits: await runDigits(mandarin(), '0473', th.digits) }))],
   },
   sync: {
     minScore: [1.01, (th) => checkResult(checkSync(lipSync(0), th))],

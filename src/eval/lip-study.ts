@@ -9,7 +9,7 @@ import { pauseMotion } from '../liveness/pause-motion.js';
 import { fillGaps, syncScore } from '../liveness/sync-score.js';
 import type { Labial, VowelClass } from '../liveness/visemes.js';
 import { pocketsphinxPhones, pocketsphinxWords } from './pocketsphinx.js';
-import { verifyDigits, type DigitVerdict } from '../speech/index.js';
+import { digitThresholds, verifyDigits, type DigitConfig, type DigitVerdict } from '../speech/index.js';
 import type { FaceObservation } from '../vision/index.js';
 import { findDigitVoices, readDigits, type DigitReading } from './attacks/digit-reading.js';
 
@@ -209,7 +209,7 @@ export interface DubbedCase {
 }
 
 /** `perFace` dubbed-digit sound tracks for each face, voices drawn in turn from a seeded order; heard with the configured digit thresholds. */
-export async function dubbedDigitCases(clips: StudyClip[], dataDir: string, perFace: number, rng: () => number, digits: { minMargin: number; hmmMinFit: number }): Promise<DubbedCase[]> {
+export async function dubbedDigitCases(clips: StudyClip[], dataDir: string, perFace: number, rng: () => number, digits: DigitConfig): Promise<DubbedCase[]> {
   const voices = await findDigitVoices(dataDir);
   if (voices.length === 0) return [];
   const out: DubbedCase[] = [];
@@ -219,7 +219,7 @@ export async function dubbedDigitCases(clips: StudyClip[], dataDir: string, perF
     const layout = { durationSec: face.faces.length / face.fps, talkFromSec: talk[0]?.start ?? 0, talkToSec: talk[talk.length - 1]?.end ?? face.faces.length / face.fps };
     for (let k = 0; k < perFace; k++) {
       const reading = await readDigits(voices[next++ % voices.length], rng, layout);
-      out.push({ face: face.name, reading, verdict: await verifyDigits(reading.pcm, reading.digits, { threshold: digits.minMargin, hmmMinFit: digits.hmmMinFit }), audio: analyzeAudio(reading.pcm, SAMPLE_RATE) });
+      out.push({ face: face.name, reading, verdict: await verifyDigits(reading.pcm, reading.digits, digitThresholds(digits)), audio: analyzeAudio(reading.pcm, SAMPLE_RATE) });
     }
   }
   return out;

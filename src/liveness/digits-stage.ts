@@ -1,4 +1,4 @@
-import { verifyDigits, type DigitVerdict } from '../speech/index.js';
+import { digitThresholds, verifyDigits, type DigitConfig, type DigitVerdict } from '../speech/index.js';
 
 /**
  * The digit recognition stage (src/speech) behind one call. A speech stage that throws (no
@@ -8,9 +8,9 @@ import { verifyDigits, type DigitVerdict } from '../speech/index.js';
 
 export type { DigitVerdict };
 
-export async function runDigits(pcm: Float32Array, expected: string, th: { minMargin: number; hmmMinFit: number }): Promise<{ verdict: DigitVerdict } | { error: string }> {
+export async function runDigits(pcm: Float32Array, expected: string, th: DigitConfig): Promise<{ verdict: DigitVerdict } | { error: string }> {
   try {
-    return { verdict: await verifyDigits(pcm, expected, { threshold: th.minMargin, hmmMinFit: th.hmmMinFit }) };
+    return { verdict: await verifyDigits(pcm, expected, digitThresholds(th)) };
   } catch (err) {
     return { error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
   }

@@ -4,12 +4,12 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { readAudioFile, recognizeDigits, SpeechError, verifyDigits } from './index.js';
+import { digitThresholds, readAudioFile, recognizeDigits, SpeechError, verifyDigits } from './index.js';
 import { repoRoot } from '../eval/data-dir.js';
 import { resolveThresholds } from '../config/index.js';
 
-/** The shipped digits.minMargin: these tests are about the model and its default threshold. */
-const opts = { threshold: resolveThresholds().digits.minMargin, hmmMinFit: resolveThresholds().digits.hmmMinFit };
+/** The shipped digit thresholds: these tests are about the model and its default thresholds. */
+const opts = digitThresholds(resolveThresholds().digits);
 const dir = mkdtempSync(join(tmpdir(), 'livecheck-speech-test-'));
 const data = process.env.LIVECHECK_SHARED_DATA ?? resolve(repoRoot(), '..', 'shared', 'data');
 

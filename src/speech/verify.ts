@@ -16,7 +16,7 @@ export interface DigitVerdict {
   /** The digit model's margin alone. */
   modelScore: number;
   /** The Mandarin second reading, run when the digit model alone did not accept; null otherwise. */
-  mandarin: (MandarinHmmCheck & { accepted: boolean; minFit: number }) | null;
+  mandarin: (MandarinHmmCheck & { accepted: boolean; minFit: number; minMargin: number; minDigitSec: number }) | null;
   /** What the model heard, greedy reading (may differ in length from the expected string). */
   recognized: string;
   language: Language | 'unknown';
@@ -24,6 +24,27 @@ export interface DigitVerdict {
   perDigit: number[];
   /** Per position: where the expected digit was heard (forced alignment of the same posteriors). */
   segments: DigitSegment[];
+}
+
+/** The digit check's thresholds: `digits.minMargin` (as `threshold`), `digits.hmmMinFit`, `digits.hmmMinMargin`. */
+export interface DigitThresholds {
+  threshold: number;
+  hmmMinFit: number;
+  hmmMinMargin: number;
+  hmmMinDigitSec: number;
+}
+
+/** The config's `digits` section (src/config/thresholds.ts). */
+export interface DigitConfig {
+  minMargin: number;
+  hmmMinFit: number;
+  hmmMinMargin: number;
+  hmmMinDigitSec: number;
+}
+
+/** The verifier's thresholds from the config's `digits` section. */
+export function digitThresholds(d: DigitConfig): DigitThresholds {
+  return { threshold: d.minMargin, hmmMinFit: d.hmmMinFit, hmmMinMargin: d.hmmMinMargin, hmmMinDigitSec: d.hmmMinDigitSec };
 }
 
 export interface Recognition {
@@ -98,15 +119,24 @@ export function heardDigits(raw: Posteriors): Recognition {
 }
 
 /**
- * Where a challenge the Mandarin second reading heard puts the score: level with the digit
+ * Where a challenge the Mandarin second reading accepted puts the score: level with the digit
  * model's best competitor, which clears every configured minMargin below 0.
  */
 export const HMM_ACCEPT_SCORE = 0;
 
-/** The second reading accepts when its best reading is exactly the challenge and that reading fits the sound. */
-export function mandarinAccepts(check: MandarinHmmCheck | null, expected: string, minFit: number): boolean {
-  return check !== null && check.heard === expected && check.margin > 0 && check.fit !== null && check.fit >= minFit;
+/**
+ * The second reading accepts when the challenge reads at most `minMargin` (per frame, usually
+ * 0 or a little below) worse than the best other four digits, fits the sound (`fit` at least
+ * `minFit`) and gives every digit at least `minDigitSec`: a margin floor of 0 means the
+ * challenge must be its best reading; the duration floor keeps out digits squeezed into
+ * silence, which the model's silence explains as well as anything.
+ */
+export function mandarinAccepts(check: HmmEvidence | null, th: Pick<DigitThresholds, 'hmmMinFit' | 'hmmMinMargin' | 'hmmMinDigitSec'>): boolean {
+  return check !== null && check.margin > th.hmmMinMargin && check.fit !== null && check.fit >= th.hmmMinFit && check.shortestWordSec >= th.hmmMinDigitSec;
 }
+
+/** What the decision reads of a second reading. */
+export type HmmEvidence = Pick<MandarinHmmCheck, 'margin' | 'fit' | 'shortestWordSec'>;
 
 /** The digit model's margin, raised to HMM_ACCEPT_SCORE when the Mandarin second reading accepts. */
 export function fusedScore(modelScore: number, mandarinAccepted: boolean): number {
@@ -121,11 +151,12 @@ function checkDigits(expected: string): void {
 
 /**
  * Does this 16 kHz mono recording speak `expected` (Mandarin or English digits)? `threshold` is
- * the configured `digits.minMargin` and `hmmMinFit` `digits.hmmMinFit` (resolveThresholds in
- * src/config). The digit model decides first; when it does not accept, the Mandarin second
- * reading (src/speech/sphinx) may, if it hears exactly the challenge.
+ * the configured `digits.minMargin`; `hmmMinFit`, `hmmMinMargin` and `hmmMinDigitSec` are
+ * `digits.hmmMinFit`, `digits.hmmMinMargin` and `digits.hmmMinDigitSec` (resolveThresholds in
+ * src/config). The digit model decides first; when
+ * it does not accept, the Mandarin second reading (src/speech/sphinx) may.
  */
-export async function verifyDigits(pcm: Float32Array, expected: string, opts: { threshold: number; hmmMinFit: number }): Promise<DigitVerdict> {
+export async function verifyDigits(pcm: Float32Array, expected: string, opts: DigitThresholds): Promise<DigitVerdict> {
   checkDigits(expected);
   // Both readings hear the same prepared samples (finite, cut at 30 s, padded to 1 s).
   const input = prepare(pcm);
@@ -136,8 +167,8 @@ export async function verifyDigits(pcm: Float32Array, expected: string, opts: { 
   let mandarin: DigitVerdict['mandarin'] = null;
   if (!(modelScore > threshold)) {
     const reading = readMandarin(input);
-    const check = reading ? checkMandarin(reading, expected) : null;
-    if (check) mandarin = { ...round3(check), accepted: mandarinAccepts(check, expected, opts.hmmMinFit), minFit: opts.hmmMinFit };
+    const check = reading ? checkMandarin(reading, expected, opts.hmmMinMargin) : null;
+    if (check) mandarin = { ...round3(check), accepted: mandarinAccepts(check, opts), minFit: opts.hmmMinFit, minMargin: opts.hmmMinMargin, minDigitSec: opts.hmmMinDigitSec };
   }
   const score = fusedScore(modelScore, mandarin?.accepted ?? false);
   const accepted = score > threshold;
@@ -159,6 +190,7 @@ const round3 = (c: MandarinHmmCheck): MandarinHmmCheck => ({
   ...c,
   margin: r3(c.margin),
   fit: c.fit === null ? null : r3(c.fit),
+  shortestWordSec: r3(c.shortestWordSec),
   words: c.words.map((w) => ({ ...w, startSec: r3(w.startSec), endSec: r3(w.endSec) })),
 });
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { defaultModelPath } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { confusions } from './confusions.js';
-import { foldModels, thresholdAtFar } from './run.js';
+import { foldModels, operatingPoint, thresholdAtFar, type CaseScore, type Scored } from './run.js';
 import { genuineCases, nonDigitCases } from './strings.js';
 import { trimSilence, type VoiceClips } from './voices.js';
 
@@ -109,4 +109,40 @@ test('the confusion table counts substitutions per expected digit and sorts reje
   assert.deepEqual(one, { digit: 1, positions: 6, substituted: 1, mostOftenAs: { digit: 7, count: 1 } });
   assert.equal(c.digits[5]?.positions, 0, 'a reading heard at another length gives no per-digit evidence');
   assert.equal(c.digits[2]?.mostOftenAs, null);
+});
+
+/** A voice whose readings all score alike: the digit model's margins and the second reading's (null: not read). */
+function scoredVoice(lang: 'zh' | 'en', fold: number, model: number, impostorModel: (i: number) => number, hmm: number | null, impostorHmm: number | null): Scored {
+  const read = (m: number | null): CaseScore['hmm'] => (m === null ? null : { margin: m, fit: -1, shortestWordSec: 0.2 });
+  const cases: CaseScore[] = Array.from({ length: 50 }, (_, k) => ({
+    digits: '1234',
+    heard: '',
+    pace: 'normal',
+    channel: 'clean',
+    secPerSyllable: 0.4,
+    model,
+    impostorModels: Array.from({ length: 8 }, (_, i) => impostorModel(k * 8 + i)),
+    hmm: read(hmm),
+    impostorHmms: Array.from({ length: 8 }, () => read(impostorHmm)),
+  }));
+  return { voice: { id: `${lang}-${fold}`, lang, sex: 'female', accent: '', licence: '', digits: {}, nondigit: [] }, fold, cases, nonDigit: [] };
+}
+
+test('the second reading\'s margin floor is chosen with the threshold, for the most genuine readings averaged over the languages', () => {
+  // Mandarin: the model hears nothing; the second reading puts every right string 0.025 per
+  // frame behind its best reading and every one-digit-off string 0.045 behind.
+  const zh = scoredVoice('zh', 0, -5, () => -10, -0.025, -0.045);
+  // English: the model alone, its impostor margins spread from -3 to -1.
+  const en = scoredVoice('en', 1, -0.5, (i) => -3 + (2 * i) / 400, null, null);
+  const guards = { hmmMinFit: -1.5, hmmMinDigitSec: 0.1 };
+  const point = operatingPoint([zh, en], guards);
+  // Floors 0 to -0.02 accept no Mandarin reading; -0.03 and -0.04 accept them all and no
+  // impostor (a tie keeps the stricter floor); from -0.05 the impostors pass, the threshold
+  // rises to their score (0) and English, at -0.5, fails.
+  assert.equal(point.floor, -0.03);
+  assert.equal(point.threshold, thresholdAtFar(en.cases.flatMap((c) => c.impostorModels), 0.02));
+  // A fit under the fit floor, or digits shorter than the duration floor, accept nothing from
+  // the second reading: then floor 0 is as good as any and the stricter is kept.
+  assert.equal(operatingPoint([zh, en], { ...guards, hmmMinFit: 0 }).floor, 0);
+  assert.equal(operatingPoint([zh, en], { ...guards, hmmMinDigitSec: 0.3 }).floor, 0);
 });

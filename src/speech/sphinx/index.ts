@@ -19,14 +19,16 @@ export interface MandarinHmmCheck {
   margin: number;
   /**
    * Log score per frame of reading `expected` minus that of the free phone loop (about 0 or above
-   * when the digits explain the sound); null when `expected` lost (heard is another string, or
-   * margin <= 0), where the fit decides nothing and the loop is not searched.
+   * when the digits explain the sound); null when the margin is at or below the margin floor the
+   * check was asked with (`fitAbove`), where the fit decides nothing and the loop is not searched.
    */
   fit: number | null;
   /** Frames searched (10 ms each). */
   frames: number;
   /** Where the best reading of `expected` puts each digit, in seconds from the start. */
   words: { digit: string; startSec: number; endSec: number }[];
+  /** The shortest of those digits, in seconds (0 when there are none). */
+  shortestWordSec: number;
 }
 
 /** One recording's front end and acoustic scores, shared by every string checked against it. */
@@ -150,8 +152,12 @@ function loopScore(reading: MandarinReading): number {
   return reading.loop;
 }
 
-/** How well `expected` (four digits or any length) reads from the recording, against every other string of its length. */
-export function checkMandarin(reading: MandarinReading, expected: string): MandarinHmmCheck {
+/**
+ * How well `expected` (four digits or any length) reads from the recording, against every other
+ * string of its length. The fit is searched only when the margin is above `fitAbove` (the
+ * second reading's margin floor, `digits.hmmMinMargin`): below it nothing can accept.
+ */
+export function checkMandarin(reading: MandarinReading, expected: string, fitAbove: number): MandarinHmmCheck {
   const { model } = loaded();
   const result = viterbi(model, digitNetwork(model, expected), reading.senones);
   const [own = -Infinity, other = -Infinity] = result.scores;
@@ -162,9 +168,10 @@ export function checkMandarin(reading: MandarinReading, expected: string): Manda
   return {
     heard,
     margin,
-    // Only a winning `expected` can be accepted, and only then does its fit matter.
-    fit: heard === expected && margin > 0 ? (own - loopScore(reading)) / t : null,
+    // Only a reading above the margin floor can be accepted, and only then does its fit matter.
+    fit: margin > fitAbove ? (own - loopScore(reading)) / t : null,
     frames: t,
     words,
+    shortestWordSec: words.length > 0 ? Math.min(...words.map((w) => w.endSec - w.startSec)) : 0,
   };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { encodeWav } from '../../media/index.js';
-import { verifyDigits } from '../verify.js';
+import { mandarinAccepts, verifyDigits } from '../verify.js';
 import { frameDensities, loadSphinxModel, senoneScores } from './acoustic.js';
 import { checkMandarin, downsample, LOW_PASS, readMandarin, sphinxModelDir } from './index.js';
 import { gcinAvailable, gcinReading } from './mandarin-fixture.test-helper.js';
@@ -84,11 +84,11 @@ describe('Mandarin second reading', () => {
     for (const digits of ['0473', '5128', '6745']) {
       const reading = readMandarin(gcinReading(digits) as Float32Array);
       assert.ok(reading);
-      const own = checkMandarin(reading, digits);
+      const own = checkMandarin(reading, digits, 0);
       assert.equal(own.heard, digits);
       assert.ok(own.margin > 0 && own.fit !== null && own.fit > -1.5, JSON.stringify(own));
       const off = digits.slice(0, 3) + String((Number(digits[3]) + 5) % 10);
-      const claimed = checkMandarin(reading, off);
+      const claimed = checkMandarin(reading, off, 0);
       assert.equal(claimed.heard, digits);
       assert.ok(claimed.margin < 0);
       assert.equal(claimed.fit, null, 'a string that lost is not fitted (the phone loop is not searched for it)');
@@ -96,7 +96,7 @@ describe('Mandarin second reading', () => {
   });
 
   it('turns a reading the digit model rejects into an accepted verdict, with both parts in the evidence', { skip: GCIN_SKIP }, async () => {
-    const v = await verifyDigits(gcinReading('0473') as Float32Array, '0473', { threshold: -1.58, hmmMinFit: -1.5 });
+    const v = await verifyDigits(gcinReading('0473') as Float32Array, '0473', { threshold: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 });
     assert.ok(v.modelScore <= -1.58, `the digit model alone accepts (${v.modelScore}): the case no longer tests the second reading`);
     assert.equal(v.mandarin?.accepted, true);
     assert.equal(v.accepted, true);
@@ -109,21 +109,62 @@ describe('Mandarin second reading', () => {
       assert.ok(seg.startSec > 0.3 && seg.endSec < 1.4, JSON.stringify(seg));
       if (i > 0) assert.ok(seg.startSec > (v.segments[i - 1] as typeof seg).endSec);
     }
-    const impostor = await verifyDigits(gcinReading('0473') as Float32Array, '0478', { threshold: -1.58, hmmMinFit: -1.5 });
+    const impostor = await verifyDigits(gcinReading('0473') as Float32Array, '0478', { threshold: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 });
     assert.equal(impostor.accepted, false);
   });
 
   it('is not consulted when the digit model accepts, and accepts neither silence nor English read against a Mandarin model', async () => {
     const english = speech16k('three, five, nine, one');
-    const accepted = await verifyDigits(english, '3591', { threshold: -1.58, hmmMinFit: -1.5 });
+    const accepted = await verifyDigits(english, '3591', { threshold: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 });
     assert.equal(accepted.accepted, true);
     assert.equal(accepted.mandarin, null);
     for (const [pcm, claim] of [[new Float32Array(16000 * 3), '1234'], [english, '2222']] as const) {
-      const v = await verifyDigits(pcm, claim, { threshold: -1.58, hmmMinFit: -1.5 });
+      const v = await verifyDigits(pcm, claim, { threshold: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 });
       assert.equal(v.accepted, false);
       assert.equal(v.mandarin?.accepted, false);
     }
     assert.equal(readMandarin(new Float32Array(1000)), null, 'a 60 ms recording is too short to read');
+  });
+});
+
+describe('second reading decision', () => {
+  it('accepts a claim within the margin floor of the best reading, with a fit and digits long enough, and nothing else', () => {
+    const th = { hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 };
+    const loose = { ...th, hmmMinMargin: -0.02 };
+    const read = (margin: number, fit: number | null, shortestWordSec = 0.2) => ({ margin, fit, shortestWordSec });
+    assert.equal(mandarinAccepts(read(0.05, -1), th), true);
+    assert.equal(mandarinAccepts(read(0, -1), th), false, 'a tie is not a win at floor 0');
+    assert.equal(mandarinAccepts(read(-0.01, -1), th), false);
+    assert.equal(mandarinAccepts(read(-0.01, -1), loose), true, 'a close second passes a floor below 0');
+    assert.equal(mandarinAccepts(read(-0.03, -1), loose), false);
+    assert.equal(mandarinAccepts(read(0.05, -1.6), loose), false, 'the fit floor still applies');
+    assert.equal(mandarinAccepts(read(0.05, null), loose), false, 'no fit, no acceptance');
+    assert.equal(mandarinAccepts(read(0.05, -1, 0.08), loose), false, 'a digit squeezed into 80 ms was not said');
+    assert.equal(mandarinAccepts(null, loose), false);
+  });
+
+  it('rejects any claim on digital silence, where the silence model fits a squeezed digit as well as anything', () => {
+    const reading = readMandarin(new Float32Array(3 * 16000));
+    assert.ok(reading);
+    let seed = 3;
+    const th = { hmmMinFit: -1.5, hmmMinMargin: -0.08, hmmMinDigitSec: 0.1 };
+    for (let i = 0; i < 300; i++) {
+      seed = (seed * 48271) % 2147483647;
+      const claim = String(seed % 10000).padStart(4, '0');
+      const c = checkMandarin(reading, claim, th.hmmMinMargin);
+      assert.equal(mandarinAccepts(c, th), false, `${claim}: ${JSON.stringify({ margin: c.margin, fit: c.fit, shortest: c.shortestWordSec })}`);
+    }
+  });
+
+  it('fits a claim exactly when its margin clears the floor it is checked with', { skip: GCIN_SKIP }, () => {
+    const reading = readMandarin(gcinReading('0473') as Float32Array);
+    assert.ok(reading);
+    const off = checkMandarin(reading, '0478', 0);
+    assert.ok(off.margin < 0);
+    assert.equal(off.fit, null);
+    const loose = checkMandarin(reading, '0478', off.margin - 0.01);
+    assert.equal(loose.margin, off.margin);
+    assert.ok(loose.fit !== null && Number.isFinite(loose.fit), 'below the margin the floor allows, the loop is searched and the fit reported');
   });
 });
 
