@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { resolveThresholds } from '../config/index.js';
-import { digitThresholds, readAudioFile, verifyDigits, warmUpSpeech } from '../speech/index.js';
+import { readAudioFile, verifyDigits, warmUpSpeech } from '../speech/index.js';
 import { defaultModelPath } from '../speech/model.js';
 
 const run = promisify(execFile);
@@ -28,7 +28,7 @@ export async function benchSpeech(): Promise<{ title: string; markdown: string; 
     const pcm = (await readAudioFile(wav)).slice(0, SECONDS * 16000);
     const padded = new Float32Array(SECONDS * 16000);
     padded.set(pcm);
-    const th = digitThresholds(resolveThresholds().digits);
+    const th = resolveThresholds().digits;
     const t0 = performance.now();
     await verifyDigits(padded, '3591', th);
     const firstMs = performance.now() - t0;

@@ -57,7 +57,7 @@ async function speechSection(opts: EvalOptions, log: (line: string) => void): Pr
     log('speech: running runSpeechEval');
     const out = join(opts.outDir, 'speech');
     // runSpeechEval also prints its own result on stdout (JSON with --json): one line ahead of ours.
-    const report = await runSpeechEval({ data: opts.dataDir, threshold: opts.thresholds.digits.minMargin, hmmMinFit: opts.thresholds.digits.hmmMinFit, hmmMinMargin: opts.thresholds.digits.hmmMinMargin, hmmMinDigitSec: opts.thresholds.digits.hmmMinDigitSec, out, json: opts.json });
+    const report = await runSpeechEval({ data: opts.dataDir, digits: opts.thresholds.digits, out, json: opts.json });
     return { ok: true, markdown: summarizeSpeech(report, 'speech/') };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };

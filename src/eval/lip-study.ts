@@ -9,7 +9,7 @@ import { pauseMotion } from '../liveness/pause-motion.js';
 import { fillGaps, syncScore } from '../liveness/sync-score.js';
 import type { Labial, VowelClass } from '../liveness/visemes.js';
 import { pocketsphinxPhones, pocketsphinxWords } from './pocketsphinx.js';
-import { digitThresholds, verifyDigits, type DigitConfig, type DigitVerdict } from '../speech/index.js';
+import { verifyDigits, type DigitConfig, type DigitVerdict } from '../speech/index.js';
 import type { FaceObservation } from '../vision/index.js';
 import { findDigitVoices, readDigits, type DigitReading } from './attacks/digit-reading.js';
 
@@ -219,7 +219,7 @@ export async function dubbedDigitCases(clips: StudyClip[], dataDir: string, perF
     const layout = { durationSec: face.faces.length / face.fps, talkFromSec: talk[0]?.start ?? 0, talkToSec: talk[talk.length - 1]?.end ?? face.faces.length / face.fps };
     for (let k = 0; k < perFace; k++) {
       const reading = await readDigits(voices[next++ % voices.length], rng, layout);
-      out.push({ face: face.name, reading, verdict: await verifyDigits(reading.pcm, reading.digits, digitThresholds(digits)), audio: analyzeAudio(reading.pcm, SAMPLE_RATE) });
+      out.push({ face: face.name, reading, verdict: await verifyDigits(reading.pcm, reading.digits, digits), audio: analyzeAudio(reading.pcm, SAMPLE_RATE) });
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import { digitThresholds, verifyDigits, type DigitConfig, type DigitVerdict } from '../speech/index.js';
+import { verifyDigits, type DigitConfig, type DigitVerdict } from '../speech/index.js';
 
 /**
  * The digit recognition stage (src/speech) behind one call. A speech stage that throws (no
@@ -10,7 +10,7 @@ export type { DigitVerdict };
 
 export async function runDigits(pcm: Float32Array, expected: string, th: DigitConfig): Promise<{ verdict: DigitVerdict } | { error: string }> {
   try {
-    return { verdict: await verifyDigits(pcm, expected, digitThresholds(th)) };
+    return { verdict: await verifyDigits(pcm, expected, th) };
   } catch (err) {
     return { error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
   }

@@ -24,7 +24,7 @@ import {
 import { decodeAudio, decodeFrames, probeVideo, SAMPLE_RATE } from '../media/index.js';
 import { probeLimits } from './verify.js';
 import { sharedData, SHARED_DATA_MISSING } from '../media/fixtures.test-helper.js';
-import { digitThresholds, verifyDigits, type DigitVerdict } from '../speech/index.js';
+import { verifyDigits, type DigitVerdict } from '../speech/index.js';
 import { pocketsphinxAvailable } from '../eval/pocketsphinx.js';
 import { faceChange, trackFaces, type TrackResult } from '../vision/index.js';
 import { checkFace } from './checks/face.js';
@@ -223,7 +223,7 @@ describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
         // The whole sync decision as if the speech stage had heard the digit where pocketsphinx puts it.
         const timed: DigitVerdict = { accepted: true, score: 0, threshold: 0, modelScore: 0, mandarin: null, recognized: a.study.digit as string, language: 'en', perDigit: [1], segments: segments.map((x) => ({ ...x, score: 1 })) };
         const syncPassed = syncWith(v.study, a.audio, timed, th).report.passed === true;
-        const verdict = await verifyDigits(a.study.pcm, a.study.digit as string, digitThresholds(th.digits));
+        const verdict = await verifyDigits(a.study.pcm, a.study.digit as string, th.digits);
         const part = (syncWith(v.study, a.audio, verdict, th).report.extra?.parts as { part: string; passed: boolean | null }[]).find((p) => p.part === 'digits');
         const mine = v === a;
         counts[mine ? 'own' : 'other'] += passes ? 1 : 0;

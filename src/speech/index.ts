@@ -3,7 +3,7 @@
  * A CTC model trained by training/speech (models/digits.onnx) runs in-process with
  * onnxruntime-node; see docs/speech.md.
  */
-export { verifyDigits, recognizeDigits, digitThresholds, type DigitConfig, type DigitThresholds, type DigitVerdict, type Recognition } from './verify.js';
+export { verifyDigits, recognizeDigits, type DigitConfig, type DigitVerdict, type Recognition } from './verify.js';
 export { warmUpSpeech } from './warm-up.js';
 export type { DigitSegment } from './align.js';
 export { readAudioFile } from './audio.js';

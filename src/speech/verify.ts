@@ -26,25 +26,12 @@ export interface DigitVerdict {
   segments: DigitSegment[];
 }
 
-/** The digit check's thresholds: `digits.minMargin` (as `threshold`), `digits.hmmMinFit`, `digits.hmmMinMargin`. */
-export interface DigitThresholds {
-  threshold: number;
-  hmmMinFit: number;
-  hmmMinMargin: number;
-  hmmMinDigitSec: number;
-}
-
-/** The config's `digits` section (src/config/thresholds.ts). */
+/** The digit check's thresholds: the config's `digits` section (src/config/thresholds.ts), as resolveThresholds gives it. */
 export interface DigitConfig {
   minMargin: number;
   hmmMinFit: number;
   hmmMinMargin: number;
   hmmMinDigitSec: number;
-}
-
-/** The verifier's thresholds from the config's `digits` section. */
-export function digitThresholds(d: DigitConfig): DigitThresholds {
-  return { threshold: d.minMargin, hmmMinFit: d.hmmMinFit, hmmMinMargin: d.hmmMinMargin, hmmMinDigitSec: d.hmmMinDigitSec };
 }
 
 export interface Recognition {
@@ -131,7 +118,7 @@ export const HMM_ACCEPT_SCORE = 0;
  * challenge must be its best reading; the duration floor keeps out digits squeezed into
  * silence, which the model's silence explains as well as anything.
  */
-export function mandarinAccepts(check: HmmEvidence | null, th: Pick<DigitThresholds, 'hmmMinFit' | 'hmmMinMargin' | 'hmmMinDigitSec'>): boolean {
+export function mandarinAccepts(check: HmmEvidence | null, th: Pick<DigitConfig, 'hmmMinFit' | 'hmmMinMargin' | 'hmmMinDigitSec'>): boolean {
   return check !== null && check.margin > th.hmmMinMargin && check.fit !== null && check.fit >= th.hmmMinFit && check.shortestWordSec >= th.hmmMinDigitSec;
 }
 
@@ -150,18 +137,16 @@ function checkDigits(expected: string): void {
 }
 
 /**
- * Does this 16 kHz mono recording speak `expected` (Mandarin or English digits)? `threshold` is
- * the configured `digits.minMargin`; `hmmMinFit`, `hmmMinMargin` and `hmmMinDigitSec` are
- * `digits.hmmMinFit`, `digits.hmmMinMargin` and `digits.hmmMinDigitSec` (resolveThresholds in
- * src/config). The digit model decides first; when
- * it does not accept, the Mandarin second reading (src/speech/sphinx) may.
+ * Does this 16 kHz mono recording speak `expected` (Mandarin or English digits)? `opts` is the
+ * configured `digits` section (resolveThresholds in src/config). The digit model decides first;
+ * when it does not accept, the Mandarin second reading (src/speech/sphinx) may.
  */
-export async function verifyDigits(pcm: Float32Array, expected: string, opts: DigitThresholds): Promise<DigitVerdict> {
+export async function verifyDigits(pcm: Float32Array, expected: string, opts: DigitConfig): Promise<DigitVerdict> {
   checkDigits(expected);
   // Both readings hear the same prepared samples (finite, cut at 30 s, padded to 1 s).
   const input = prepare(pcm);
   const p = await posteriorsOf(input);
-  const threshold = opts.threshold;
+  const threshold = opts.minMargin;
   const { score: modelScore, language, perDigit } = scoreDigits(p, expected);
   const heard = heardDigits(p);
   let mandarin: DigitVerdict['mandarin'] = null;

@@ -126,8 +126,7 @@ export function registerEval(program: Command): void {
       const opts = cmd.optsWithGlobals<{ data?: string; out?: string; folds?: string; perPace?: number; json?: boolean; config?: string }>();
       try {
         const { runSpeechEval } = await loadSpeechEval();
-        const { minMargin: threshold, hmmMinFit, hmmMinMargin, hmmMinDigitSec } = configuredThresholds(opts.config).digits;
-        await runSpeechEval({ data: opts.data ?? defaultDataDir(), threshold, hmmMinFit, hmmMinMargin, hmmMinDigitSec, out: opts.out, folds: opts.folds, perPace: opts.perPace, json: opts.json });
+        await runSpeechEval({ data: opts.data ?? defaultDataDir(), digits: configuredThresholds(opts.config).digits, out: opts.out, folds: opts.folds, perPace: opts.perPace, json: opts.json });
       } catch (err) {
         fail(err, opts.json);
       }

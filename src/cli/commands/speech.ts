@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadConfig, resolveThresholds } from '../../config/index.js';
 import { ERRORS } from '../../core/errors.js';
-import { digitThresholds, readAudioFile, recognizeDigits, SpeechError, verifyDigits, type DigitThresholds } from '../../speech/index.js';
+import { readAudioFile, recognizeDigits, SpeechError, verifyDigits, type DigitConfig } from '../../speech/index.js';
 
 interface SpeechOptions {
   audio?: string;
@@ -24,9 +24,9 @@ function fail(err: unknown, json: boolean | undefined): never {
   process.exit(2);
 }
 
-function thresholds(cmd: Command): DigitThresholds {
+function thresholds(cmd: Command): DigitConfig {
   const globals = cmd.optsWithGlobals<{ config?: string }>();
-  return digitThresholds(resolveThresholds(loadConfig({ file: globals.config }).thresholds).digits);
+  return resolveThresholds(loadConfig({ file: globals.config }).thresholds).digits;
 }
 
 /** CSV rows `path,digits` (an optional header line is skipped). */
@@ -39,7 +39,7 @@ function parseBatch(text: string): { path: string; digits: string }[] {
   return out[0] && out[0].path === 'path' && out[0].digits === 'digits' ? out.slice(1) : out;
 }
 
-async function batch(file: string, thr: DigitThresholds): Promise<void> {
+async function batch(file: string, thr: DigitConfig): Promise<void> {
   for (const row of parseBatch(await readFile(file, 'utf8'))) {
     try {
       const v = await verifyDigits(await readAudioFile(row.path), row.digits, thr);

@@ -6,7 +6,7 @@ import { decodeAudio } from '../../media/index.js';
 import { defaultModelPath, loadSpeechModel, type SpeechModel } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { checkMandarin, readMandarin, type MandarinReading } from '../../speech/sphinx/index.js';
-import { fusedScore, heardDigits, mandarinAccepts, scoreDigits, speechPosteriors, type HmmEvidence } from '../../speech/verify.js';
+import { fusedScore, heardDigits, mandarinAccepts, scoreDigits, speechPosteriors, type DigitConfig, type HmmEvidence } from '../../speech/verify.js';
 import { confusions, type Confusions } from './confusions.js';
 import { repoRoot } from '../data-dir.js';
 import { renderSpeechReport } from './report.js';
@@ -25,12 +25,11 @@ import { loadVoiceClips, loadVoiceTable, voiceAvailable, type Lang, type VoiceEn
 
 export interface SpeechEvalOptions {
   data: string;
-  /** The configured digits.minMargin: the shipped model's negatives are judged at it. */
-  threshold: number;
-  /** The configured digits.hmmMinFit, hmmMinMargin and hmmMinDigitSec of the Mandarin second reading (the margin floor is also chosen per fold). */
-  hmmMinFit: number;
-  hmmMinMargin: number;
-  hmmMinDigitSec: number;
+  /**
+   * The configured digit thresholds: the shipped model's negatives are judged at them; held-out
+   * voices at their fit and duration floors, with threshold and margin floor chosen per fold.
+   */
+  digits: DigitConfig;
   /** Folder with fold<k>/digits.onnx; default training/work/folds when it exists. */
   folds?: string;
   out?: string;
@@ -221,9 +220,9 @@ function secondReading(pcm: Float32Array, fitAbove: number, claim = '0000', time
 }
 
 /** The second reading's fixed guards: the fit and duration floors (the margin floor is chosen). */
-type Guards = Pick<SpeechEvalOptions, 'hmmMinFit' | 'hmmMinDigitSec'>;
+type Guards = Pick<DigitConfig, 'hmmMinFit' | 'hmmMinDigitSec'>;
 
-const accepts = (h: HmmScore | null, floor: number, g: Guards): boolean => mandarinAccepts(h, { hmmMinFit: g.hmmMinFit, hmmMinDigitSec: g.hmmMinDigitSec, hmmMinMargin: floor });
+const accepts = (h: HmmScore | null, floor: number, g: Guards): boolean => mandarinAccepts(h, { ...g, hmmMinMargin: floor });
 
 function judge(s: Scored, floor: number, g: Guards): Judged {
   const cases = s.cases.map((c): JudgedCase => {
@@ -244,7 +243,7 @@ async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechM
   const clips = await loadVoiceClips(voice, opts.data);
   const readings = await genuineCases(clips, opts.perPace ?? 20, seed);
   const rand = seededRandom(seed + 1);
-  const fitAbove = lowestFloor(opts);
+  const fitAbove = lowestFloor(opts.digits);
   const cases: CaseScore[] = [];
   for (const c of readings) {
     const t0 = performance.now();
@@ -270,7 +269,7 @@ async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechM
   return { voice, fold, cases, nonDigit };
 }
 
-const lowestFloor = (opts: Pick<SpeechEvalOptions, 'hmmMinMargin'>): number => Math.min(opts.hmmMinMargin, ...HMM_MARGIN_FLOORS);
+const lowestFloor = (d: Pick<DigitConfig, 'hmmMinMargin'>): number => Math.min(d.hmmMinMargin, ...HMM_MARGIN_FLOORS);
 
 /** Both parts' scores of `strings` random four-digit claims on speech that reads no digits (the shipped model when `model` is undefined). */
 async function nonDigitScores(c: Pick<DigitCase, 'pcm'>, model: SpeechModel | undefined, rand: () => number, fitAbove: number, strings = STRINGS_PER_NON_DIGIT): Promise<Scored['nonDigit']> {
@@ -365,7 +364,7 @@ function languageFigures(voices: VoiceFigures[], scored: Judged[], lang: Lang): 
 }
 
 /** Non-digit sentences (AISHELL-1, LibriSpeech), silence and noise against the shipped model and the second reading. */
-async function sentenceNegatives(data: string, rand: () => number, g: Guards, floor: number): Promise<{ scores: number[]; sources: string[] }> {
+async function sentenceNegatives(data: string, rand: () => number, d: DigitConfig): Promise<{ scores: number[]; sources: string[] }> {
   const pcms: { id: string; pcm: Float32Array }[] = [];
   for (const sub of ['mandarin', 'english']) {
     const dir = join(data, 'speech', sub);
@@ -375,7 +374,7 @@ async function sentenceNegatives(data: string, rand: () => number, g: Guards, fl
   pcms.push({ id: 'silence 3 s', pcm: new Float32Array(3 * SAMPLE_RATE) });
   pcms.push({ id: 'white noise 3 s', pcm: Float32Array.from({ length: 3 * SAMPLE_RATE }, () => (rand() - 0.5) * 0.2) });
   const scores: number[] = [];
-  for (const c of pcms) scores.push(...(await nonDigitScores(c, undefined, rand, floor, 100)).map((n) => fusedScore(n.model, accepts(n.hmm, floor, g))));
+  for (const c of pcms) scores.push(...(await nonDigitScores(c, undefined, rand, d.hmmMinMargin, 100)).map((n) => fusedScore(n.model, accepts(n.hmm, d.hmmMinMargin, d))));
   return { scores, sources: pcms.map((c) => c.id) };
 }
 
@@ -384,7 +383,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
   const table = await loadVoiceTable();
   const folds = await foldModels(opts.folds);
   const shipped = await loadSpeechModel(defaultModelPath());
-  const configured = opts.threshold;
+  const configured = opts.digits.minMargin;
   const skipped: string[] = [];
   const scored: Scored[] = [];
   const times: Times = { model: [], mandarin: [] };
@@ -409,10 +408,10 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
   const judged = scored.map((s) => {
     const others = scored.filter((o) => o.fold !== s.fold);
     if (others.length > 0 && folds) {
-      const point = operatingPoint(others, opts);
-      return { judged: judge(s, point.floor, opts), threshold: point.threshold, from: 'other folds' as const };
+      const point = operatingPoint(others, opts.digits);
+      return { judged: judge(s, point.floor, opts.digits), threshold: point.threshold, from: 'other folds' as const };
     }
-    return { judged: judge(s, opts.hmmMinMargin, opts), threshold: configured, from: 'configured' as const };
+    return { judged: judge(s, opts.digits.hmmMinMargin, opts.digits), threshold: configured, from: 'configured' as const };
   });
   const voices = judged.map((j) => figures(j.judged, j.threshold, j.from));
   const judgedVoices = judged.map((j) => j.judged);
@@ -428,7 +427,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
     );
   }
   const rand = seededRandom(99);
-  const sentences = await sentenceNegatives(opts.data, rand, opts, opts.hmmMinMargin);
+  const sentences = await sentenceNegatives(opts.data, rand, opts.digits);
   const heldOutNonDigit = voices.reduce((a, v) => a + v.nonDigitAccepted, 0);
   const nonDigit = {
     trials: sentences.scores.length + voices.reduce((a, v) => a + v.nonDigitTrials, 0),
@@ -436,7 +435,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
     maxScore: round(Math.max(...sentences.scores, ...judgedVoices.flatMap((s) => s.nonDigit)), 3),
     sources: [...sentences.sources, ...scored.filter((s) => s.nonDigit.length > 0).map((s) => `${s.voice.id} non-digit syllables`)],
   };
-  const recommended = folds && scored.length > 0 ? operatingPoint(scored, opts) : null;
+  const recommended = folds && scored.length > 0 ? operatingPoint(scored, opts.digits) : null;
   const base = {
     mode: folds ? ('held-out folds' as const) : ('shipped model, voices seen in training' as const),
     model: (folds ? [...folds.values()].map((m) => m.path) : [shipped.path]).map((p) => relative(repoRoot(), p)).join(', '),
@@ -450,9 +449,9 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
     skipped,
     msPer5sClip: round(mean(times.model), 1),
     mandarinMsPer5sClip: round(mean(times.mandarin), 1),
-    hmmMinFit: opts.hmmMinFit,
-    hmmMinMargin: opts.hmmMinMargin,
-    hmmMinDigitSec: opts.hmmMinDigitSec,
+    hmmMinFit: opts.digits.hmmMinFit,
+    hmmMinMargin: opts.digits.hmmMinMargin,
+    hmmMinDigitSec: opts.digits.hmmMinDigitSec,
   };
   const report: SpeechEvalReport = { ...base, markdown: renderSpeechReport(base) };
   if (opts.out) {
