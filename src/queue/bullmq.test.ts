@@ -83,15 +83,19 @@ describe('verification jobs over BullMQ', { skip: url ? false : REDIS_MISSING },
   });
 
   it('answers busy at once when the queue is full, and busy after the deadline when no worker takes the job', async () => {
-    const s = settings({ maxWaiting: 2, jobTimeoutMs: 1500 });
+    // The deadline leaves room for a slow machine to enqueue both before the third comes.
+    const s = settings({ maxWaiting: 2, jobTimeoutMs: 4000 });
     const q = api(s);
-    const waiting = [q.verifyVideo({ videoPath: video, digits: '3333' }), q.verifyVideo({ videoPath: video, digits: '4444' })];
+    // Their outcome is checked from the start: a deadline that passes before the check below is not an unhandled rejection.
+    const waiting = [q.verifyVideo({ videoPath: video, digits: '3333' }), q.verifyVideo({ videoPath: video, digits: '4444' })].map((w) =>
+      assert.rejects(w, InferenceTimeoutError),
+    );
     // Both are in the queue before the third comes (waiting on the list, not on the clock: a busy machine is slow to enqueue).
     for (let i = 0; i < 100 && (await redis.llen(`${s.prefix}:verify:wait`)) < 2; i++) await new Promise((r) => setTimeout(r, 50));
     const started = performance.now();
     await assert.rejects(q.verifyVideo({ videoPath: video, digits: '5555' }), (err) => err instanceof InferenceBusyError && !(err instanceof InferenceTimeoutError));
     assert.ok(performance.now() - started < 1000, 'refused without waiting');
-    for (const w of waiting) await assert.rejects(w, InferenceTimeoutError);
+    await Promise.all(waiting);
     assert.deepEqual(await redis.keys(`${s.prefix}:media:*`), [], 'the media of jobs that never ran are deleted too');
     assert.equal(await redis.llen(`${s.prefix}:verify:wait`), 0, 'and the jobs withdrawn');
   });
