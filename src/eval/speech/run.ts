@@ -10,7 +10,7 @@ import { fusedScore, heardDigits, mandarinAccepts, scoreDigits, speechPosteriors
 import { confusions, type Confusions } from './confusions.js';
 import { repoRoot } from '../data-dir.js';
 import { renderSpeechReport } from './report.js';
-import { genuineCases, nonDigitCases, PACES, type Channel, type DigitCase, type Pace } from './strings.js';
+import { genuineCases, missingDigitCases, nonDigitCases, PACES, type Channel, type DigitCase, type Pace } from './strings.js';
 import { loadVoiceClips, loadVoiceTable, voiceAvailable, type Lang, type VoiceEntry } from './voices.js';
 
 /**
@@ -87,6 +87,9 @@ export interface VoiceFigures {
   impostors: number;
   nonDigitTrials: number;
   nonDigitAccepted: number;
+  /** Readings lacking one digit of their claim (missingDigitCases) accepted at `threshold`. */
+  missingTrials: number;
+  missingAccepted: number;
 }
 
 export interface LanguageFigures {
@@ -102,6 +105,8 @@ export interface LanguageFigures {
   pooledFar: number;
   fastGar: number;
   phoneGar: number;
+  /** Share of the readings lacking one digit that were accepted, pooled over the voices. */
+  missingFar: number;
 }
 
 export interface SpeechEvalReport {
@@ -128,6 +133,8 @@ export interface SpeechEvalReport {
 }
 
 const IMPOSTORS_PER_READING = 8;
+/** Readings lacking a digit per genuine reading: half as many, enough to see a rate of a few percent per language. */
+const MISSING_PER_READING = 0.5;
 const NON_DIGIT_READINGS = 40;
 const STRINGS_PER_NON_DIGIT = 5;
 const FAR_TARGET = 0.02;
@@ -179,11 +186,19 @@ export async function foldModels(dir: string | undefined): Promise<Map<number, S
   return new Map(await Promise.all(found.map(async (f) => [f.fold, await loadSpeechModel(f.path)] as const)));
 }
 
+/** Both parts' scores of one claimed string. */
+export interface ClaimScore {
+  model: number;
+  hmm: HmmScore | null;
+}
+
 export interface Scored {
   voice: VoiceEntry;
   fold: number | null;
   cases: CaseScore[];
-  nonDigit: { model: number; hmm: HmmScore | null }[];
+  nonDigit: ClaimScore[];
+  /** Readings lacking one digit, each claimed as the whole string: an attack the threshold is not chosen on. */
+  missing: ClaimScore[];
 }
 
 /** A voice's readings judged at one margin floor. */
@@ -193,6 +208,7 @@ interface Judged {
   floor: number;
   cases: JudgedCase[];
   nonDigit: number[];
+  missing: number[];
 }
 
 /**
@@ -236,7 +252,8 @@ function judge(s: Scored, floor: number, g: Guards): Judged {
       mandarinImpostors: claimed.filter(Boolean).length,
     };
   });
-  return { voice: s.voice, fold: s.fold, floor, cases, nonDigit: s.nonDigit.map((n) => fusedScore(n.model, accepts(n.hmm, floor, g))) };
+  const verdict = (n: ClaimScore): number => fusedScore(n.model, accepts(n.hmm, floor, g));
+  return { voice: s.voice, fold: s.fold, floor, cases, nonDigit: s.nonDigit.map(verdict), missing: s.missing.map(verdict) };
 }
 
 async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechModel, opts: SpeechEvalOptions, seed: number, times: Times): Promise<Scored> {
@@ -264,21 +281,25 @@ async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechM
       impostorHmms: claims.map(read),
     });
   }
-  const nonDigit: Scored['nonDigit'] = [];
+  const nonDigit: ClaimScore[] = [];
   for (const c of await nonDigitCases(clips, NON_DIGIT_READINGS, seed + 2)) nonDigit.push(...(await nonDigitScores(c, model, rand, fitAbove)));
-  return { voice, fold, cases, nonDigit };
+  const missing: ClaimScore[] = [];
+  for (const c of await missingDigitCases(clips, Math.ceil((opts.perPace ?? 20) * MISSING_PER_READING), seed + 3)) missing.push(...(await claimScores(c.pcm, model, fitAbove, [c.digits])));
+  return { voice, fold, cases, nonDigit, missing };
 }
 
 const lowestFloor = (d: Pick<DigitConfig, 'hmmMinMargin'>): number => Math.min(d.hmmMinMargin, ...HMM_MARGIN_FLOORS);
 
 /** Both parts' scores of `strings` random four-digit claims on speech that reads no digits (the shipped model when `model` is undefined). */
-async function nonDigitScores(c: Pick<DigitCase, 'pcm'>, model: SpeechModel | undefined, rand: () => number, fitAbove: number, strings = STRINGS_PER_NON_DIGIT): Promise<Scored['nonDigit']> {
-  const p = await speechPosteriors(c.pcm, model);
-  const read = secondReading(c.pcm, fitAbove);
-  return Array.from({ length: strings }, () => {
-    const s = randomDigits(rand);
-    return { model: scoreDigits(p, s).score, hmm: read(s) };
-  });
+async function nonDigitScores(c: Pick<DigitCase, 'pcm'>, model: SpeechModel | undefined, rand: () => number, fitAbove: number, strings = STRINGS_PER_NON_DIGIT): Promise<ClaimScore[]> {
+  return claimScores(c.pcm, model, fitAbove, Array.from({ length: strings }, () => randomDigits(rand)));
+}
+
+/** Both parts' scores of each claim on one recording. */
+async function claimScores(pcm: Float32Array, model: SpeechModel | undefined, fitAbove: number, claims: string[]): Promise<ClaimScore[]> {
+  const p = await speechPosteriors(pcm, model);
+  const read = secondReading(pcm, fitAbove, claims[0]);
+  return claims.map((s) => ({ model: scoreDigits(p, s).score, hmm: read(s) }));
 }
 
 /** The stricter (higher) of the languages' 2% impostor points over these voices. */
@@ -326,6 +347,8 @@ function figures(s: Judged, threshold: number, thresholdFrom: VoiceFigures['thre
     impostors: imp.length,
     nonDigitTrials: s.nonDigit.length,
     nonDigitAccepted: s.nonDigit.filter(ok).length,
+    missingTrials: s.missing.length,
+    missingAccepted: s.missing.filter(ok).length,
   };
 }
 
@@ -360,6 +383,7 @@ function languageFigures(voices: VoiceFigures[], scored: Judged[], lang: Lang): 
     pooledFar: round(impN ? impK / impN : 0),
     fastGar: pooled((c) => c.pace === 'fast'),
     phoneGar: pooled((c) => c.channel === 'phone'),
+    missingFar: round(vs.reduce((a, v) => a + v.missingAccepted, 0) / Math.max(1, vs.reduce((a, v) => a + v.missingTrials, 0))),
   };
 }
 

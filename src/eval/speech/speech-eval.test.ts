@@ -7,7 +7,7 @@ import { defaultModelPath } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { confusions } from './confusions.js';
 import { foldModels, operatingPoint, thresholdAtFar, type CaseScore, type Scored } from './run.js';
-import { genuineCases, nonDigitCases } from './strings.js';
+import { genuineCases, missingDigitCases, nonDigitCases } from './strings.js';
 import { trimSilence, type VoiceClips } from './voices.js';
 
 /** A 0.5 s tone burst standing in for a syllable (the builders never look at what is said). */
@@ -51,6 +51,20 @@ test('the phone channel keeps each reading in place and takes away what lies abo
   assert.equal(phone.pcm.length, clean.pcm.length);
   const rms = (x: Float32Array): number => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
   assert.ok(rms(phone.pcm) < rms(clean.pcm) / 30, `6 kHz tone through the phone channel: ${rms(phone.pcm)} vs ${rms(clean.pcm)}`);
+});
+
+test('missing-digit readings say three of the four digits they claim, at every pace and through the phone channel', async () => {
+  const cases = await missingDigitCases(voice([1, 2, 3, 4]), 2, 5);
+  assert.equal(cases.length, 12);
+  assert.deepEqual([...new Set(cases.map((c) => c.pace))].sort(), ['fast', 'normal', 'slow']);
+  for (const c of cases) {
+    assert.match(c.digits, /^[1-4]{4}$/);
+    // The reading's span over its time per syllable is the number of syllables spliced in.
+    const speechSec = c.pcm.length / SAMPLE_RATE - 0.6;
+    assert.equal(Math.round(speechSec / c.secPerSyllable), 3, `${c.pace} ${c.channel}`);
+  }
+  const genuine = await genuineCases(voice([1, 2, 3, 4]), 2, 5);
+  assert.ok(genuine.every((c) => Math.round((c.pcm.length / SAMPLE_RATE - 0.6) / c.secPerSyllable) === 4), 'a genuine reading of the same builder holds all four');
 });
 
 test('non-digit readings string two to six of the voice\'s other syllables and expect no digits', async () => {
@@ -125,7 +139,7 @@ function scoredVoice(lang: 'zh' | 'en', fold: number, model: number, impostorMod
     hmm: read(hmm),
     impostorHmms: Array.from({ length: 8 }, () => read(impostorHmm)),
   }));
-  return { voice: { id: `${lang}-${fold}`, lang, sex: 'female', accent: '', licence: '', digits: {}, nondigit: [] }, fold, cases, nonDigit: [] };
+  return { voice: { id: `${lang}-${fold}`, lang, sex: 'female', accent: '', licence: '', digits: {}, nondigit: [] }, fold, cases, nonDigit: [], missing: [] };
 }
 
 test('the second reading\'s margin floor is chosen with the threshold, for the most genuine readings averaged over the languages', () => {

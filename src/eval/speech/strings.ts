@@ -118,6 +118,20 @@ async function phoneChannel(readings: Float32Array[]): Promise<Float32Array[]> {
 
 /** `perPace` random four-digit readings of each pace by one voice, clean and through the phone channel. */
 export async function genuineCases(clips: VoiceClips, perPace: number, seed: number): Promise<DigitCase[]> {
+  return fourDigitReadings(clips, perPace, seed, false);
+}
+
+/**
+ * Readings of four random digits with one of them left out, each claimed as the whole string:
+ * a recording that lacks a digit of the challenge, as a replay of an earlier reading that shares
+ * three of its digits, or a digit swallowed on purpose, would. The three digits left are read
+ * at the reading's pace as any reading is.
+ */
+export async function missingDigitCases(clips: VoiceClips, perPace: number, seed: number): Promise<DigitCase[]> {
+  return fourDigitReadings(clips, perPace, seed, true);
+}
+
+async function fourDigitReadings(clips: VoiceClips, perPace: number, seed: number, leaveOneOut: boolean): Promise<DigitCase[]> {
   const rand = seededRandom(seed);
   const have = [...clips.digits.keys()].sort((a, b) => a - b);
   if (have.length === 0) return [];
@@ -129,6 +143,7 @@ export async function genuineCases(clips: VoiceClips, perPace: number, seed: num
         const t = clips.digits.get(d) ?? [];
         return t[Math.floor(rand() * t.length)] as Float32Array;
       });
+      if (leaveOneOut) takes.splice(Math.floor(rand() * takes.length), 1);
       const r = await read(takes, pace, rand);
       clean.push({ voice: clips.voice.id, lang: clips.voice.lang, digits: digits.join(''), pace, channel: 'clean', ...r });
     }
