@@ -1,6 +1,9 @@
+import type { Proportion } from '../metrics.js';
 import type { SpeechEvalReport } from './run.js';
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+/** A pooled rate with its count and 95% interval: "3.1% (13 of 420) [1.7%, 5.2%]". */
+const counted = (p: Proportion): string => (p.rate === null || !p.ci95 ? '-' : `${pct(p.rate)} (${p.k} of ${p.n}) [${pct(p.ci95[0])}, ${pct(p.ci95[1])}]`);
 const LANG = { zh: 'Mandarin', en: 'English' } as const;
 
 function confusionLines(r: Omit<SpeechEvalReport, 'markdown'>): string[] {
@@ -45,7 +48,7 @@ export function renderSpeechReport(r: Omit<SpeechEvalReport, 'markdown'>): strin
   ];
   for (const lang of ['zh', 'en'] as const) {
     const f = r.languages[lang];
-    if (f) lines.push(`| ${LANG[lang]} | ${f.voices} | ${pct(f.meanGar)} | ${f.worst.id} ${pct(f.worst.gar)} | ${pct(f.pooledGar)} | ${pct(f.fastGar)} | ${pct(f.phoneGar)} | ${pct(f.pooledFar)} | ${pct(f.missingFar)} | ${pct(f.modelGar)} | ${pct(f.mandarinGar)} (${pct(f.mandarinFar)}) |`);
+    if (f) lines.push(`| ${LANG[lang]} | ${f.voices} | ${pct(f.meanGar)} | ${f.worst.id} ${pct(f.worst.gar)} | ${pct(f.pooledGar)} | ${pct(f.fastGar)} | ${pct(f.phoneGar)} | ${counted(f.impostors)} | ${counted(f.missing)} | ${pct(f.modelGar)} | ${pct(f.mandarinGar)} (${pct(f.mandarinFar)}) |`);
   }
   lines.push(
     '',

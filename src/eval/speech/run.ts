@@ -8,6 +8,7 @@ import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { checkMandarin, readMandarin, type MandarinReading } from '../../speech/sphinx/index.js';
 import { fusedScore, heardDigits, mandarinAccepts, scoreDigits, speechPosteriors, type DigitConfig, type HmmEvidence } from '../../speech/verify.js';
 import { confusions, type Confusions } from './confusions.js';
+import { proportion, type Proportion } from '../metrics.js';
 import { repoRoot } from '../data-dir.js';
 import { renderSpeechReport } from './report.js';
 import { genuineCases, missingDigitCases, nonDigitCases, PACES, type Channel, type DigitCase, type Pace } from './strings.js';
@@ -105,8 +106,10 @@ export interface LanguageFigures {
   pooledFar: number;
   fastGar: number;
   phoneGar: number;
-  /** Share of the readings lacking one digit that were accepted, pooled over the voices. */
-  missingFar: number;
+  /** One-digit-off impostor strings accepted (pooledFar), with its 95% interval. */
+  impostors: Proportion;
+  /** Readings lacking one digit that were accepted, pooled over the voices, with its 95% interval. */
+  missing: Proportion;
 }
 
 export interface SpeechEvalReport {
@@ -356,19 +359,23 @@ function languageFigures(voices: VoiceFigures[], scored: Judged[], lang: Lang): 
   const vs = voices.filter((v) => v.lang === lang);
   if (vs.length === 0) return undefined;
   const worst = vs.reduce((a, b) => (b.gar < a.gar ? b : a));
-  /** Share of the picked genuine readings accepted at their voice's threshold, by the verdict's score or another. */
-  const pooled = (pick: (c: JudgedCase) => boolean, score: (c: JudgedCase) => number = (c) => c.genuine): number => {
+  /** How many of the picked scores pass their voice's threshold, pooled over the voices. */
+  const accepted = (pick: (s: Judged) => number[]): Proportion => {
     let k = 0;
     let n = 0;
     for (const v of vs) {
       const s = scored.find((x) => x.voice.id === v.id);
-      for (const c of s?.cases.filter(pick) ?? []) {
+      for (const x of s ? pick(s) : []) {
         n++;
-        if (score(c) > v.threshold) k++;
+        if (x > v.threshold) k++;
       }
     }
-    return round(n ? k / n : 0);
+    const p = proportion(k, n);
+    return { ...p, rate: p.rate === null ? null : round(p.rate), ci95: p.ci95 ? [round(p.ci95[0]), round(p.ci95[1])] : null };
   };
+  /** Share of the picked genuine readings accepted at their voice's threshold, by the verdict's score or another. */
+  const pooled = (pick: (c: JudgedCase) => boolean, score: (c: JudgedCase) => number = (c) => c.genuine): number =>
+    accepted((s) => s.cases.filter(pick).map(score)).rate ?? 0;
   const impK = vs.reduce((a, v) => a + v.far * v.impostors, 0);
   const impN = vs.reduce((a, v) => a + v.impostors, 0);
   const cases = scored.filter((s) => s.voice.lang === lang).flatMap((s) => s.cases);
@@ -383,7 +390,8 @@ function languageFigures(voices: VoiceFigures[], scored: Judged[], lang: Lang): 
     pooledFar: round(impN ? impK / impN : 0),
     fastGar: pooled((c) => c.pace === 'fast'),
     phoneGar: pooled((c) => c.channel === 'phone'),
-    missingFar: round(vs.reduce((a, v) => a + v.missingAccepted, 0) / Math.max(1, vs.reduce((a, v) => a + v.missingTrials, 0))),
+    impostors: accepted((s) => s.cases.flatMap((c) => c.impostors)),
+    missing: accepted((s) => s.missing),
   };
 }
 
