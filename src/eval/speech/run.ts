@@ -51,8 +51,8 @@ export interface CaseScore {
   model: number;
   impostorModels: number[];
   /** The Mandarin second reading of the reading and of each impostor string (null: too short to read). */
-  hmm: HmmScore | null;
-  impostorHmms: (HmmScore | null)[];
+  hmm: HmmEvidence | null;
+  impostorHmms: (HmmEvidence | null)[];
 }
 
 /** A case judged at one margin floor of the second reading. */
@@ -64,9 +64,6 @@ export interface JudgedCase extends CaseScore {
   mandarin: boolean;
   mandarinImpostors: number;
 }
-
-/** What the second reading says of one claimed string: its margin over the best other string, and its fit when searched. */
-export type HmmScore = HmmEvidence;
 
 export interface VoiceFigures {
   id: string;
@@ -192,7 +189,7 @@ export async function foldModels(dir: string | undefined): Promise<Map<number, S
 /** Both parts' scores of one claimed string. */
 export interface ClaimScore {
   model: number;
-  hmm: HmmScore | null;
+  hmm: HmmEvidence | null;
 }
 
 export interface Scored {
@@ -220,14 +217,14 @@ interface Judged {
  * what a verdict on `claim` costs: the front end and the search for `claim` (with the phone loop
  * when `claim` clears that floor, so an upper bound of the time at a higher floor).
  */
-function secondReading(pcm: Float32Array, fitAbove: number, claim = '0000', times: number[] = []): (s: string) => HmmScore | null {
+function secondReading(pcm: Float32Array, fitAbove: number, claim = '0000', times: number[] = []): (s: string) => HmmEvidence | null {
   const t0 = performance.now();
   const reading: MandarinReading | null = readMandarin(pcm);
   const first = reading ? checkMandarin(reading, claim, fitAbove) : null;
   times.push(((performance.now() - t0) * 5 * SAMPLE_RATE) / Math.max(pcm.length, SAMPLE_RATE));
   if (reading === null || first === null) return () => null;
-  const keep = (c: HmmScore): HmmScore => ({ margin: c.margin, fit: c.fit, shortestWordSec: c.shortestWordSec });
-  const known = new Map<string, HmmScore>([[claim, keep(first)]]);
+  const keep = (c: HmmEvidence): HmmEvidence => ({ margin: c.margin, fit: c.fit, shortestWordSec: c.shortestWordSec });
+  const known = new Map<string, HmmEvidence>([[claim, keep(first)]]);
   return (s) => {
     let h = known.get(s);
     if (!h) {
@@ -241,7 +238,7 @@ function secondReading(pcm: Float32Array, fitAbove: number, claim = '0000', time
 /** The second reading's fixed guards: the fit and duration floors (the margin floor is chosen). */
 type Guards = Pick<DigitConfig, 'hmmMinFit' | 'hmmMinDigitSec'>;
 
-const accepts = (h: HmmScore | null, floor: number, g: Guards): boolean => mandarinAccepts(h, { ...g, hmmMinMargin: floor });
+const accepts = (h: HmmEvidence | null, floor: number, g: Guards): boolean => mandarinAccepts(h, { ...g, hmmMinMargin: floor });
 
 function judge(s: Scored, floor: number, g: Guards): Judged {
   const cases = s.cases.map((c): JudgedCase => {
@@ -376,21 +373,20 @@ function languageFigures(voices: VoiceFigures[], scored: Judged[], lang: Lang): 
   /** Share of the picked genuine readings accepted at their voice's threshold, by the verdict's score or another. */
   const pooled = (pick: (c: JudgedCase) => boolean, score: (c: JudgedCase) => number = (c) => c.genuine): number =>
     accepted((s) => s.cases.filter(pick).map(score)).rate ?? 0;
-  const impK = vs.reduce((a, v) => a + v.far * v.impostors, 0);
-  const impN = vs.reduce((a, v) => a + v.impostors, 0);
+  const impostors = accepted((s) => s.cases.flatMap((c) => c.impostors));
   const cases = scored.filter((s) => s.voice.lang === lang).flatMap((s) => s.cases);
   return {
     voices: vs.length,
     modelGar: pooled(() => true, (c) => c.model),
     mandarinGar: round(cases.length ? cases.filter((c) => c.mandarin).length / cases.length : 0),
-    mandarinFar: round(impN ? cases.reduce((a, c) => a + c.mandarinImpostors, 0) / impN : 0),
+    mandarinFar: round(impostors.n ? cases.reduce((a, c) => a + c.mandarinImpostors, 0) / impostors.n : 0),
     meanGar: round(vs.reduce((a, v) => a + v.gar, 0) / vs.length),
     worst: { id: worst.id, gar: worst.gar },
     pooledGar: pooled(() => true),
-    pooledFar: round(impN ? impK / impN : 0),
+    pooledFar: impostors.rate ?? 0,
     fastGar: pooled((c) => c.pace === 'fast'),
     phoneGar: pooled((c) => c.channel === 'phone'),
-    impostors: accepted((s) => s.cases.flatMap((c) => c.impostors)),
+    impostors,
     missing: accepted((s) => s.missing),
   };
 }
