@@ -36,18 +36,34 @@ export function makeBenchClip(dir: string): string {
   return out;
 }
 
-/** CPU seconds used so far by this process (all threads) and its reaped children (ffmpeg). */
-function cpuSeconds(): number {
-  const own = process.cpuUsage();
-  let children = 0;
+/** CPU seconds of this process's reaped children (ffmpeg), from /proc/self/stat. */
+function childCpuSeconds(): number {
   try {
     // Fields 16 and 17 of /proc/self/stat: cutime and cstime in clock ticks (100 Hz on Linux).
     const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    children = (Number(fields[13]) + Number(fields[14])) / 100;
+    return (Number(fields[13]) + Number(fields[14])) / 100;
   } catch {
-    children = 0;
+    return 0;
   }
-  return (own.user + own.system) / 1e6 + children;
+}
+
+/** CPU seconds used so far by this process (all threads) and its reaped children (ffmpeg). */
+function cpuSeconds(): number {
+  const own = process.cpuUsage();
+  return (own.user + own.system) / 1e6 + childCpuSeconds();
+}
+
+/**
+ * The machine's steal and total clock ticks (/proc/stat): on a virtual machine, steal is time
+ * its cores were ready to run but the host ran something else, which slows every figure here.
+ */
+function machineTicks(): { steal: number; total: number } | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    return { steal: cpu[7] ?? 0, total: cpu.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
 }
 
 const median = (v: number[]): number => {
@@ -84,14 +100,18 @@ export async function benchVerify(): Promise<BenchSection> {
   try {
     const clip = makeBenchClip(dir);
     const loadBefore = loadavg()[0];
+    const ticksBefore = machineTicks();
     // Warm both threads (model load, WASM compilation) before measuring anything.
     await Promise.all(Array.from({ length: workers }, () => timed(inference, clip)));
 
     const runs: { ms: number; result: VideoVerifyResult }[] = [];
     const decodes: number[] = [];
     let cpuSum = 0;
+    let decodeCpuSum = 0;
     for (let i = 0; i < RUNS; i++) {
+      const decodeCpuBefore = childCpuSeconds();
       decodes.push(await ffmpegDecode(clip));
+      decodeCpuSum += childCpuSeconds() - decodeCpuBefore;
       // CPU time does not depend on what else the machine runs, unlike wall time. The reference
       // ffmpeg has been reaped before this, so only the verification's own children count.
       const cpuBefore = cpuSeconds();
@@ -99,6 +119,9 @@ export async function benchVerify(): Promise<BenchSection> {
       cpuSum += cpuSeconds() - cpuBefore;
     }
     const cpuPerRequest = cpuSum / RUNS;
+    // The machine's speed moves every CPU figure; the reference decode's moves with it, so the
+    // ratio of the two is what compares across machines and days.
+    const decodeCpu = decodeCpuSum / RUNS;
     const decodeMedian = median(decodes);
     const pairRatio = median(runs.map((r, i) => r.ms / decodes[i]));
     const stages = [...new Set(runs.flatMap((r) => Object.keys(r.result.timingsMs)))];
@@ -114,12 +137,14 @@ export async function benchVerify(): Promise<BenchSection> {
     const cpuUnderLoad = (cpuSeconds() - cpuLoadBefore) / CONCURRENT_REQUESTS;
     const perMinute = (CONCURRENT_REQUESTS / wallSec) * 60;
     const loadAfter = loadavg()[0];
+    const ticksAfter = machineTicks();
+    const stealPercent = ticksBefore && ticksAfter && ticksAfter.total > ticksBefore.total ? (100 * (ticksAfter.steal - ticksBefore.steal)) / (ticksAfter.total - ticksBefore.total) : null;
     const idleCapacity = (workers * 60) / cpuUnderLoad;
 
     const checks = runs[0].result.checks.map((c) => `${c.name}=${c.passed === null ? 'n/a' : c.passed ? 'pass' : 'fail'}`).join(', ');
     const markdown = [
       `Clip: 5 s, 1280x720, 30 fps H.264/AAC (a talking head from ../shared/data/video/talking, padded); analysed at the pipeline's frame rate and size.`,
-      `Pool: ${workers} worker thread(s), ${SPLIT ? 'a verification borrows the second thread when both are idle' : 'no thread lending (BENCH_VERIFY_SPLIT=0)'}; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (other work on the machine counts).`,
+      `Pool: ${workers} worker thread(s), ${SPLIT ? 'a verification borrows the second thread when both are idle' : 'no thread lending (BENCH_VERIFY_SPLIT=0)'}; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (other work on the machine counts)${stealPercent === null ? '' : `; the host took ${stealPercent.toFixed(1)}% of the cores' time (steal)`}.`,
       '',
       `| measure | value |`,
       `|---|---|`,
@@ -131,6 +156,8 @@ export async function benchVerify(): Promise<BenchSection> {
       `| throughput, ${CONCURRENT_REQUESTS} concurrent requests (goal >= 60, moonshot 80) | ${perMinute.toFixed(1)} verifications/min (${wallSec.toFixed(1)} s wall) |`,
       `| CPU time per verification, sequential runs (all threads + ffmpeg; goal <= 1.5 s) | ${cpuPerRequest.toFixed(2)} s |`,
       `| CPU time per verification, ${CONCURRENT_REQUESTS} concurrent | ${cpuUnderLoad.toFixed(2)} s |`,
+      `| CPU time of the reference decode (ffmpeg, all its threads), mean of ${RUNS} | ${decodeCpu.toFixed(2)} s |`,
+      `| CPU time per verification in reference decodes, sequential / ${CONCURRENT_REQUESTS} concurrent (moves less with the machine's speed than seconds do) | ${(cpuPerRequest / decodeCpu).toFixed(2)}x / ${(cpuUnderLoad / decodeCpu).toFixed(2)}x |`,
       `| capacity if ${workers} cores were free (${workers} x 60 / CPU time under load; an estimate, not a measurement) | ${idleCapacity.toFixed(0)} verifications/min |`,
       '',
       `Checks on the clip: ${checks}.`,
@@ -146,6 +173,10 @@ export async function benchVerify(): Promise<BenchSection> {
         perMinute,
         cpuSecPerRequest: cpuPerRequest,
         cpuSecPerRequestUnderLoad: cpuUnderLoad,
+        decodeCpuSec: decodeCpu,
+        cpuPerDecodeCpu: cpuPerRequest / decodeCpu,
+        cpuUnderLoadPerDecodeCpu: cpuUnderLoad / decodeCpu,
+        ...(stealPercent === null ? {} : { stealPercent }),
         split: SPLIT ? 1 : 0,
         idleCapacityPerMinute: idleCapacity,
         workers,

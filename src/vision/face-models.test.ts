@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Human } from '@vladmandic/human';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { getHuman } from '../compare/human.js';
 import type { RgbFrame } from '../core/frames.js';
 import { seededRandom } from '../core/seeded-random.js';
@@ -59,6 +60,28 @@ describe('face models on onnxruntime', () => {
     const halves = new Uint16Array([0x3c00, 0xc000, 0x7bff, 0x0001, 0x0000]);
     const w = decodeWeights([{ paths: [], weights: [{ name: 'w', shape: [5], dtype: 'float32', quantization: { dtype: 'float16' } }] }], new Uint8Array(halves.buffer));
     assert.deepEqual(Array.from(w.get('w')?.data ?? []), [1, -2, 65504, 2 ** -24, 0]);
+  });
+
+  it('translates PReLU exactly, for slopes under 1 (the fused form) and above 1 (the older form)', async () => {
+    const slopes = new Float32Array([0.25, 1.5]);
+    const json: TfjsModelJson = {
+      modelTopology: {
+        node: [
+          { name: 'x', op: 'Placeholder', attr: { shape: { shape: { dim: [{ size: '1' }, { size: '2' }, { size: '2' }, { size: '2' }] } } } },
+          { name: 'alpha', op: 'Const' },
+          { name: 'y', op: 'Prelu', input: ['x', 'alpha'] },
+          { name: 'out', op: 'Identity', input: ['y'] },
+        ],
+      },
+      weightsManifest: [{ paths: [], weights: [{ name: 'alpha', shape: [2], dtype: 'float32' }] }],
+    };
+    const { onnx, input } = tfjsToOnnx(json, new Uint8Array(slopes.buffer), 'prelu test');
+    const session = await InferenceSession.create(onnx);
+    const x = new Float32Array([1.5, -2, -0.75, 3, 0, -1e-3, -8, 0.5]);
+    const got = (await session.run({ [input]: new Tensor('float32', x, [1, 2, 2, 2]) })).out.data as Float32Array;
+    // NHWC: the channel is the last index.
+    const want = Array.from(x, (v, i) => (v >= 0 ? v : Math.fround(slopes[i % 2] * v)));
+    assert.deepEqual(Array.from(got), want);
   });
 
   it('refuses a graph with an op it does not translate, naming the op', () => {
