@@ -62,26 +62,28 @@ describe('face models on onnxruntime', () => {
     assert.deepEqual(Array.from(w.get('w')?.data ?? []), [1, -2, 65504, 2 ** -24, 0]);
   });
 
-  it('translates PReLU exactly, for slopes under 1 (the fused form) and above 1 (the older form)', async () => {
-    const slopes = new Float32Array([0.25, 1.5]);
-    const json: TfjsModelJson = {
-      modelTopology: {
-        node: [
-          { name: 'x', op: 'Placeholder', attr: { shape: { shape: { dim: [{ size: '1' }, { size: '2' }, { size: '2' }, { size: '2' }] } } } },
-          { name: 'alpha', op: 'Const' },
-          { name: 'y', op: 'Prelu', input: ['x', 'alpha'] },
-          { name: 'out', op: 'Identity', input: ['y'] },
-        ],
-      },
-      weightsManifest: [{ paths: [], weights: [{ name: 'alpha', shape: [2], dtype: 'float32' }] }],
-    };
-    const { onnx, input } = tfjsToOnnx(json, new Uint8Array(slopes.buffer), 'prelu test');
-    const session = await InferenceSession.create(onnx);
-    const x = new Float32Array([1.5, -2, -0.75, 3, 0, -1e-3, -8, 0.5]);
-    const got = (await session.run({ [input]: new Tensor('float32', x, [1, 2, 2, 2]) })).out.data as Float32Array;
-    // NHWC: the channel is the last index.
-    const want = Array.from(x, (v, i) => (v >= 0 ? v : Math.fround(slopes[i % 2] * v)));
-    assert.deepEqual(Array.from(got), want);
+  it('translates PReLU, in the fused form when every slope is at most 1 and in the older form otherwise', async () => {
+    // Slopes and inputs exact in binary, so that a * x + (1 - a) * x is x to the bit in both forms.
+    for (const slopes of [new Float32Array([0.25, 0.5]), new Float32Array([0.25, 1.5])]) {
+      const json: TfjsModelJson = {
+        modelTopology: {
+          node: [
+            { name: 'x', op: 'Placeholder', attr: { shape: { shape: { dim: [{ size: '1' }, { size: '2' }, { size: '2' }, { size: '2' }] } } } },
+            { name: 'alpha', op: 'Const' },
+            { name: 'y', op: 'Prelu', input: ['x', 'alpha'] },
+            { name: 'out', op: 'Identity', input: ['y'] },
+          ],
+        },
+        weightsManifest: [{ paths: [], weights: [{ name: 'alpha', shape: [2], dtype: 'float32' }] }],
+      };
+      const { onnx, input } = tfjsToOnnx(json, new Uint8Array(slopes.buffer), 'prelu test');
+      const session = await InferenceSession.create(onnx);
+      const x = new Float32Array([1.5, -2, -0.75, 3, 0, -0.125, -8, 0.5]);
+      const got = (await session.run({ [input]: new Tensor('float32', x, [1, 2, 2, 2]) })).out.data as Float32Array;
+      // NHWC: the channel is the last index.
+      const want = Array.from(x, (v, i) => (v >= 0 ? v : Math.fround(slopes[i % 2] * v)));
+      assert.deepEqual(Array.from(got), want, `slopes ${Array.from(slopes).join(', ')}`);
+    }
   });
 
   it('refuses a graph with an op it does not translate, naming the op', () => {
