@@ -35,7 +35,7 @@ export interface SpeechEvalOptions {
   folds?: string;
   out?: string;
   json?: boolean;
-  /** Readings per pace per voice (each also through the phone channel). */
+  /** Readings per pace per voice (each also through the phone channel); default DEFAULT_PER_PACE. */
   perPace?: number;
   log?: (line: string) => void;
 }
@@ -100,10 +100,9 @@ export interface LanguageFigures {
   meanGar: number;
   worst: { id: string; gar: number };
   pooledGar: number;
-  pooledFar: number;
   fastGar: number;
   phoneGar: number;
-  /** One-digit-off impostor strings accepted (pooledFar), with its 95% interval. */
+  /** One-digit-off impostor strings accepted, pooled over the voices, with its 95% interval. */
   impostors: Proportion;
   /** Readings lacking one digit that were accepted, pooled over the voices, with its 95% interval. */
   missing: Proportion;
@@ -132,6 +131,7 @@ export interface SpeechEvalReport {
   markdown: string;
 }
 
+const DEFAULT_PER_PACE = 20;
 const IMPOSTORS_PER_READING = 8;
 /** Readings lacking a digit per genuine reading: half as many, enough to see a rate of a few percent per language. */
 const MISSING_PER_READING = 0.5;
@@ -258,7 +258,8 @@ function judge(s: Scored, floor: number, g: Guards): Judged {
 
 async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechModel, opts: SpeechEvalOptions, seed: number, times: Times): Promise<Scored> {
   const clips = await loadVoiceClips(voice, opts.data);
-  const readings = await genuineCases(clips, opts.perPace ?? 20, seed);
+  const perPace = opts.perPace ?? DEFAULT_PER_PACE;
+  const readings = await genuineCases(clips, perPace, seed);
   const rand = seededRandom(seed + 1);
   const fitAbove = lowestFloor(opts.digits);
   const cases: CaseScore[] = [];
@@ -284,7 +285,7 @@ async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechM
   const nonDigit: ClaimScore[] = [];
   for (const c of await nonDigitCases(clips, NON_DIGIT_READINGS, seed + 2)) nonDigit.push(...(await nonDigitScores(c, model, rand, fitAbove)));
   const missing: ClaimScore[] = [];
-  for (const c of await missingDigitCases(clips, Math.ceil((opts.perPace ?? 20) * MISSING_PER_READING), seed + 3)) missing.push(...(await claimScores(c.pcm, model, fitAbove, [c.digits])));
+  for (const c of await missingDigitCases(clips, Math.ceil(perPace * MISSING_PER_READING), seed + 3)) missing.push(...(await claimScores(c.pcm, model, fitAbove, [c.digits])));
   return { voice, fold, cases, nonDigit, missing };
 }
 
@@ -383,7 +384,6 @@ function languageFigures(voices: VoiceFigures[], scored: Judged[], lang: Lang): 
     meanGar: round(vs.reduce((a, v) => a + v.gar, 0) / vs.length),
     worst: { id: worst.id, gar: worst.gar },
     pooledGar: pooled(() => true),
-    pooledFar: impostors.rate ?? 0,
     fastGar: pooled((c) => c.pace === 'fast'),
     phoneGar: pooled((c) => c.channel === 'phone'),
     impostors,
