@@ -7,6 +7,7 @@ import { padSpacing, PIPELINE } from '../liveness/settings.js';
 import { attackScores, loadPadModels, trackFaces } from '../vision/index.js';
 import { padCrops } from '../vision/pad-crop.js';
 import type { BenchSection } from './index.js';
+import { median } from './measure.js';
 import { makeBenchClip } from './verify.js';
 
 /**
@@ -22,8 +23,6 @@ const cpuMs = (from: NodeJS.CpuUsage): number => {
   const u = process.cpuUsage(from);
   return (u.user + u.system) / 1000;
 };
-
-const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 export async function benchPresentation(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'lc-bench-pad-'));

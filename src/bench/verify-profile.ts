@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { warmUpSpeech } from '../speech/index.js';
 import { getFaceModels } from '../vision/index.js';
 import { createInference } from '../workers/index.js';
 import type { BenchSection } from './index.js';
+import { childCpuSeconds, median, ownCpuSeconds } from './measure.js';
 import { makeBenchClip } from './verify.js';
 
 /**
@@ -23,16 +24,8 @@ import { makeBenchClip } from './verify.js';
 const RUNS = Number(process.env.BENCH_PROFILE_RUNS) || 5;
 
 const ms = (v: number): string => v.toFixed(v < 10 ? 2 : 0);
-const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
-const ownCpuMs = (): number => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
-};
-/** CPU of reaped child processes (cutime + cstime, 100 Hz ticks). */
-const childCpuMs = (): number => {
-  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  return (Number(f[13]) + Number(f[14])) * 10;
-};
+const ownCpuMs = (): number => ownCpuSeconds() * 1000;
+const childCpuMs = (): number => childCpuSeconds() * 1000;
 
 interface CpuProfile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string }; children?: number[] }>;

@@ -9,6 +9,7 @@ import { defaultDataDir } from '../eval/data-dir.js';
 import { ffmpegPath } from '../media/index.js';
 import { createInference } from '../workers/index.js';
 import type { BenchSection } from './index.js';
+import { childCpuSeconds, median, ownCpuSeconds } from './measure.js';
 
 /**
  * `npm run bench:verify`: end-to-end time of one 5-second 720p talking-head clip through the
@@ -36,21 +37,9 @@ export function makeBenchClip(dir: string): string {
   return out;
 }
 
-/** CPU seconds of this process's reaped children (ffmpeg), from /proc/self/stat. */
-function childCpuSeconds(): number {
-  try {
-    // Fields 16 and 17 of /proc/self/stat: cutime and cstime in clock ticks (100 Hz on Linux).
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
 /** CPU seconds used so far by this process (all threads) and its reaped children (ffmpeg). */
 function cpuSeconds(): number {
-  const own = process.cpuUsage();
-  return (own.user + own.system) / 1e6 + childCpuSeconds();
+  return ownCpuSeconds() + childCpuSeconds();
 }
 
 /**
@@ -65,11 +54,6 @@ function machineTicks(): { steal: number; total: number } | null {
     return null;
   }
 }
-
-const median = (v: number[]): number => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /**
  * The reference the issue measures against: ffmpeg with its default threading decoding every
