@@ -150,6 +150,7 @@ test('the speech evaluation is nested under the report with its headings pushed 
       hmmMinFit: -1.5,
       hmmMinMargin: 0,
       hmmMinDigitSec: 0.1,
+      hmmMaxWarp: 1.2,
       markdown: '# Speech\n\n## Sets\n\n| a |\n',
     },
     'speech/',

@@ -2,7 +2,7 @@ import { alignDigits, type DigitSegment } from './align.js';
 import { bestDigitString, forcedScore, greedyDigits, languageOf, mergeLanguages } from './ctc.js';
 import { defaultSpeechModel, type Posteriors, type SpeechModel } from './model.js';
 import { SpeechError } from './errors.js';
-import { checkMandarin, readMandarin, type MandarinHmmCheck } from './sphinx/index.js';
+import { checkMandarin, downsample, HMM_FRONT_END, readMandarin, vocalTractWarps, type MandarinHmmCheck } from './sphinx/index.js';
 import { SAMPLE_RATE, digitToken, type Language } from './tokens.js';
 
 export interface DigitVerdict {
@@ -15,8 +15,12 @@ export interface DigitVerdict {
   threshold: number;
   /** The digit model's margin alone. */
   modelScore: number;
-  /** The Mandarin second reading, run when the digit model alone did not accept; null otherwise. */
-  mandarin: (MandarinHmmCheck & { accepted: boolean; minFit: number; minMargin: number; minDigitSec: number }) | null;
+  /**
+   * The Mandarin second reading, run when the digit model alone did not accept; null otherwise.
+   * `warp` is the vocal-tract warp of the reading shown: the one that accepted, or else the one
+   * whose margin came closest.
+   */
+  mandarin: (MandarinHmmCheck & { warp: number; accepted: boolean; minFit: number; minMargin: number; minDigitSec: number }) | null;
   /** What the model heard, greedy reading (may differ in length from the expected string). */
   recognized: string;
   language: Language | 'unknown';
@@ -32,6 +36,7 @@ export interface DigitConfig {
   hmmMinFit: number;
   hmmMinMargin: number;
   hmmMinDigitSec: number;
+  hmmMaxWarp: number;
 }
 
 export interface Recognition {
@@ -118,12 +123,18 @@ export const HMM_ACCEPT_SCORE = 0;
  * challenge must be its best reading; the duration floor keeps out digits squeezed into
  * silence, which the model's silence explains as well as anything.
  */
-export function mandarinAccepts(check: HmmEvidence | null, th: Pick<DigitConfig, 'hmmMinFit' | 'hmmMinMargin' | 'hmmMinDigitSec'>): boolean {
-  return check !== null && check.margin > th.hmmMinMargin && check.fit !== null && check.fit >= th.hmmMinFit && check.shortestWordSec >= th.hmmMinDigitSec;
+export function mandarinAccepts(check: HmmReadings | null, th: Pick<DigitConfig, 'hmmMinFit' | 'hmmMinMargin' | 'hmmMinDigitSec'>): boolean {
+  if (check === null) return false;
+  // Several readings (one per vocal-tract warp): any one that accepts is enough.
+  if (!('margin' in check)) return check.some((c) => mandarinAccepts(c, th));
+  return check.margin > th.hmmMinMargin && check.fit !== null && check.fit >= th.hmmMinFit && check.shortestWordSec >= th.hmmMinDigitSec;
 }
 
 /** What the decision reads of a second reading. */
 export type HmmEvidence = Pick<MandarinHmmCheck, 'margin' | 'fit' | 'shortestWordSec'>;
+
+/** One reading, or one per vocal-tract warp. */
+export type HmmReadings = HmmEvidence | readonly HmmEvidence[];
 
 /** The digit model's margin, raised to HMM_ACCEPT_SCORE when the Mandarin second reading accepts. */
 export function fusedScore(modelScore: number, mandarinAccepted: boolean): number {
@@ -150,11 +161,7 @@ export async function verifyDigits(pcm: Float32Array, expected: string, opts: Di
   const { score: modelScore, language, perDigit } = scoreDigits(p, expected);
   const heard = heardDigits(p);
   let mandarin: DigitVerdict['mandarin'] = null;
-  if (!(modelScore > threshold)) {
-    const reading = readMandarin(input);
-    const check = reading ? checkMandarin(reading, expected, opts.hmmMinMargin) : null;
-    if (check) mandarin = { ...round3(check), accepted: mandarinAccepts(check, opts), minFit: opts.hmmMinFit, minMargin: opts.hmmMinMargin, minDigitSec: opts.hmmMinDigitSec };
-  }
+  if (!(modelScore > threshold)) mandarin = secondReading(input, expected, opts);
   const score = fusedScore(modelScore, mandarin?.accepted ?? false);
   const accepted = score > threshold;
   return {
@@ -169,6 +176,29 @@ export async function verifyDigits(pcm: Float32Array, expected: string, opts: Di
     // The lip-sync stage needs to know where each digit was said: from the reading that heard them.
     segments: mandarin?.accepted ? spikesOf(mandarin.words) : alignDigits(p, expected, input.length / SAMPLE_RATE / p.frames),
   };
+}
+
+/**
+ * The Mandarin second reading of `expected`: the recording read as it is, then through
+ * filterbanks warped for a longer vocal tract (vocalTractWarps) until one reading accepts.
+ */
+function secondReading(input: Float32Array, expected: string, opts: DigitConfig): DigitVerdict['mandarin'] {
+  const pcm8k = downsample(input);
+  let shown: DigitVerdict['mandarin'] = null;
+  let closest = -Infinity;
+  for (const warp of vocalTractWarps(opts.hmmMaxWarp)) {
+    const reading = readMandarin(input, { pcm8k, frontEnd: { ...HMM_FRONT_END, warp } });
+    // Too short to read at one warp is too short at every warp.
+    if (!reading) break;
+    const check = checkMandarin(reading, expected, opts.hmmMinMargin);
+    const accepted = mandarinAccepts(check, opts);
+    if (accepted || check.margin > closest) {
+      closest = check.margin;
+      shown = { ...round3(check), warp, accepted, minFit: opts.hmmMinFit, minMargin: opts.hmmMinMargin, minDigitSec: opts.hmmMinDigitSec };
+    }
+    if (accepted) break;
+  }
+  return shown;
 }
 
 const round3 = (c: MandarinHmmCheck): MandarinHmmCheck => ({

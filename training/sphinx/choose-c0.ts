@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     const cases = await genuineCases(await loadVoiceClips(voice, data), 10, seed);
     right.set(voice.id, OFFSETS.map((c0Offset) => cases.filter((c) => {
       const r = readMandarin(c.pcm, { frontEnd: { c0Offset } });
-      return r !== null && checkMandarin(r, c.digits).heard === c.digits;
+      return r !== null && checkMandarin(r, c.digits, 0).heard === c.digits;
     }).length / cases.length));
     process.stdout.write(`${voice.id.padEnd(22)} ${(right.get(voice.id) ?? []).map((v, i) => `c0 ${OFFSETS[i]}: ${(100 * v).toFixed(1)}%`).join('  ')}\n`);
   }

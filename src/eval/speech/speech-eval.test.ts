@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { defaultModelPath } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { confusions } from './confusions.js';
-import { foldModels, operatingPoint, thresholdAtFar, type CaseScore, type Scored } from './run.js';
+import { foldModels, HMM_MARGIN_FLOORS, operatingPoint, thresholdAtFar, type CaseScore, type Scored } from './run.js';
 import { genuineCases, missingDigitCases, nonDigitCases } from './strings.js';
 import { trimSilence, type VoiceClips } from './voices.js';
 
@@ -150,13 +150,14 @@ test('the second reading\'s margin floor is chosen with the threshold, for the m
   const en = scoredVoice('en', 1, -0.5, (i) => -3 + (2 * i) / 400, null, null);
   const guards = { hmmMinFit: -1.5, hmmMinDigitSec: 0.1 };
   const point = operatingPoint([zh, en], guards);
-  // Floors 0 to -0.02 accept no Mandarin reading; -0.03 and -0.04 accept them all and no
+  // Floors 0.02 to -0.02 accept no Mandarin reading; -0.03 and -0.04 accept them all and no
   // impostor (a tie keeps the stricter floor); from -0.05 the impostors pass, the threshold
   // rises to their score (0) and English, at -0.5, fails.
   assert.equal(point.floor, -0.03);
   assert.equal(point.threshold, thresholdAtFar(en.cases.flatMap((c) => c.impostorModels), 0.02));
   // A fit under the fit floor, or digits shorter than the duration floor, accept nothing from
-  // the second reading: then floor 0 is as good as any and the stricter is kept.
-  assert.equal(operatingPoint([zh, en], { ...guards, hmmMinFit: 0 }).floor, 0);
-  assert.equal(operatingPoint([zh, en], { ...guards, hmmMinDigitSec: 0.3 }).floor, 0);
+  // the second reading: then every floor is as good as any and the strictest is kept.
+  assert.equal(operatingPoint([zh, en], { ...guards, hmmMinFit: 0 }).floor, HMM_MARGIN_FLOORS[0]);
+  assert.equal(operatingPoint([zh, en], { ...guards, hmmMinDigitSec: 0.3 }).floor, HMM_MARGIN_FLOORS[0]);
+  assert.deepEqual([...HMM_MARGIN_FLOORS].sort((a, b) => b - a), HMM_MARGIN_FLOORS, 'strictest first, so that a tie keeps the stricter');
 });

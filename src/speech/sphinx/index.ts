@@ -43,6 +43,8 @@ export interface MandarinReading {
 export interface HmmFrontEnd {
   /** Where the loudest frame's c0 sits after normalisation (see features()). */
   c0Offset: number;
+  /** Vocal-tract length warp of the filterbank (1: none; see warpedHz). */
+  warp?: number;
 }
 
 /**
@@ -51,6 +53,21 @@ export interface HmmFrontEnd {
  * dropping pauses.
  */
 export const HMM_FRONT_END: HmmFrontEnd = { c0Offset: 20 };
+
+/** Step between the vocal-tract warps the second reading tries. */
+const WARP_STEP = 0.1;
+
+/**
+ * The filterbank warps the second reading tries, in order: the recording as it is, then read
+ * as from a vocal tract 10%, 20%, ... longer, up to `maxWarp` (1: no warp). CMU's broadcast-news
+ * speakers are mostly men; a woman's or child's formants sit higher, and reading them through a
+ * warped filterbank brings them where the model's Gaussians are (docs/speech.md).
+ */
+export function vocalTractWarps(maxWarp: number): number[] {
+  const out = [1];
+  for (let k = 1; 1 + k * WARP_STEP <= maxWarp + 1e-9; k++) out.push(Math.round((1 + k * WARP_STEP) * 1000) / 1000);
+  return out;
+}
 
 const FRAME_SEC = 0.01;
 
@@ -136,7 +153,7 @@ export function downsample(pcm16k: Float32Array): Float32Array {
 export function readMandarin(pcm16k: Float32Array, opts: { pcm8k?: Float32Array; frontEnd?: HmmFrontEnd } = {}): MandarinReading | null {
   const { model, digitSenones } = loaded();
   const fe = opts.frontEnd ?? HMM_FRONT_END;
-  const cep = cepstra(opts.pcm8k ?? downsample(pcm16k), model.frontEnd);
+  const cep = cepstra(opts.pcm8k ?? downsample(pcm16k), model.frontEnd, true, fe.warp ?? 1);
   if (cep.length < MIN_FRAMES) return null;
   const densities = frameDensities(model, features(cep, fe.c0Offset));
   return { densities, senones: senoneScores(model, densities, digitSenones) };

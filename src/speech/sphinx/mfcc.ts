@@ -40,8 +40,19 @@ interface Plan {
 
 const plans = new Map<string, Plan>();
 
-function plan(p: FrontEndParams): Plan {
-  const key = JSON.stringify(p);
+/**
+ * Vocal-tract length normalisation: the frequency a filter edge reads from, for a speaker whose
+ * formants sit `warp` times higher than the model's speakers' (piecewise linear, the top of the
+ * band fixed, as sphinxbase's piecewise_linear warp).
+ */
+export function warpedHz(hz: number, warp: number, top: number): number {
+  if (warp === 1) return hz;
+  const knee = (0.85 * top * Math.min(warp, 1)) / warp;
+  return hz <= knee ? hz * warp : top - ((top - hz) * (top - warp * knee)) / (top - knee);
+}
+
+function plan(p: FrontEndParams, warp: number): Plan {
+  const key = `${JSON.stringify(p)} ${warp}`;
   const cached = plans.get(key);
   if (cached) return cached;
   const frameLen = Math.round(p.wlen * SAMPLE_RATE);
@@ -50,7 +61,7 @@ function plan(p: FrontEndParams): Plan {
   const lo = mel(p.lowerf);
   const step = (mel(p.upperf) - lo) / (p.nfilt + 1);
   const filters = Array.from({ length: p.nfilt }, (_, i) => {
-    const [left, centre, right] = [0, 1, 2].map((k) => melInv(lo + step * (i + k))) as [number, number, number];
+    const [left, centre, right] = [0, 1, 2].map((k) => warpedHz(melInv(lo + step * (i + k)), warp, p.upperf)) as [number, number, number];
     const height = 2 / (right - left);
     const bins: number[] = [];
     let first = -1;
@@ -183,8 +194,8 @@ function ditherBits(n: number): Uint8Array {
  * Cepstra (frames x ncep) of 8 kHz PCM scaled like 16-bit samples, before mean removal.
  * `dither` (on by default) is off only to compare with sphinx_fe in the tests.
  */
-export function cepstra(pcm8k: Float32Array, p: FrontEndParams, dither = true): Float32Array[] {
-  const pl = plan(p);
+export function cepstra(pcm8k: Float32Array, p: FrontEndParams, dither = true, warp = 1): Float32Array[] {
+  const pl = plan(p, warp);
   const { frameLen, shift, window, filters, cos } = pl;
   const { nfilt, ncep, alpha } = p;
   const out: Float32Array[] = [];

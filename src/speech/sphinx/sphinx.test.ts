@@ -7,9 +7,9 @@ import { after, describe, it } from 'node:test';
 import { encodeWav } from '../../media/index.js';
 import { mandarinAccepts, verifyDigits } from '../verify.js';
 import { frameDensities, loadSphinxModel, senoneScores } from './acoustic.js';
-import { checkMandarin, downsample, LOW_PASS, readMandarin, sphinxModelDir } from './index.js';
+import { checkMandarin, downsample, LOW_PASS, readMandarin, sphinxModelDir, vocalTractWarps } from './index.js';
 import { gcinAvailable, gcinReading } from './mandarin-fixture.test-helper.js';
-import { cepstra, features } from './mfcc.js';
+import { cepstra, features, warpedHz } from './mfcc.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lc-sphinx-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,7 +96,7 @@ describe('Mandarin second reading', () => {
   });
 
   it('turns a reading the digit model rejects into an accepted verdict, with both parts in the evidence', { skip: GCIN_SKIP }, async () => {
-    const v = await verifyDigits(gcinReading('0473') as Float32Array, '0473', { minMargin: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 });
+    const v = await verifyDigits(gcinReading('0473') as Float32Array, '0473', { minMargin: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1, hmmMaxWarp: 1.2 });
     assert.ok(v.modelScore <= -1.58, `the digit model alone accepts (${v.modelScore}): the case no longer tests the second reading`);
     assert.equal(v.mandarin?.accepted, true);
     assert.equal(v.accepted, true);
@@ -109,17 +109,17 @@ describe('Mandarin second reading', () => {
       assert.ok(seg.startSec > 0.3 && seg.endSec < 1.4, JSON.stringify(seg));
       if (i > 0) assert.ok(seg.startSec > (v.segments[i - 1] as typeof seg).endSec);
     }
-    const impostor = await verifyDigits(gcinReading('0473') as Float32Array, '0478', { minMargin: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 });
+    const impostor = await verifyDigits(gcinReading('0473') as Float32Array, '0478', { minMargin: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1, hmmMaxWarp: 1.2 });
     assert.equal(impostor.accepted, false);
   });
 
   it('is not consulted when the digit model accepts, and accepts neither silence nor English read against a Mandarin model', async () => {
     const english = speech16k('three, five, nine, one');
-    const accepted = await verifyDigits(english, '3591', { minMargin: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 });
+    const accepted = await verifyDigits(english, '3591', { minMargin: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1, hmmMaxWarp: 1.2 });
     assert.equal(accepted.accepted, true);
     assert.equal(accepted.mandarin, null);
     for (const [pcm, claim] of [[new Float32Array(16000 * 3), '1234'], [english, '2222']] as const) {
-      const v = await verifyDigits(pcm, claim, { minMargin: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 });
+      const v = await verifyDigits(pcm, claim, { minMargin: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1, hmmMaxWarp: 1.2 });
       assert.equal(v.accepted, false);
       assert.equal(v.mandarin?.accepted, false);
     }
@@ -127,9 +127,56 @@ describe('Mandarin second reading', () => {
   });
 });
 
+describe('vocal-tract warps of the second reading', () => {
+  it('warps the filterbank piecewise linearly: none at 1, the top of the band fixed, continuous and rising', () => {
+    for (const hz of [0, 500, 2000, 3999]) assert.equal(warpedHz(hz, 1, 4000), hz);
+    for (const warp of [0.9, 1.1, 1.2]) {
+      assert.ok(Math.abs(warpedHz(4000, warp, 4000) - 4000) < 1e-9);
+      assert.ok(Math.abs(warpedHz(1000, warp, 4000) - 1000 * warp) < 1e-9, 'below the knee every frequency is scaled');
+      let last = -1;
+      for (let hz = 0; hz <= 4000; hz += 10) {
+        const w = warpedHz(hz, warp, 4000);
+        assert.ok(w > last && w - last < 20, `${warp} at ${hz} Hz: ${last} then ${w}`);
+        last = w;
+      }
+    }
+  });
+
+  it('tries the recording as it is first, then steps of 0.1 up to the configured warp', () => {
+    assert.deepEqual(vocalTractWarps(1), [1]);
+    assert.deepEqual(vocalTractWarps(1.2), [1, 1.1, 1.2]);
+    assert.deepEqual(vocalTractWarps(1.25), [1, 1.1, 1.2]);
+    assert.deepEqual(vocalTractWarps(1.3), [1, 1.1, 1.2, 1.3]);
+  });
+
+  it('accepts when any warped reading accepts', () => {
+    const th = { hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 };
+    const read = (margin: number, fit: number | null) => ({ margin, fit, shortestWordSec: 0.2 });
+    assert.equal(mandarinAccepts([read(-0.1, -1), read(0.05, -1)], th), true);
+    assert.equal(mandarinAccepts([read(-0.1, -1), read(0.05, -1.6)], th), false);
+    assert.equal(mandarinAccepts([], th), false);
+  });
+
+  it('reads a voice with formants 20% higher through a warped filterbank, and still rejects it claimed one digit off', { skip: GCIN_SKIP }, async () => {
+    const pcm = gcinReading('2864', 1.8, 1.2) as Float32Array;
+    const th = { minMargin: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 };
+    const plain = await verifyDigits(pcm, '2864', { ...th, hmmMaxWarp: 1 });
+    assert.equal(plain.accepted, false, `without warps: ${JSON.stringify(plain.mandarin)}`);
+    assert.equal(plain.mandarin?.warp, 1);
+    const warped = await verifyDigits(pcm, '2864', { ...th, hmmMaxWarp: 1.2 });
+    assert.equal(warped.accepted, true, JSON.stringify(warped.mandarin));
+    assert.ok((warped.mandarin?.warp ?? 1) > 1, 'accepted by a warped reading');
+    for (const off of ['2865', '2804', '7864']) {
+      const v = await verifyDigits(pcm, off, { ...th, hmmMaxWarp: 1.2 });
+      assert.equal(v.accepted, false, `${off}: ${JSON.stringify(v.mandarin)}`);
+      assert.ok([1, 1.1, 1.2].includes(v.mandarin?.warp ?? 0), 'the reading that came closest is shown');
+    }
+  });
+});
+
 describe('second reading decision', () => {
   it('accepts a claim within the margin floor of the best reading, with a fit and digits long enough, and nothing else', () => {
-    const th = { hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1 };
+    const th = { hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1, hmmMaxWarp: 1.2 };
     const loose = { ...th, hmmMinMargin: -0.02 };
     const read = (margin: number, fit: number | null, shortestWordSec = 0.2) => ({ margin, fit, shortestWordSec });
     assert.equal(mandarinAccepts(read(0.05, -1), th), true);
