@@ -119,7 +119,7 @@ export function registerEval(program: Command): void {
     .description('digit verification on real voices held out of training (src/eval/speech; fold models from npm run train:speech)')
     .option('--data <dir>', 'evaluation data folder (default ../shared/data next to the repository, or LIVECHECK_SHARED_DATA)')
     .option('--out <dir>', 'output folder for the speech report')
-    .option('--folds <dir>', 'fold models (fold<k>/digits.onnx) from npm run train:speech (default training/work/folds)')
+    .option('--folds <dir>', 'fold models (fold<k>/digits.onnx) from npm run train:speech (default training/work/folds when it holds any, else the committed models/speech-folds)')
     .option('--per-pace <n>', 'readings per pace per voice', (v) => Number.parseInt(v, 10))
     .option('--json', 'print the result as JSON')
     .action(async (_o: unknown, cmd: Command) => {

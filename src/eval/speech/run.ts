@@ -31,7 +31,7 @@ export interface SpeechEvalOptions {
    * voices at their fit and duration floors, with threshold and margin floor chosen per fold.
    */
   digits: DigitConfig;
-  /** Folder with fold<k>/digits.onnx; default training/work/folds when it exists. */
+  /** Folder with fold<k>/digits.onnx; default training/work/folds when it holds any, else models/speech-folds. */
   folds?: string;
   out?: string;
   json?: boolean;
@@ -176,14 +176,31 @@ function oneDigitOff(digits: string, rand: () => number, n: number): string[] {
 
 const randomDigits = (rand: () => number): string => Array.from({ length: 4 }, () => Math.floor(rand() * 10)).join('');
 
-/** Fold number -> its model; folds not trained (yet) are absent, so their voices are skipped. */
-export async function foldModels(dir: string | undefined): Promise<Map<number, SpeechModel> | null> {
-  const root = dir ?? join(repoRoot(), 'training', 'work', 'folds');
-  if (!existsSync(root)) return null;
-  const found = (await readdir(root))
+/**
+ * Where the fold models are when no folder is given: those of the last `npm run train:speech`
+ * on this machine, else the committed ones (models/speech-folds, with their provenance).
+ */
+export const FOLD_DIRS = (): string[] => [join(repoRoot(), 'training', 'work', 'folds'), join(repoRoot(), 'models', 'speech-folds')];
+
+/** The fold models in `root`, by fold number (folder fold<k>/digits.onnx). */
+async function foldFiles(root: string): Promise<{ fold: number; path: string }[]> {
+  if (!existsSync(root)) return [];
+  return (await readdir(root))
     .filter((n) => /^fold\d+$/.test(n) && existsSync(join(root, n, 'digits.onnx')))
     .map((n) => ({ fold: Number(n.slice(4)), path: join(root, n, 'digits.onnx') }))
     .sort((a, b) => a.fold - b.fold);
+}
+
+/**
+ * Fold number -> its model, from `dir` or else the first of `defaults` that holds any; folds
+ * not trained (yet) are absent, so their voices are skipped.
+ */
+export async function foldModels(dir: string | undefined, defaults = FOLD_DIRS()): Promise<Map<number, SpeechModel> | null> {
+  let found: { fold: number; path: string }[] = [];
+  for (const root of dir === undefined ? defaults : [dir]) {
+    found = await foldFiles(root);
+    if (found.length > 0) break;
+  }
   if (found.length === 0) return null;
   return new Map(await Promise.all(found.map(async (f) => [f.fold, await loadSpeechModel(f.path)] as const)));
 }

@@ -102,6 +102,11 @@ test('fold models are keyed by their fold number, so a fold not trained yet leav
     const models = await foldModels(root);
     assert.deepEqual([...(models?.keys() ?? [])], [0, 2]);
     assert.equal(models?.get(2)?.path, join(root, 'fold2', 'digits.onnx'));
+    // Without a folder: the first default that holds any fold model (a fresh training run's
+    // folder is empty until its first fold finishes, so the committed ones are read).
+    const empty = join(root, 'fold1');
+    assert.deepEqual([...((await foldModels(undefined, [empty, root]))?.keys() ?? [])], [0, 2]);
+    assert.equal(await foldModels(undefined, [empty, join(root, 'missing')]), null);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
