@@ -117,10 +117,10 @@ export function heardDigits(raw: Posteriors): Recognition {
 export const HMM_ACCEPT_SCORE = 0;
 
 /**
- * The second reading accepts when the challenge reads at most `minMargin` (per frame, usually
- * 0 or a little below) worse than the best other four digits, fits the sound (`fit` at least
- * `minFit`) and gives every digit at least `minDigitSec`: a margin floor of 0 means the
- * challenge must be its best reading; the duration floor keeps out digits squeezed into
+ * The second reading accepts when the challenge's margin over the best other four digits (per
+ * frame) is above `minMargin`, it fits the sound (`fit` at least `minFit`) and every digit lasts
+ * at least `minDigitSec`: a margin floor of 0 means the challenge must be its best reading, one
+ * below 0 lets a close second through; the duration floor keeps out digits squeezed into
  * silence, which the model's silence explains as well as anything.
  */
 export function mandarinAccepts(check: HmmReadings | null, th: Pick<DigitConfig, 'hmmMinFit' | 'hmmMinMargin' | 'hmmMinDigitSec'>): boolean {
