@@ -2,7 +2,7 @@ import { alignDigits, type DigitSegment } from './align.js';
 import { bestDigitString, forcedScore, greedyDigits, languageOf, mergeLanguages } from './ctc.js';
 import { defaultSpeechModel, type Posteriors, type SpeechModel } from './model.js';
 import { SpeechError } from './errors.js';
-import { checkMandarin, downsample, HMM_FRONT_END, readMandarin, vocalTractWarps, type MandarinHmmCheck } from './sphinx/index.js';
+import { checkMandarin, vocalTractWarps, warpedReadings, type MandarinHmmCheck } from './sphinx/index.js';
 import { SAMPLE_RATE, digitToken, type Language } from './tokens.js';
 
 export interface DigitVerdict {
@@ -183,13 +183,9 @@ export async function verifyDigits(pcm: Float32Array, expected: string, opts: Di
  * filterbanks warped for a longer vocal tract (vocalTractWarps) until one reading accepts.
  */
 function secondReading(input: Float32Array, expected: string, opts: DigitConfig): DigitVerdict['mandarin'] {
-  const pcm8k = downsample(input);
   let shown: DigitVerdict['mandarin'] = null;
   let closest = -Infinity;
-  for (const warp of vocalTractWarps(opts.hmmMaxWarp)) {
-    const reading = readMandarin(input, { pcm8k, frontEnd: { ...HMM_FRONT_END, warp } });
-    // Too short to read at one warp is too short at every warp.
-    if (!reading) break;
+  for (const { warp, reading } of warpedReadings(input, vocalTractWarps(opts.hmmMaxWarp))) {
     const check = checkMandarin(reading, expected, opts.hmmMinMargin);
     const accepted = mandarinAccepts(check, opts);
     if (accepted || check.margin > closest) {

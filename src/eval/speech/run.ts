@@ -5,7 +5,7 @@ import { seededRandom } from '../../core/seeded-random.js';
 import { decodeAudio } from '../../media/index.js';
 import { defaultModelPath, loadSpeechModel, type SpeechModel } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
-import { checkMandarin, downsample, HMM_FRONT_END, readMandarin, vocalTractWarps } from '../../speech/sphinx/index.js';
+import { checkMandarin, vocalTractWarps, warpedReadings } from '../../speech/sphinx/index.js';
 import { fusedScore, heardDigits, mandarinAccepts, scoreDigits, speechPosteriors, type DigitConfig, type HmmEvidence, type HmmReadings } from '../../speech/verify.js';
 import { confusions, type Confusions } from './confusions.js';
 import { proportion, type Proportion } from '../metrics.js';
@@ -239,14 +239,13 @@ interface Judged {
  */
 function secondReading(pcm: Float32Array, fitAbove: number, warps: number[], claim = '0000', times: number[] = []): (s: string) => HmmEvidence[] | null {
   const t0 = performance.now();
-  const pcm8k = downsample(pcm);
-  const readings = warps.map((warp) => readMandarin(pcm, { pcm8k, frontEnd: { ...HMM_FRONT_END, warp } }));
+  const readings = [...warpedReadings(pcm, warps)].map((r) => r.reading);
   const keep = (c: HmmEvidence): HmmEvidence => ({ margin: c.margin, fit: c.fit, shortestWordSec: c.shortestWordSec });
   const known = new Map<string, HmmEvidence[]>();
   const read = (s: string): HmmEvidence[] | null => {
     let h = known.get(s);
     if (!h) {
-      h = readings.flatMap((r) => (r ? [keep(checkMandarin(r, s, fitAbove))] : []));
+      h = readings.map((r) => keep(checkMandarin(r, s, fitAbove)));
       known.set(s, h);
     }
     return h.length > 0 ? h : null;

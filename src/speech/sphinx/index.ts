@@ -159,6 +159,20 @@ export function readMandarin(pcm16k: Float32Array, opts: { pcm8k?: Float32Array;
   return { densities, senones: senoneScores(model, densities, digitSenones) };
 }
 
+/**
+ * The recording read through each of `warps` in turn (vocalTractWarps), from one 8 kHz copy.
+ * Lazy, so a caller that stops at the first reading that accepts reads no further; nothing
+ * when the recording is too short to read, which is the same at every warp.
+ */
+export function* warpedReadings(pcm16k: Float32Array, warps: readonly number[]): Generator<{ warp: number; reading: MandarinReading }> {
+  const pcm8k = downsample(pcm16k);
+  for (const warp of warps) {
+    const reading = readMandarin(pcm16k, { pcm8k, frontEnd: { ...HMM_FRONT_END, warp } });
+    if (!reading) return;
+    yield { warp, reading };
+  }
+}
+
 /** The free phone loop's best score, searched the first time a reading needs it. */
 function loopScore(reading: MandarinReading): number {
   if (reading.loop === undefined) {
