@@ -140,6 +140,7 @@ test('the speech evaluation is nested under the report with its headings pushed 
       configuredThreshold: 0.5,
       recommendedThreshold: 0.4,
       recommendedHmmMinMargin: -0.02,
+      recommendedHmmMaxWarp: 1,
       voices: [],
       languages: {},
       confusions: {},

@@ -31,17 +31,17 @@ export function renderSpeechReport(r: Omit<SpeechEvalReport, 'markdown'>): strin
     '# Speech evaluation',
     '',
     heldOut
-      ? 'Every reading below is by a voice its model never heard: each fold model is scored only on the voices its fold left out of training, at a threshold and a second-reading margin floor chosen on the other folds\' voices (for each floor tried, the stricter of the two languages\' 2% one-digit-off impostor points; the floor kept is the one accepting most genuine readings there, averaged over the languages).'
+      ? 'Every reading below is by a voice its model never heard: each fold model is scored only on the voices its fold left out of training, at a threshold and a second-reading margin floor and largest warp chosen on the other folds\' voices (for each floor and warp tried, the stricter of the two languages\' 2% one-digit-off impostor points; the pair kept is the one accepting most genuine readings there, averaged over the languages).'
       : '**Not held-out figures**: no fold models were found (run `npm run train:speech`), so the shipped model is scored on voices it was trained on, at the configured threshold.',
     '',
-    `Models: \`${r.model}\`. Configured threshold (digits.minMargin): ${r.configuredThreshold} nats, second-reading margin floor (digits.hmmMinMargin) ${r.hmmMinMargin}${r.recommendedThreshold === null ? '' : `; chosen the same way on the held-out readings of every voice: floor ${r.recommendedHmmMinMargin}, threshold ${r.recommendedThreshold}`}.`,
+    `Models: \`${r.model}\`. Configured threshold (digits.minMargin): ${r.configuredThreshold} nats, second-reading margin floor (digits.hmmMinMargin) ${r.hmmMinMargin}, largest warp (digits.hmmMaxWarp) ${r.hmmMaxWarp}${r.recommendedThreshold === null ? '' : `; chosen the same way on the held-out readings of every voice: floor ${r.recommendedHmmMinMargin}, largest warp ${r.recommendedHmmMaxWarp}, threshold ${r.recommendedThreshold}`}.`,
     '',
     ...(heldOut && r.voices.some((v) => v.thresholdFrom === 'configured')
       ? ['Voices whose threshold is marked (config) are judged at the configured threshold: no other fold was evaluated to choose one on.', '']
       : []),
     'Readings: four random digits spliced from the voice\'s own single-digit takes, read slowly (0.3-0.7 s pauses), normally (0.05-0.3 s) or fast (run together, 0.25-0.35 s per digit), each also through a telephone channel (8 kHz, 300-3400 Hz). Impostors: the same readings claimed as a string with one digit changed. Missing digit: other readings of four random digits with one of them left out, claimed as the whole string (a recording lacking a digit of the challenge); the thresholds are not chosen on them.',
     '',
-    `A reading is accepted when the digit model's margin clears the threshold, or when the Mandarin second reading (CMU Sphinx tdt_sc_8k, never trained on these voices) reads the claimed string better than its best other four digits by more than the margin floor (a floor below 0 lets a close second through) in one of its readings (the recording as it is, and through filterbanks warped for longer vocal tracts up to ${r.hmmMaxWarp}, digits.hmmMaxWarp), with a fit of at least ${r.hmmMinFit} (digits.hmmMinFit) and no digit shorter than ${r.hmmMinDigitSec} s (digits.hmmMinDigitSec); every figure below, thresholds and floors included, is of that combined decision. The two right-hand columns give each part alone.`,
+    `A reading is accepted when the digit model's margin clears the threshold, or when the Mandarin second reading (CMU Sphinx tdt_sc_8k, never trained on these voices) reads the claimed string better than its best other four digits by more than the margin floor (a floor below 0 lets a close second through) in one of its readings (the recording as it is, and through filterbanks warped for longer vocal tracts, in steps of 0.1 up to the voice's largest warp; 1 reads it only as it is), with a fit of at least ${r.hmmMinFit} (digits.hmmMinFit) and no digit shorter than ${r.hmmMinDigitSec} s (digits.hmmMinDigitSec); every figure below, thresholds and floors included, is of that combined decision. The two right-hand columns give each part alone.`,
     '',
     '| language | voices | mean GAR | worst voice | pooled GAR | fast GAR | phone GAR | impostors accepted | missing digit accepted | digit model alone | second reading alone (impostors) |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -56,12 +56,12 @@ export function renderSpeechReport(r: Omit<SpeechEvalReport, 'markdown'>): strin
     '',
     `Verification time, scaled to a 5 s clip: ${r.msPer5sClip} ms mean for the digit model and its scoring, plus ${r.mandarinMsPer5sClip} ms for the Mandarin second reading when the model does not accept (one thread).`,
     '',
-    '| voice | sex | accent | fold | threshold | margin floor | readings | GAR | slow | normal | fast | clean | phone | impostors accepted | missing digit accepted | non-digit accepted |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| voice | sex | accent | fold | threshold | margin floor | largest warp | readings | GAR | slow | normal | fast | clean | phone | impostors accepted | missing digit accepted | non-digit accepted |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const v of r.voices) {
     const by = (k: string): string => pct(v.garBy[k] ?? 0);
-    lines.push(`| ${v.id} | ${v.sex} | ${v.accent} | ${v.fold ?? '-'} | ${v.threshold}${v.thresholdFrom === 'configured' && heldOut ? ' (config)' : ''} | ${v.hmmMinMargin} | ${v.readings} | ${pct(v.gar)} | ${by('slow')} | ${by('normal')} | ${by('fast')} | ${by('clean')} | ${by('phone')} | ${pct(v.far)} of ${v.impostors} | ${v.missingAccepted} of ${v.missingTrials} | ${v.nonDigitAccepted} of ${v.nonDigitTrials} |`);
+    lines.push(`| ${v.id} | ${v.sex} | ${v.accent} | ${v.fold ?? '-'} | ${v.threshold}${v.thresholdFrom === 'configured' && heldOut ? ' (config)' : ''} | ${v.hmmMinMargin} | ${v.hmmMaxWarp} | ${v.readings} | ${pct(v.gar)} | ${by('slow')} | ${by('normal')} | ${by('fast')} | ${by('clean')} | ${by('phone')} | ${pct(v.far)} of ${v.impostors} | ${v.missingAccepted} of ${v.missingTrials} | ${v.nonDigitAccepted} of ${v.nonDigitTrials} |`);
   }
   lines.push(...confusionLines(r));
   if (r.skipped.length > 0) lines.push('', 'Skipped:', ...r.skipped.map((s) => `- ${s}`));

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { defaultModelPath } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { confusions } from './confusions.js';
-import { foldModels, HMM_MARGIN_FLOORS, operatingPoint, thresholdAtFar, type CaseScore, type Scored } from './run.js';
+import { foldModels, HMM_MARGIN_FLOORS, HMM_MAX_WARPS, operatingPoint, thresholdAtFar, type CaseScore, type Scored } from './run.js';
 import { genuineCases, missingDigitCases, nonDigitCases } from './strings.js';
 import { trimSilence, type VoiceClips } from './voices.js';
 
@@ -130,9 +130,13 @@ test('the confusion table counts substitutions per expected digit and sorts reje
   assert.equal(c.digits[2]?.mostOftenAs, null);
 });
 
-/** A voice whose readings all score alike: the digit model's margins and the second reading's (null: not read). */
-function scoredVoice(lang: 'zh' | 'en', fold: number, model: number, impostorModel: (i: number) => number, hmm: number | null, impostorHmm: number | null): Scored {
-  const read = (m: number | null): CaseScore['hmm'] => (m === null ? null : { margin: m, fit: -1, shortestWordSec: 0.2 });
+/**
+ * A voice whose readings all score alike: the digit model's margins and the second reading's
+ * (null: not read; an array: one margin per vocal-tract warp, 1 first).
+ */
+function scoredVoice(lang: 'zh' | 'en', fold: number, model: number, impostorModel: (i: number) => number, hmm: number | number[] | null, impostorHmm: number | number[] | null): Scored {
+  const one = (m: number) => ({ margin: m, fit: -1, shortestWordSec: 0.2 });
+  const read = (m: number | number[] | null): CaseScore['hmm'] => (m === null ? null : Array.isArray(m) ? m.map(one) : one(m));
   const cases: CaseScore[] = Array.from({ length: 50 }, (_, k) => ({
     digits: '1234',
     heard: '',
@@ -158,11 +162,25 @@ test('the second reading\'s margin floor is chosen with the threshold, for the m
   // Floors 0.02 to -0.02 accept no Mandarin reading; -0.03 and -0.04 accept them all and no
   // impostor (a tie keeps the stricter floor); from -0.05 the impostors pass, the threshold
   // rises to their score (0) and English, at -0.5, fails.
-  assert.equal(point.floor, -0.03);
+  assert.deepEqual(point.at, { floor: -0.03, maxWarp: 1 });
   assert.equal(point.threshold, thresholdAtFar(en.cases.flatMap((c) => c.impostorModels), 0.02));
   // A fit under the fit floor, or digits shorter than the duration floor, accept nothing from
-  // the second reading: then every floor is as good as any and the strictest is kept.
-  assert.equal(operatingPoint([zh, en], { ...guards, hmmMinFit: 0 }).floor, HMM_MARGIN_FLOORS[0]);
-  assert.equal(operatingPoint([zh, en], { ...guards, hmmMinDigitSec: 0.3 }).floor, HMM_MARGIN_FLOORS[0]);
+  // the second reading: then every setting is as good as any and the strictest is kept.
+  assert.deepEqual(operatingPoint([zh, en], { ...guards, hmmMinFit: 0 }).at, { floor: HMM_MARGIN_FLOORS[0], maxWarp: 1 });
+  assert.deepEqual(operatingPoint([zh, en], { ...guards, hmmMinDigitSec: 0.3 }).at, { floor: HMM_MARGIN_FLOORS[0], maxWarp: 1 });
   assert.deepEqual([...HMM_MARGIN_FLOORS].sort((a, b) => b - a), HMM_MARGIN_FLOORS, 'strictest first, so that a tie keeps the stricter');
+  assert.deepEqual([...HMM_MAX_WARPS].sort((a, b) => a - b), HMM_MAX_WARPS, 'fewest readings first, so that a tie keeps the cheaper');
+});
+
+test('the second reading\'s warps are chosen with the floor: only where a warped reading wins readings the others lose', () => {
+  const guards = { hmmMinFit: -1.5, hmmMinDigitSec: 0.1 };
+  const en = scoredVoice('en', 1, -0.5, (i) => -3 + (2 * i) / 400, null, null);
+  // The recording as it is puts the right string 0.05 behind; warped by 1.1 it reads it
+  // 0.03 ahead, while one-digit-off strings stay 0.05 behind at every warp.
+  const helped = scoredVoice('zh', 0, -5, () => -10, [-0.05, 0.03, -0.05], [-0.05, -0.05, -0.05]);
+  assert.deepEqual(operatingPoint([helped, en], guards).at, { floor: 0.02, maxWarp: 1.1 });
+  // Where the warped readings also let the impostors through, they cost the threshold what
+  // they gain, and no warp is kept.
+  const hurt = scoredVoice('zh', 0, -5, () => -10, [-0.05, 0.03, -0.05], [-0.05, 0.03, 0.03]);
+  assert.equal(operatingPoint([hurt, en], guards).at.maxWarp, 1);
 });
