@@ -17,6 +17,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/core/seeded-random.js';
+import { oneDigitOff, thresholdAtFar } from '../../src/eval/speech/run.js';
 import { genuineCases, missingDigitCases } from '../../src/eval/speech/strings.js';
 import { loadVoiceClips, loadVoiceTable, voiceAvailable, type Lang } from '../../src/eval/speech/voices.js';
 import { bestDigitString, forcedScore, mergeLanguages } from '../../src/speech/ctc.js';
@@ -64,15 +65,6 @@ function resample(x: Float32Array, rate: number): Float32Array {
   return y;
 }
 
-function oneDigitOff(digits: string, rand: () => number, n: number): string[] {
-  const out = new Set<string>();
-  while (out.size < n) {
-    const i = Math.floor(rand() * digits.length);
-    out.add(digits.slice(0, i) + String((Number(digits[i]) + 1 + Math.floor(rand() * 9)) % 10) + digits.slice(i + 1));
-  }
-  return [...out];
-}
-
 /** Per speed, the parts of each claim. */
 interface Voice {
   id: string;
@@ -109,11 +101,6 @@ for (const v of table.voices) {
   process.stderr.write(`${v.id} (fold ${fold})\n`);
 }
 
-function thresholdAtFar(scores: number[]): number {
-  const sorted = [...scores].sort((a, b) => b - a);
-  return sorted[Math.floor(FAR * sorted.length)] ?? -Infinity;
-}
-
 const pct = (k: number, n: number): string => `${((100 * k) / Math.max(1, n)).toFixed(1)}%`;
 
 /** Each fold's voices at the other folds' threshold, for one way of scoring a claim. */
@@ -128,7 +115,7 @@ function report(name: string, score: (claim: Parts[]) => number): void {
     for (const v of voices.filter((x) => x.lang === lang)) {
       const others = voices.filter((o) => o.fold !== v.fold);
       const langs = [...new Set(others.map((o) => o.lang))];
-      const t = Math.max(...langs.map((l) => thresholdAtFar(others.filter((o) => o.lang === l).flatMap((o) => o.impostors.map(score)))));
+      const t = Math.max(...langs.map((l) => thresholdAtFar(others.filter((o) => o.lang === l).flatMap((o) => o.impostors.map(score)), FAR)));
       gar.push(v.genuine.filter((c) => score(c) > t).length / v.genuine.length);
       imp += v.impostors.filter((c) => score(c) > t).length;
       impN += v.impostors.length;

@@ -179,7 +179,8 @@ export function thresholdAtFar(impostors: number[], far: number): number {
   return sorted[Math.floor(far * sorted.length)] ?? -Infinity;
 }
 
-function oneDigitOff(digits: string, rand: () => number, n: number): string[] {
+/** `n` different strings, each `digits` with one digit changed. */
+export function oneDigitOff(digits: string, rand: () => number, n: number): string[] {
   const out = new Set<string>();
   while (out.size < Math.min(n, digits.length * 9)) {
     const i = Math.floor(rand() * digits.length);
@@ -273,18 +274,20 @@ function secondReading(pcm: Float32Array, fitAbove: number, warps: number[], cla
 /** The second reading's fixed guards: the fit and duration floors (the margin floor is chosen). */
 type Guards = Pick<DigitConfig, 'hmmMinFit' | 'hmmMinDigitSec'>;
 
-/** The readings of warps up to `maxWarp` (they are kept in the order vocalTractWarps gives). */
-function upTo(h: HmmReadings | null, maxWarp: number): HmmReadings | null {
-  if (h === null || 'margin' in h) return h;
-  return h.slice(0, vocalTractWarps(maxWarp).length);
+/** The second reading's verdict at one setting: only the readings of warps up to `at.maxWarp` count (they are kept in vocalTractWarps order). */
+function acceptor(at: HmmSetting, g: Guards): (h: HmmReadings | null) => boolean {
+  const counted = vocalTractWarps(at.maxWarp).length;
+  const th = { ...g, hmmMinMargin: at.floor };
+  return (h) => mandarinAccepts(h === null || 'margin' in h ? h : h.slice(0, counted), th);
 }
 
-const accepts = (h: HmmReadings | null, at: HmmSetting, g: Guards): boolean => mandarinAccepts(upTo(h, at.maxWarp), { ...g, hmmMinMargin: at.floor });
+const configuredSetting = (d: DigitConfig): HmmSetting => ({ floor: d.hmmMinMargin, maxWarp: d.hmmMaxWarp });
 
 function judge(s: Scored, at: HmmSetting, g: Guards): Judged {
+  const accepts = acceptor(at, g);
   const cases = s.cases.map((c): JudgedCase => {
-    const claimed = c.impostorHmms.map((h) => accepts(h, at, g));
-    const mandarin = accepts(c.hmm, at, g);
+    const claimed = c.impostorHmms.map(accepts);
+    const mandarin = accepts(c.hmm);
     return {
       ...c,
       genuine: fusedScore(c.model, mandarin),
@@ -293,7 +296,7 @@ function judge(s: Scored, at: HmmSetting, g: Guards): Judged {
       mandarinImpostors: claimed.filter(Boolean).length,
     };
   });
-  const verdict = (n: ClaimScore): number => fusedScore(n.model, accepts(n.hmm, at, g));
+  const verdict = (n: ClaimScore): number => fusedScore(n.model, accepts(n.hmm));
   return { voice: s.voice, fold: s.fold, at, cases, nonDigit: s.nonDigit.map(verdict), missing: s.missing.map(verdict) };
 }
 
@@ -449,7 +452,8 @@ async function sentenceNegatives(data: string, rand: () => number, d: DigitConfi
   pcms.push({ id: 'silence 3 s', pcm: new Float32Array(3 * SAMPLE_RATE) });
   pcms.push({ id: 'white noise 3 s', pcm: Float32Array.from({ length: 3 * SAMPLE_RATE }, () => (rand() - 0.5) * 0.2) });
   const scores: number[] = [];
-  for (const c of pcms) scores.push(...(await nonDigitScores(c, undefined, rand, d.hmmMinMargin, vocalTractWarps(d.hmmMaxWarp), 100)).map((n) => fusedScore(n.model, accepts(n.hmm, { floor: d.hmmMinMargin, maxWarp: d.hmmMaxWarp }, d))));
+  const accepts = acceptor(configuredSetting(d), d);
+  for (const c of pcms) scores.push(...(await nonDigitScores(c, undefined, rand, d.hmmMinMargin, vocalTractWarps(d.hmmMaxWarp), 100)).map((n) => fusedScore(n.model, accepts(n.hmm))));
   return { scores, sources: pcms.map((c) => c.id) };
 }
 
@@ -486,7 +490,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
       const point = operatingPoint(others, opts.digits);
       return { judged: judge(s, point.at, opts.digits), threshold: point.threshold, from: 'other folds' as const };
     }
-    return { judged: judge(s, { floor: opts.digits.hmmMinMargin, maxWarp: opts.digits.hmmMaxWarp }, opts.digits), threshold: configured, from: 'configured' as const };
+    return { judged: judge(s, configuredSetting(opts.digits), opts.digits), threshold: configured, from: 'configured' as const };
   });
   const voices = judged.map((j) => figures(j.judged, j.threshold, j.from));
   const judgedVoices = judged.map((j) => j.judged);
