@@ -144,7 +144,7 @@ test('the speech evaluation is nested under the report with its headings pushed 
       voices: [],
       languages: {},
       confusions: {},
-      nonDigit: { trials: 0, accepted: 0, maxScore: 0, sources: [] },
+      nonDigit: { trials: 0, accepted: 0, maxScore: 0, sources: [], heard: { recordings: 0, fourDigits: 0, accepted: 0 } },
       skipped: [],
       msPer5sClip: 10,
       mandarinMsPer5sClip: 40,

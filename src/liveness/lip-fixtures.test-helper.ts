@@ -84,6 +84,7 @@ export const readingVerdict = (accepted: boolean, digits: string, words: number[
   threshold: -2.2,
   modelScore: accepted ? 3 : -5,
   mandarin: null,
+  mandarinFit: null,
   recognized: digits,
   language: 'en',
   perDigit: [...digits].map(() => 1),

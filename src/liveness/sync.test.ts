@@ -221,7 +221,7 @@ describe('face, mouth and lip-sync on real talking faces', { skip }, () => {
         const found = digitSync({ segments, language: 'en', faces: v.track.faces, fps: PIPELINE.fps, envelope: a.audio.bandEnvelope, envelopeRate: a.audio.envelopeRate, lagSec }, shape);
         const passes = (found?.matched ?? 0) >= digitsRequired(1, th.sync.minDigitShare);
         // The whole sync decision as if the speech stage had heard the digit where pocketsphinx puts it.
-        const timed: DigitVerdict = { accepted: true, score: 0, threshold: 0, modelScore: 0, mandarin: null, recognized: a.study.digit as string, language: 'en', perDigit: [1], segments: segments.map((x) => ({ ...x, score: 1 })) };
+        const timed: DigitVerdict = { accepted: true, score: 0, threshold: 0, modelScore: 0, mandarin: null, mandarinFit: null, recognized: a.study.digit as string, language: 'en', perDigit: [1], segments: segments.map((x) => ({ ...x, score: 1 })) };
         const syncPassed = syncWith(v.study, a.audio, timed, th).report.passed === true;
         const verdict = await verifyDigits(a.study.pcm, a.study.digit as string, th.digits);
         const part = (syncWith(v.study, a.audio, verdict, th).report.extra?.parts as { part: string; passed: boolean | null }[]).find((p) => p.part === 'digits');

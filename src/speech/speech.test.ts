@@ -57,6 +57,19 @@ test('a Mandarin 4-digit string verifies and is recognized as Mandarin', async (
   assert.equal(r.language, 'zh');
 });
 
+test('a Mandarin acceptance of the digit model is held to the second reading\'s fit (digits.hmmMinFit)', async () => {
+  const v = await verifyDigits(mandarin, '7208', opts);
+  assert.ok(v.mandarinFit, 'the fit is checked when the digit model accepts Mandarin');
+  assert.equal(v.mandarinFit.held, true, JSON.stringify(v.mandarinFit));
+  assert.ok(v.mandarinFit.fit >= opts.hmmMinFit);
+  // A floor no reading can reach turns the same acceptance down.
+  const strict = await verifyDigits(mandarin, '7208', { ...opts, hmmMinFit: v.mandarinFit.fit + 5 });
+  assert.equal(strict.accepted, false);
+  assert.equal(strict.mandarinFit?.held, false);
+  assert.ok(strict.score > strict.threshold, 'the digit model still accepted; the fit turned it down');
+  assert.equal((await verifyDigits(english, '3591', opts)).mandarinFit, null, 'English acceptances are not read by the Mandarin model');
+});
+
 test('non-digit speech does not verify as any digit string', async () => {
   const sentence = await speak('words', 'en', 'the weather is lovely today, we should walk to the park');
   for (const digits of ['1234', '3591', '0000', '7208']) assert.equal((await verifyDigits(sentence, digits, opts)).accepted, false, digits);

@@ -33,7 +33,7 @@ test('speech verify --batch prints one JSON line per row and reports a bad file 
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(lines.length, 3);
-  assert.deepEqual(Object.keys(lines[0] ?? {}), ['path', 'accepted', 'score', 'modelScore', 'mandarin', 'recognized', 'language']);
+  assert.deepEqual(Object.keys(lines[0] ?? {}), ['path', 'accepted', 'score', 'modelScore', 'mandarin', 'mandarinFit', 'recognized', 'language']);
   assert.equal(lines[0]?.path, good);
   assert.equal(lines[1]?.error, 'VIDEO_NO_SOUND');
   assert.equal(lines[1]?.accepted, false);

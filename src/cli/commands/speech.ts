@@ -43,7 +43,7 @@ async function batch(file: string, thr: DigitConfig): Promise<void> {
   for (const row of parseBatch(await readFile(file, 'utf8'))) {
     try {
       const v = await verifyDigits(await readAudioFile(row.path), row.digits, thr);
-      process.stdout.write(JSON.stringify({ path: row.path, accepted: v.accepted, score: v.score, modelScore: v.modelScore, mandarin: v.mandarin?.accepted ?? null, recognized: v.recognized, language: v.language }) + '\n');
+      process.stdout.write(JSON.stringify({ path: row.path, accepted: v.accepted, score: v.score, modelScore: v.modelScore, mandarin: v.mandarin?.accepted ?? null, mandarinFit: v.mandarinFit?.fit ?? null, recognized: v.recognized, language: v.language }) + '\n');
     } catch (err) {
       if (!(err instanceof SpeechError)) throw err;
       // One bad row must not stop a large batch: it gets its error code on its own line.
@@ -87,6 +87,7 @@ export function registerSpeech(program: Command): void {
           process.stdout.write(
             `${v.accepted ? 'ACCEPTED' : 'REJECTED'} score=${v.score} threshold=${v.threshold} heard=${v.recognized || '(no digits)'} language=${v.language} perDigit=${v.perDigit.join(',')} model=${v.modelScore}` +
               (v.mandarin ? ` mandarin=${v.mandarin.heard}${v.mandarin.accepted ? ' (accepted)' : ''} fit=${v.mandarin.fit}` : '') +
+              (v.mandarinFit ? ` mandarinFit=${v.mandarinFit.fit}${v.mandarinFit.held ? '' : ' (below ' + v.mandarinFit.minFit + ')'}` : '') +
               '\n',
           );
         }

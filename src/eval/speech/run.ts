@@ -6,7 +6,7 @@ import { decodeAudio } from '../../media/index.js';
 import { defaultModelPath, loadSpeechModel, type SpeechModel } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { checkMandarin, vocalTractWarps, warpedReadings } from '../../speech/sphinx/index.js';
-import { fusedScore, heardDigits, mandarinAccepts, scoreDigits, speechPosteriors, type DigitConfig, type HmmEvidence, type HmmReadings } from '../../speech/verify.js';
+import { fusedScore, heardDigits, mandarinAccepts, mandarinFitFails, scoreDigits, speechPosteriors, type DigitConfig, type HmmEvidence, type HmmReadings } from '../../speech/verify.js';
 import { confusions, type Confusions } from './confusions.js';
 import { proportion, type Proportion } from '../metrics.js';
 import { repoRoot } from '../data-dir.js';
@@ -50,6 +50,8 @@ export interface CaseScore {
   /** The digit model's margin for the reading and for each impostor string. */
   model: number;
   impostorModels: number[];
+  /** Whether the digit model heard Mandarin (its acceptances are then held to the second reading's fit). */
+  zh: boolean;
   /** The Mandarin second reading of the reading and of each impostor string, per vocal-tract warp (null: too short to read). */
   hmm: HmmReadings | null;
   impostorHmms: (HmmReadings | null)[];
@@ -57,7 +59,7 @@ export interface CaseScore {
 
 /** A case judged at one margin floor of the second reading. */
 export interface JudgedCase extends CaseScore {
-  /** The verdict's score: the digit model's margin, raised when the Mandarin second reading accepts. */
+  /** The verdict's score: the digit model's margin, raised when the Mandarin second reading accepts (-Infinity when its fit turns the claim down). */
   genuine: number;
   impostors: number[];
   /** Whether the second reading accepted the reading, and how many impostor strings it accepted. */
@@ -86,6 +88,10 @@ export interface VoiceFigures {
   impostors: number;
   nonDigitTrials: number;
   nonDigitAccepted: number;
+  /** Non-digit syllable strings, those the digit model heard as exactly four digits, and those whose heard four digits were accepted as a claim. */
+  nonDigitRecordings: number;
+  nonDigitHeardFour: number;
+  nonDigitHeardAccepted: number;
   /** Readings lacking one digit of their claim (missingDigitCases) accepted at `threshold`. */
   missingTrials: number;
   missingAccepted: number;
@@ -121,7 +127,7 @@ export interface SpeechEvalReport {
   languages: Partial<Record<Lang, LanguageFigures>>;
   /** Per language: what was heard on the genuine readings, each judged at its voice's threshold. */
   confusions: Partial<Record<Lang, Confusions>>;
-  nonDigit: { trials: number; accepted: number; maxScore: number; sources: string[] };
+  nonDigit: { trials: number; accepted: number; maxScore: number; sources: string[]; heard: { recordings: number; fourDigits: number; accepted: number } };
   skipped: string[];
   msPer5sClip: number;
   /** The Mandarin second reading's time on its own, scaled to a 5 s clip (it runs only when the model does not accept). */
@@ -225,6 +231,7 @@ export async function foldModels(dir: string | undefined, defaults = FOLD_DIRS()
 export interface ClaimScore {
   model: number;
   hmm: HmmReadings | null;
+  zh: boolean;
 }
 
 export interface Scored {
@@ -232,6 +239,12 @@ export interface Scored {
   fold: number | null;
   cases: CaseScore[];
   nonDigit: ClaimScore[];
+  /**
+   * Per non-digit recording the digit model heard as exactly four digits, the claim of those
+   * digits: the claim that stands the best chance, where random claims almost never meet it.
+   */
+  nonDigitHeard: ClaimScore[];
+  nonDigitRecordings: number;
   /** Readings lacking one digit, each claimed as the whole string: an attack the threshold is not chosen on. */
   missing: ClaimScore[];
 }
@@ -243,17 +256,19 @@ interface Judged {
   at: HmmSetting;
   cases: JudgedCase[];
   nonDigit: number[];
+  nonDigitHeard: number[];
+  nonDigitRecordings: number;
   missing: number[];
 }
 
 /**
  * Mandarin second reading of a recording, once per vocal-tract warp: `read(s)` is what each says
- * of string `s` (searched once per string, with the fit whenever the margin clears the lowest
- * floor tried). The time kept is what a verdict on `claim` costs at most: every warp's front end
- * and search for `claim` (with the phone loop when `claim` clears that floor; the service stops
- * at the first warp that accepts).
+ * of string `s` (searched once per string, always with the fit: it decides the second reading's
+ * acceptances and holds up the digit model's Mandarin ones). The time kept is what a verdict on
+ * `claim` costs at most: every warp's front end, phone loop and search for `claim` (the service
+ * stops at the first warp that accepts, or whose fit holds).
  */
-function secondReading(pcm: Float32Array, fitAbove: number, warps: number[], claim = '0000', times: number[] = []): (s: string) => HmmEvidence[] | null {
+function secondReading(pcm: Float32Array, warps: number[], claim = '0000', times: number[] = []): (s: string) => HmmEvidence[] | null {
   const t0 = performance.now();
   const readings = [...warpedReadings(pcm, warps)].map((r) => r.reading);
   const keep = (c: HmmEvidence): HmmEvidence => ({ margin: c.margin, fit: c.fit, shortestWordSec: c.shortestWordSec });
@@ -261,7 +276,7 @@ function secondReading(pcm: Float32Array, fitAbove: number, warps: number[], cla
   const read = (s: string): HmmEvidence[] | null => {
     let h = known.get(s);
     if (!h) {
-      h = readings.map((r) => keep(checkMandarin(r, s, fitAbove)));
+      h = readings.map((r) => keep(checkMandarin(r, s, -Infinity)));
       known.set(s, h);
     }
     return h.length > 0 ? h : null;
@@ -274,46 +289,58 @@ function secondReading(pcm: Float32Array, fitAbove: number, warps: number[], cla
 /** The second reading's fixed guards: the fit and duration floors (the margin floor is chosen). */
 type Guards = Pick<DigitConfig, 'hmmMinFit' | 'hmmMinDigitSec'>;
 
-/** The second reading's verdict at one setting: only the readings of warps up to `at.maxWarp` count (they are kept in vocalTractWarps order). */
+/** The readings of warps up to `maxWarp` (they are kept in vocalTractWarps order). */
+function counted(maxWarp: number): (h: HmmReadings | null) => readonly HmmEvidence[] {
+  const n = vocalTractWarps(maxWarp).length;
+  return (h) => (h === null ? [] : 'margin' in h ? [h] : h.slice(0, n));
+}
+
+/** The second reading's verdict at one setting. */
 function acceptor(at: HmmSetting, g: Guards): (h: HmmReadings | null) => boolean {
-  const counted = vocalTractWarps(at.maxWarp).length;
+  const readings = counted(at.maxWarp);
   const th = { ...g, hmmMinMargin: at.floor };
-  return (h) => mandarinAccepts(h === null || 'margin' in h ? h : h.slice(0, counted), th);
+  return (h) => mandarinAccepts(readings(h), th);
+}
+
+/** The verdict's score of a claim at one setting, as verifyDigits reaches it (-Infinity where the Mandarin fit turns it down at any threshold). */
+export function scorer(at: HmmSetting, g: Guards): (model: number, h: HmmReadings | null, zh: boolean) => number {
+  const readings = counted(at.maxWarp);
+  const accepts = acceptor(at, g);
+  return (model, h, zh) => (zh && mandarinFitFails(readings(h).map((r) => r.fit), g.hmmMinFit) ? -Infinity : fusedScore(model, accepts(h)));
 }
 
 const configuredSetting = (d: DigitConfig): HmmSetting => ({ floor: d.hmmMinMargin, maxWarp: d.hmmMaxWarp });
 
 function judge(s: Scored, at: HmmSetting, g: Guards): Judged {
   const accepts = acceptor(at, g);
+  const score = scorer(at, g);
   const cases = s.cases.map((c): JudgedCase => {
     const claimed = c.impostorHmms.map(accepts);
-    const mandarin = accepts(c.hmm);
     return {
       ...c,
-      genuine: fusedScore(c.model, mandarin),
-      impostors: c.impostorModels.map((m, i) => fusedScore(m, claimed[i] ?? false)),
-      mandarin,
+      genuine: score(c.model, c.hmm, c.zh),
+      impostors: c.impostorModels.map((m, i) => score(m, c.impostorHmms[i] ?? null, c.zh)),
+      mandarin: accepts(c.hmm),
       mandarinImpostors: claimed.filter(Boolean).length,
     };
   });
-  const verdict = (n: ClaimScore): number => fusedScore(n.model, accepts(n.hmm));
-  return { voice: s.voice, fold: s.fold, at, cases, nonDigit: s.nonDigit.map(verdict), missing: s.missing.map(verdict) };
+  const verdict = (n: ClaimScore): number => score(n.model, n.hmm, n.zh);
+  return { voice: s.voice, fold: s.fold, at, cases, nonDigit: s.nonDigit.map(verdict), nonDigitHeard: s.nonDigitHeard.map(verdict), nonDigitRecordings: s.nonDigitRecordings, missing: s.missing.map(verdict) };
 }
 
-async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechModel, opts: SpeechEvalOptions, seed: number, times: Times): Promise<Scored> {
+export async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechModel, opts: SpeechEvalOptions, seed: number, times: Times = { model: [], mandarin: [] }): Promise<Scored> {
   const clips = await loadVoiceClips(voice, opts.data);
   const perPace = opts.perPace ?? DEFAULT_PER_PACE;
   const readings = await genuineCases(clips, perPace, seed);
   const rand = seededRandom(seed + 1);
-  const fitAbove = lowestFloor(opts.digits);
   const warps = vocalTractWarps(Math.max(opts.digits.hmmMaxWarp, ...HMM_MAX_WARPS));
   const cases: CaseScore[] = [];
   for (const c of readings) {
     const t0 = performance.now();
     const p = await speechPosteriors(c.pcm, model);
-    const genuine = scoreDigits(p, c.digits).score;
+    const { score: genuine, language } = scoreDigits(p, c.digits);
     times.model.push(((performance.now() - t0) * 5 * SAMPLE_RATE) / Math.max(c.pcm.length, SAMPLE_RATE));
-    const read = secondReading(c.pcm, fitAbove, warps, c.digits, times.mandarin);
+    const read = secondReading(c.pcm, warps, c.digits, times.mandarin);
     const claims = oneDigitOff(c.digits, rand, IMPOSTORS_PER_READING);
     cases.push({
       digits: c.digits,
@@ -323,29 +350,38 @@ async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechM
       secPerSyllable: c.secPerSyllable,
       model: genuine,
       impostorModels: claims.map((s) => scoreDigits(p, s).score),
+      zh: language === 'zh',
       hmm: read(c.digits),
       impostorHmms: claims.map(read),
     });
   }
   const nonDigit: ClaimScore[] = [];
-  for (const c of await nonDigitCases(clips, NON_DIGIT_READINGS, seed + 2)) nonDigit.push(...(await nonDigitScores(c, model, rand, fitAbove, warps)));
+  const nonDigitHeard: ClaimScore[] = [];
+  const syllables = await nonDigitCases(clips, NON_DIGIT_READINGS, seed + 2);
+  for (const c of syllables) {
+    const claims = Array.from({ length: STRINGS_PER_NON_DIGIT }, () => randomDigits(rand));
+    const { scores, heard } = await claimScores(c.pcm, model, warps, claims, true);
+    nonDigit.push(...scores);
+    if (heard) nonDigitHeard.push(heard);
+  }
   const missing: ClaimScore[] = [];
-  for (const c of await missingDigitCases(clips, Math.ceil(perPace * MISSING_PER_READING), seed + 3)) missing.push(...(await claimScores(c.pcm, model, fitAbove, warps, [c.digits])));
-  return { voice, fold, cases, nonDigit, missing };
+  for (const c of await missingDigitCases(clips, Math.ceil(perPace * MISSING_PER_READING), seed + 3)) missing.push(...(await claimScores(c.pcm, model, warps, [c.digits])).scores);
+  return { voice, fold, cases, nonDigit, nonDigitHeard, nonDigitRecordings: syllables.length, missing };
 }
 
-const lowestFloor = (d: Pick<DigitConfig, 'hmmMinMargin'>): number => Math.min(d.hmmMinMargin, ...HMM_MARGIN_FLOORS);
-
-/** Both parts' scores of `strings` random four-digit claims on speech that reads no digits (the shipped model when `model` is undefined). */
-async function nonDigitScores(c: Pick<DigitCase, 'pcm'>, model: SpeechModel | undefined, rand: () => number, fitAbove: number, warps: number[], strings = STRINGS_PER_NON_DIGIT): Promise<ClaimScore[]> {
-  return claimScores(c.pcm, model, fitAbove, warps, Array.from({ length: strings }, () => randomDigits(rand)));
-}
-
-/** Both parts' scores of each claim on one recording. */
-async function claimScores(pcm: Float32Array, model: SpeechModel | undefined, fitAbove: number, warps: number[], claims: string[]): Promise<ClaimScore[]> {
+/**
+ * Both parts' scores of each claim on one recording (the shipped model when `model` is
+ * undefined), and with `withHeard` of the four digits the digit model hears in it, if it hears four.
+ */
+async function claimScores(pcm: Float32Array, model: SpeechModel | undefined, warps: number[], claims: string[], withHeard = false): Promise<{ scores: ClaimScore[]; heard: ClaimScore | null }> {
   const p = await speechPosteriors(pcm, model);
-  const read = secondReading(pcm, fitAbove, warps, claims[0]);
-  return claims.map((s) => ({ model: scoreDigits(p, s).score, hmm: read(s) }));
+  const read = secondReading(pcm, warps, claims[0]);
+  const claim = (s: string): ClaimScore => {
+    const { score, language } = scoreDigits(p, s);
+    return { model: score, hmm: read(s), zh: language === 'zh' };
+  };
+  const four = withHeard ? heardDigits(p).digits : '';
+  return { scores: claims.map(claim), heard: four.length === 4 ? claim(four) : null };
 }
 
 /** The stricter (higher) of the languages' 2% impostor points over these voices. */
@@ -398,6 +434,9 @@ function figures(s: Judged, threshold: number, thresholdFrom: VoiceFigures['thre
     impostors: imp.length,
     nonDigitTrials: s.nonDigit.length,
     nonDigitAccepted: s.nonDigit.filter(ok).length,
+    nonDigitRecordings: s.nonDigitRecordings,
+    nonDigitHeardFour: s.nonDigitHeard.length,
+    nonDigitHeardAccepted: s.nonDigitHeard.filter(ok).length,
     missingTrials: s.missing.length,
     missingAccepted: s.missing.filter(ok).length,
   };
@@ -452,8 +491,11 @@ async function sentenceNegatives(data: string, rand: () => number, d: DigitConfi
   pcms.push({ id: 'silence 3 s', pcm: new Float32Array(3 * SAMPLE_RATE) });
   pcms.push({ id: 'white noise 3 s', pcm: Float32Array.from({ length: 3 * SAMPLE_RATE }, () => (rand() - 0.5) * 0.2) });
   const scores: number[] = [];
-  const accepts = acceptor(configuredSetting(d), d);
-  for (const c of pcms) scores.push(...(await nonDigitScores(c, undefined, rand, d.hmmMinMargin, vocalTractWarps(d.hmmMaxWarp), 100)).map((n) => fusedScore(n.model, accepts(n.hmm))));
+  const score = scorer(configuredSetting(d), d);
+  for (const c of pcms) {
+    const claims = Array.from({ length: 100 }, () => randomDigits(rand));
+    scores.push(...(await claimScores(c.pcm, undefined, vocalTractWarps(d.hmmMaxWarp), claims)).scores.map((n) => score(n.model, n.hmm, n.zh)));
+  }
   return { scores, sources: pcms.map((c) => c.id) };
 }
 
@@ -513,6 +555,11 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
     accepted: sentences.scores.filter((x) => x > configured).length + heldOutNonDigit,
     maxScore: round(Math.max(...sentences.scores, ...judgedVoices.flatMap((s) => s.nonDigit)), 3),
     sources: [...sentences.sources, ...scored.filter((s) => s.nonDigit.length > 0).map((s) => `${s.voice.id} non-digit syllables`)],
+    heard: {
+      recordings: voices.reduce((a, v) => a + v.nonDigitRecordings, 0),
+      fourDigits: voices.reduce((a, v) => a + v.nonDigitHeardFour, 0),
+      accepted: voices.reduce((a, v) => a + v.nonDigitHeardAccepted, 0),
+    },
   };
   const recommended = folds && scored.length > 0 ? operatingPoint(scored, opts.digits) : null;
   const base = {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { defaultModelPath } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { confusions } from './confusions.js';
-import { foldModels, HMM_MARGIN_FLOORS, HMM_MAX_WARPS, operatingPoint, thresholdAtFar, type CaseScore, type Scored } from './run.js';
+import { foldModels, HMM_MARGIN_FLOORS, HMM_MAX_WARPS, operatingPoint, thresholdAtFar, type CaseScore, type Scored, scorer } from './run.js';
 import { genuineCases, missingDigitCases, nonDigitCases } from './strings.js';
 import { trimSilence, type VoiceClips } from './voices.js';
 
@@ -145,10 +145,11 @@ function scoredVoice(lang: 'zh' | 'en', fold: number, model: number, impostorMod
     secPerSyllable: 0.4,
     model,
     impostorModels: Array.from({ length: 8 }, (_, i) => impostorModel(k * 8 + i)),
+    zh: lang === 'zh',
     hmm: read(hmm),
     impostorHmms: Array.from({ length: 8 }, () => read(impostorHmm)),
   }));
-  return { voice: { id: `${lang}-${fold}`, lang, sex: 'female', accent: '', licence: '', digits: {}, nondigit: [] }, fold, cases, nonDigit: [], missing: [] };
+  return { voice: { id: `${lang}-${fold}`, lang, sex: 'female', accent: '', licence: '', digits: {}, nondigit: [] }, fold, cases, nonDigit: [], nonDigitHeard: [], nonDigitRecordings: 0, missing: [] };
 }
 
 test('the second reading\'s margin floor is chosen with the threshold, for the most genuine readings averaged over the languages', () => {
@@ -183,4 +184,16 @@ test('the second reading\'s warps are chosen with the floor: only where a warped
   // they gain, and no warp is kept.
   const hurt = scoredVoice('zh', 0, -5, () => -10, [-0.05, 0.03, -0.05], [-0.05, 0.03, 0.03]);
   assert.equal(operatingPoint([hurt, en], guards).at.maxWarp, 1);
+});
+
+test('a Mandarin acceptance of the digit model counts only where the second reading fits the claim, as verifyDigits decides', () => {
+  const g = { hmmMinFit: -1.5, hmmMinDigitSec: 0.1 };
+  const read = (fits: number[]) => fits.map((fit) => ({ margin: -0.3, fit, shortestWordSec: 0.2 }));
+  const at1 = scorer({ floor: 0, maxWarp: 1 }, g);
+  const at11 = scorer({ floor: 0, maxWarp: 1.1 }, g);
+  assert.equal(at1(0.5, read([-1.2, -2]), true), 0.5, 'fits: the digit model\'s margin stands');
+  assert.equal(at1(0.5, read([-2, -1.2]), true), -Infinity, 'the warp that fits is not counted at maxWarp 1');
+  assert.equal(at11(0.5, read([-2, -1.2]), true), 0.5);
+  assert.equal(at1(0.5, read([-2]), false), 0.5, 'English readings are not held to the Mandarin fit');
+  assert.equal(at1(0.5, null, true), 0.5, 'nothing to read turns nothing down');
 });

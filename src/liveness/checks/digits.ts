@@ -19,12 +19,16 @@ export function checkDigits(ev: Evidence): CheckOutcome {
       perDigit: v.perDigit.map((p) => round(p)),
       segments: v.segments,
       // The two readings behind the score: the digit model's margin, and the Mandarin second
-      // reading (only run when the model alone did not accept).
+      // reading (run when the model alone did not accept, or to confirm a Mandarin acceptance).
       modelScore: v.modelScore,
       mandarin: v.mandarin,
+      mandarinFit: v.mandarinFit,
     },
   };
   const by = v.mandarin?.accepted ? ', by the Mandarin second reading' : '';
+  if (v.mandarinFit && !v.mandarinFit.held) {
+    return { report: { ...report, passed: false, message: `heard "${v.recognized}", but the Mandarin acoustic model finds no such digits in the sound (fit ${v.mandarinFit.fit} < ${v.mandarinFit.minFit})` }, error: 'DIGITS_MISMATCH' };
+  }
   if (!v.accepted) return { report: { ...report, passed: false, message: `heard "${v.recognized}"` }, error: 'DIGITS_MISMATCH' };
   return { report: { ...report, passed: true, message: `heard "${v.recognized}" (${v.language}${by})` } };
 }
