@@ -173,6 +173,8 @@ const CASES: Record<string, Record<string, [number, Decide]>> = {
   },
   digits: {
     minMargin: [1000, async (th) => checkResult(checkDigits({ ...noEvidence, digits: await runDigits(speech, '3591', th.digits) }))],
+    // Real Mandarin digits: heard as Mandarin, judged at the Mandarin threshold.
+    minMarginMandarin: [1000, async (th) => checkResult(checkDigits({ ...noEvidence, digits: await runDigits(mandarin(), '0473', th.digits) }))],
     // A fast real Mandarin reading that the digit model alone rejects and the second reading accepts.
     hmmMinFit: [5, async (th) => checkResult(checkDigits({ ...noEvidence, digits: await runDigits(mandarin(), '0473', th.digits) }))],
     hmmMinDigitSec: [1, async (th) => checkResult(checkDigits({ ...noEvidence, digits: await runDigits(mandarin(), '0473', th.digits) }))],

@@ -70,6 +70,16 @@ test('a Mandarin acceptance of the digit model is held to the second reading\'s 
   assert.equal((await verifyDigits(english, '3591', opts)).mandarinFit, null, 'English acceptances are not read by the Mandarin model');
 });
 
+test('a recording heard as Mandarin is judged at digits.minMarginMandarin, one heard as English at digits.minMargin', async () => {
+  const strictZh = { ...opts, minMarginMandarin: 1000 };
+  const zh = await verifyDigits(mandarin, '7208', strictZh);
+  assert.equal(zh.accepted, false);
+  assert.equal(zh.threshold, 1000);
+  const en = await verifyDigits(english, '3591', strictZh);
+  assert.equal(en.accepted, true);
+  assert.equal(en.threshold, opts.minMargin);
+});
+
 test('non-digit speech does not verify as any digit string', async () => {
   const sentence = await speak('words', 'en', 'the weather is lovely today, we should walk to the park');
   for (const digits of ['1234', '3591', '0000', '7208']) assert.equal((await verifyDigits(sentence, digits, opts)).accepted, false, digits);

@@ -17,5 +17,5 @@ export async function warmUpSpeech(): Promise<void> {
     const syllable = Math.max(0, Math.sin(2 * Math.PI * 3 * t));
     return 0.2 * syllable * (Math.sin(2 * Math.PI * 180 * t) + 0.5 * Math.sin(2 * Math.PI * 720 * t) + 0.3 * Math.sin(2 * Math.PI * 1500 * t));
   });
-  for (let run = 0; run < RUNS; run++) await verifyDigits(pcm, '0000', { minMargin: Infinity, hmmMinFit: -Infinity, hmmMinMargin: -Infinity, hmmMinDigitSec: 0, hmmMaxWarp: 1 });
+  for (let run = 0; run < RUNS; run++) await verifyDigits(pcm, '0000', { minMargin: Infinity, minMarginMandarin: Infinity, hmmMinFit: -Infinity, hmmMinMargin: -Infinity, hmmMinDigitSec: 0, hmmMaxWarp: 1 });
 }

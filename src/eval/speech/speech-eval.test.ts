@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { defaultModelPath } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { confusions } from './confusions.js';
-import { foldModels, HMM_MARGIN_FLOORS, HMM_MAX_WARPS, operatingPoint, thresholdAtFar, type CaseScore, type Scored, scorer } from './run.js';
+import { foldModels, HMM_MARGIN_FLOORS, HMM_MAX_WARPS, MANDARIN_EXTRAS, operatingPoint, thresholdAtFar, type CaseScore, type Scored, scorer } from './run.js';
 import { genuineCases, missingDigitCases, nonDigitCases } from './strings.js';
 import { trimSilence, type VoiceClips } from './voices.js';
 
@@ -163,12 +163,12 @@ test('the second reading\'s margin floor is chosen with the threshold, for the m
   // Floors 0.02 to -0.02 accept no Mandarin reading; -0.03 and -0.04 accept them all and no
   // impostor (a tie keeps the stricter floor); from -0.05 the impostors pass, the threshold
   // rises to their score (0) and English, at -0.5, fails.
-  assert.deepEqual(point.at, { floor: -0.03, maxWarp: 1 });
+  assert.deepEqual(point.at, { floor: -0.03, maxWarp: 1, zhExtra: 0 });
   assert.equal(point.threshold, thresholdAtFar(en.cases.flatMap((c) => c.impostorModels), 0.02));
   // A fit under the fit floor, or digits shorter than the duration floor, accept nothing from
   // the second reading: then every setting is as good as any and the strictest is kept.
-  assert.deepEqual(operatingPoint([zh, en], { ...guards, hmmMinFit: 0 }).at, { floor: HMM_MARGIN_FLOORS[0], maxWarp: 1 });
-  assert.deepEqual(operatingPoint([zh, en], { ...guards, hmmMinDigitSec: 0.3 }).at, { floor: HMM_MARGIN_FLOORS[0], maxWarp: 1 });
+  assert.deepEqual(operatingPoint([zh, en], { ...guards, hmmMinFit: 0 }).at, { floor: HMM_MARGIN_FLOORS[0], maxWarp: 1, zhExtra: 0 });
+  assert.deepEqual(operatingPoint([zh, en], { ...guards, hmmMinDigitSec: 0.3 }).at, { floor: HMM_MARGIN_FLOORS[0], maxWarp: 1, zhExtra: 0 });
   assert.deepEqual([...HMM_MARGIN_FLOORS].sort((a, b) => b - a), HMM_MARGIN_FLOORS, 'strictest first, so that a tie keeps the stricter');
   assert.deepEqual([...HMM_MAX_WARPS].sort((a, b) => a - b), HMM_MAX_WARPS, 'fewest readings first, so that a tie keeps the cheaper');
 });
@@ -179,7 +179,7 @@ test('the second reading\'s warps are chosen with the floor: only where a warped
   // The recording as it is puts the right string 0.05 behind; warped by 1.1 it reads it
   // 0.03 ahead, while one-digit-off strings stay 0.05 behind at every warp.
   const helped = scoredVoice('zh', 0, -5, () => -10, [-0.05, 0.03, -0.05], [-0.05, -0.05, -0.05]);
-  assert.deepEqual(operatingPoint([helped, en], guards).at, { floor: 0.02, maxWarp: 1.1 });
+  assert.deepEqual(operatingPoint([helped, en], guards).at, { floor: 0.02, maxWarp: 1.1, zhExtra: 0 });
   // Where the warped readings also let the impostors through, they cost the threshold what
   // they gain, and no warp is kept.
   const hurt = scoredVoice('zh', 0, -5, () => -10, [-0.05, 0.03, -0.05], [-0.05, 0.03, 0.03]);
@@ -189,11 +189,27 @@ test('the second reading\'s warps are chosen with the floor: only where a warped
 test('a Mandarin acceptance of the digit model counts only where the second reading fits the claim, as verifyDigits decides', () => {
   const g = { hmmMinFit: -1.5, hmmMinDigitSec: 0.1 };
   const read = (fits: number[]) => fits.map((fit) => ({ margin: -0.3, fit, shortestWordSec: 0.2 }));
-  const at1 = scorer({ floor: 0, maxWarp: 1 }, g);
-  const at11 = scorer({ floor: 0, maxWarp: 1.1 }, g);
+  const at1 = scorer({ floor: 0, maxWarp: 1, zhExtra: 0 }, g);
+  const at11 = scorer({ floor: 0, maxWarp: 1.1, zhExtra: 0 }, g);
   assert.equal(at1(0.5, read([-1.2, -2]), true), 0.5, 'fits: the digit model\'s margin stands');
   assert.equal(at1(0.5, read([-2, -1.2]), true), -Infinity, 'the warp that fits is not counted at maxWarp 1');
   assert.equal(at11(0.5, read([-2, -1.2]), true), 0.5);
   assert.equal(at1(0.5, read([-2]), false), 0.5, 'English readings are not held to the Mandarin fit');
   assert.equal(at1(0.5, null, true), 0.5, 'nothing to read turns nothing down');
+});
+
+test('the Mandarin threshold gets its own extra where one threshold would hold English to Mandarin\'s impostor point', () => {
+  const guards = { hmmMinFit: -1.5, hmmMinDigitSec: 0.1 };
+  // Mandarin: genuine at 1, impostors spread from -1 to 1; English: genuine at 0, impostors from -3 to -1.
+  const zh = scoredVoice('zh', 0, 1, (i) => -1 + (2 * i) / 400, null, null);
+  const en = scoredVoice('en', 1, 0, (i) => -3 + (2 * i) / 400, null, null);
+  // One threshold (Mandarin's 2% point, near 0.96) rejects every English reading; 1 nat more for
+  // what is heard as Mandarin puts both languages' readings above both impostor points.
+  const point = operatingPoint([zh, en], guards);
+  assert.equal(point.at.zhExtra, 1);
+  assert.ok(point.threshold < 0 && point.threshold > -1, String(point.threshold));
+  // Where one threshold serves both, none is added (a tie keeps 0).
+  const enHigh = scoredVoice('en', 1, 2, (i) => -3 + (2 * i) / 400, null, null);
+  assert.equal(operatingPoint([zh, enHigh], guards).at.zhExtra, 0);
+  assert.equal(MANDARIN_EXTRAS[0], 0, 'no extra first, so that a tie keeps one threshold');
 });
