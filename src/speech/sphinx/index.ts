@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../core/repo-root.js';
 import { frameDensities, loadSphinxModel, senoneScores, type FrameDensities, type SphinxModel } from './acoustic.js';
 import { digitNetwork, networkSenones, phoneLoop, viterbi, type Network } from './decode.js';
-import { cepstra, features } from './mfcc.js';
+import { features, powerSpectra, warpedCepstra } from './mfcc.js';
 
 /**
  * A second, independent reading of Mandarin digits: CMU Sphinx's tdt_sc_8k acoustic model,
@@ -149,25 +149,30 @@ export function downsample(pcm16k: Float32Array): Float32Array {
   return out;
 }
 
-/** Front end and acoustic scores of a 16 kHz recording (or of `pcm8k` when given); null when too short. */
-export function readMandarin(pcm16k: Float32Array, opts: { pcm8k?: Float32Array; frontEnd?: HmmFrontEnd } = {}): MandarinReading | null {
+/**
+ * Front end and acoustic scores of a 16 kHz recording (or of its 8 kHz power `spectra` when
+ * given: powerSpectra); null when too short.
+ */
+export function readMandarin(pcm16k: Float32Array, opts: { spectra?: Float64Array[]; frontEnd?: HmmFrontEnd } = {}): MandarinReading | null {
   const { model, digitSenones } = loaded();
   const fe = opts.frontEnd ?? HMM_FRONT_END;
-  const cep = cepstra(opts.pcm8k ?? downsample(pcm16k), model.frontEnd, true, fe.warp ?? 1);
+  const spectra = opts.spectra ?? powerSpectra(downsample(pcm16k), model.frontEnd);
+  const cep = warpedCepstra(spectra, model.frontEnd, fe.warp ?? 1);
   if (cep.length < MIN_FRAMES) return null;
   const densities = frameDensities(model, features(cep, fe.c0Offset));
   return { densities, senones: senoneScores(model, densities, digitSenones) };
 }
 
 /**
- * The recording read through each of `warps` in turn (vocalTractWarps), from one 8 kHz copy.
- * Lazy, so a caller that stops at the first reading that accepts reads no further; nothing
- * when the recording is too short to read, which is the same at every warp.
+ * The recording read through each of `warps` in turn (vocalTractWarps), from one 8 kHz copy
+ * and its power spectra (a warp changes only the filterbank). Lazy, so a caller that stops at
+ * the first reading that accepts reads no further; nothing when the recording is too short to
+ * read, which is the same at every warp.
  */
 export function* warpedReadings(pcm16k: Float32Array, warps: readonly number[]): Generator<{ warp: number; reading: MandarinReading }> {
-  const pcm8k = downsample(pcm16k);
+  const spectra = powerSpectra(downsample(pcm16k), loaded().model.frontEnd);
   for (const warp of warps) {
-    const reading = readMandarin(pcm16k, { pcm8k, frontEnd: { ...HMM_FRONT_END, warp } });
+    const reading = readMandarin(pcm16k, { spectra, frontEnd: { ...HMM_FRONT_END, warp } });
     if (!reading) return;
     yield { warp, reading };
   }

@@ -195,15 +195,22 @@ function ditherBits(n: number): Uint8Array {
  * `dither` (on by default) is off only to compare with sphinx_fe in the tests.
  */
 export function cepstra(pcm8k: Float32Array, p: FrontEndParams, dither = true, warp = 1): Float32Array[] {
-  const pl = plan(p, warp);
-  const { frameLen, shift, window, filters, cos } = pl;
-  const { nfilt, ncep, alpha } = p;
-  const out: Float32Array[] = [];
+  return warpedCepstra(powerSpectra(pcm8k, p, dither), p, warp);
+}
+
+/**
+ * Each frame's power spectrum (bins 0..nfft/2 - 1), the part of the front end a vocal-tract
+ * warp does not change: the second reading computes it once and applies each warp's filterbank
+ * to it (warpedCepstra).
+ */
+export function powerSpectra(pcm8k: Float32Array, p: FrontEndParams, dither = true): Float64Array[] {
+  const pl = plan(p, 1);
+  const { frameLen, shift, window } = pl;
+  const { alpha } = p;
+  const out: Float64Array[] = [];
   const re = new Float64Array(p.nfft / 2);
   const im = new Float64Array(p.nfft / 2);
-  const power = new Float64Array(p.nfft / 2);
   const frame = new Float64Array(frameLen);
-  const logmel = new Float64Array(nfilt);
   const dith = dither ? ditherBits(pcm8k.length) : undefined;
   const x16 = new Float64Array(pcm8k.length);
   for (let i = 0; i < x16.length; i++) x16[i] = Math.round((pcm8k[i] as number) * 32768) + (dith ? (dith[i] as number) : 0);
@@ -220,7 +227,19 @@ export function cepstra(pcm8k: Float32Array, p: FrontEndParams, dither = true, w
     }
     mean /= frameLen;
     for (let i = 0; i < frameLen; i++) frame[i] = ((frame[i] as number) - mean) * (window[i] as number);
+    const power = new Float64Array(p.nfft / 2);
     powerSpectrum(frame, re, im, power, pl);
+    out.push(power);
+  }
+  return out;
+}
+
+/** Cepstra (frames x ncep) of power spectra (powerSpectra) through the filterbank warped by `warp`. */
+export function warpedCepstra(spectra: Float64Array[], p: FrontEndParams, warp = 1): Float32Array[] {
+  const { filters, cos } = plan(p, warp);
+  const { nfilt, ncep } = p;
+  const logmel = new Float64Array(nfilt);
+  return spectra.map((power) => {
     for (let i = 0; i < nfilt; i++) {
       const { first, weights } = filters[i] as Plan['filters'][number];
       let e = 0;
@@ -234,9 +253,8 @@ export function cepstra(pcm8k: Float32Array, p: FrontEndParams, dither = true, w
       for (let j = 0; j < nfilt; j++) acc += (w[j] as number) * (logmel[j] as number);
       c[i] = acc;
     }
-    out.push(c);
-  }
-  return out;
+    return c;
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { encodeWav } from '../../media/index.js';
 import { mandarinAccepts, verifyDigits } from '../verify.js';
 import { frameDensities, loadSphinxModel, senoneScores } from './acoustic.js';
-import { checkMandarin, downsample, LOW_PASS, readMandarin, sphinxModelDir, vocalTractWarps } from './index.js';
+import { checkMandarin, downsample, HMM_FRONT_END, LOW_PASS, readMandarin, sphinxModelDir, vocalTractWarps, warpedReadings } from './index.js';
 import { gcinAvailable, gcinReading } from './mandarin-fixture.test-helper.js';
 import { cepstra, features, warpedHz } from './mfcc.js';
 
@@ -147,6 +147,17 @@ describe('vocal-tract warps of the second reading', () => {
     assert.deepEqual(vocalTractWarps(1.2), [1, 1.1, 1.2]);
     assert.deepEqual(vocalTractWarps(1.25), [1, 1.1, 1.2]);
     assert.deepEqual(vocalTractWarps(1.3), [1, 1.1, 1.2, 1.3]);
+  });
+
+  it('reads every warp from one set of power spectra exactly as a reading of its own would', () => {
+    const pcm = speech16k('seven two zero eight');
+    const shared = [...warpedReadings(pcm, vocalTractWarps(1.2))];
+    assert.deepEqual(shared.map((r) => r.warp), [1, 1.1, 1.2]);
+    for (const { warp, reading } of shared) {
+      const alone = readMandarin(pcm, { frontEnd: { ...HMM_FRONT_END, warp } });
+      assert.ok(alone);
+      assert.deepEqual(reading.senones, alone.senones, `warp ${warp}`);
+    }
   });
 
   it('accepts when any warped reading accepts', () => {
