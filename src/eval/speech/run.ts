@@ -306,7 +306,7 @@ function secondReading(pcm: Float32Array, warps: number[], claim = '0000', times
 type Guards = Pick<DigitConfig, 'hmmMinFit' | 'hmmMinDigitSec'>;
 
 /** The readings of warps up to `maxWarp` (they are kept in vocalTractWarps order). */
-function counted(maxWarp: number): (h: HmmReadings | null) => readonly HmmEvidence[] {
+export function counted(maxWarp: number): (h: HmmReadings | null) => readonly HmmEvidence[] {
   const n = vocalTractWarps(maxWarp).length;
   return (h) => (h === null ? [] : 'margin' in h ? [h] : h.slice(0, n));
 }
