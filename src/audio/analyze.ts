@@ -34,6 +34,8 @@ const SILENCE_DB = -120;
 const VAD_BELOW_SPEECH_DB = 25;
 const VAD_ABOVE_FLOOR_DB = 6;
 const MIN_SEGMENT_SEC = 0.1;
+/** The most of a recording the loud end is measured on: a four-digit reading has at least this much speech. */
+const LOUD_SEC = 1;
 const MERGE_GAP_SEC = 0.2;
 
 const toDb = (rms: number): number => (rms > 1e-6 ? 20 * Math.log10(rms) : SILENCE_DB);
@@ -59,7 +61,24 @@ function percentileMean(sorted: number[], from: number, to: number): number {
   return part.reduce((s, v) => s + v, 0) / part.length;
 }
 
-export function analyzeAudio(pcm: Float32Array, rate: number): AudioAnalysis {
+interface Levels {
+  envelope: Float32Array;
+  db: number[];
+  peak: number;
+  /** Mean level of the quietest 10% of frames and of the loudest 10%. */
+  noiseFloorDb: number;
+  loudDb: number;
+  segments: SpeechSegment[];
+}
+
+interface Gate {
+  /** Frames down to this far below the loud end count as speech. */
+  belowLoudDb: number;
+  /** Measure the floor on the frames that hold any sound, so that stretches of digital silence do not pull it down. */
+  floorOfSound: boolean;
+}
+
+function levels(pcm: Float32Array, rate: number, g: Gate = { belowLoudDb: VAD_BELOW_SPEECH_DB, floorOfSound: false }): Levels {
   const x = highPass(pcm, rate);
   const hop = Math.round(rate * HOP_SEC);
   const win = Math.round(rate * WIN_SEC);
@@ -75,15 +94,34 @@ export function analyzeAudio(pcm: Float32Array, rate: number): AudioAnalysis {
     envelope[f] = Math.sqrt((2 * sum) / win);
     db[f] = toDb(envelope[f]);
   }
+  if (frames === 0) return { envelope, db, peak, noiseFloorDb: SILENCE_DB, loudDb: SILENCE_DB, segments: [] };
+  const sorted = [...db].sort((a, b) => a - b);
+  const sounding = g.floorOfSound ? sorted.filter((v) => v > SILENCE_DB) : sorted;
+  const noiseFloorDb = sounding.length > 0 ? percentileMean(sounding, 0, 0.1) : SILENCE_DB;
+  // The loud end is the loudest tenth of the frames, but never more than LOUD_SEC of them: a long
+  // recording that is mostly quiet background would otherwise pull it down towards the background,
+  // and the gate below it would take the background for speech.
+  const loudDb = percentileMean(sorted, Math.max(0.9, 1 - LOUD_SEC / HOP_SEC / frames), 1);
+  const gate = Math.max(loudDb - g.belowLoudDb, noiseFloorDb + VAD_ABOVE_FLOOR_DB);
+  return { envelope, db, peak, noiseFloorDb, loudDb, segments: speechSegments(db, gate) };
+}
+
+/**
+ * Where the speech is, by analyzeAudio's voice activity without the rest of the analysis, with
+ * its gate set by `g`: how far below the loud end speech may be (analyzeAudio: 25 dB), and
+ * whether the floor is measured on sounding frames only (analyzeAudio: on all frames).
+ */
+export function speechSegmentsOf(pcm: Float32Array, rate: number, g: Gate): SpeechSegment[] {
+  return levels(pcm, rate, g).segments;
+}
+
+export function analyzeAudio(pcm: Float32Array, rate: number): AudioAnalysis {
+  const { envelope, db, peak, noiseFloorDb, loudDb: loud, segments } = levels(pcm, rate);
+  const frames = db.length;
   const durationSec = pcm.length / rate;
   if (frames === 0) {
     return { durationSec, peakDb: toDb(peak), speechLevelDb: SILENCE_DB, noiseFloorDb: SILENCE_DB, snrDb: 0, speechSec: 0, segments: [], envelope, bandEnvelope: new Float32Array(0), envelopeRate: 1 / HOP_SEC };
   }
-  const sorted = [...db].sort((a, b) => a - b);
-  const noiseFloorDb = percentileMean(sorted, 0, 0.1);
-  const loud = percentileMean(sorted, 0.9, 1);
-  const gate = Math.max(loud - VAD_BELOW_SPEECH_DB, noiseFloorDb + VAD_ABOVE_FLOOR_DB);
-  const segments = speechSegments(db, gate);
   let sum = 0;
   let n = 0;
   for (const s of segments) {

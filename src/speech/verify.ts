@@ -3,6 +3,7 @@ import { bestDigitString, forcedScore, greedyDigits, languageOf, mergeLanguages 
 import { defaultSpeechModel, type Posteriors, type SpeechModel } from './model.js';
 import { SpeechError } from './errors.js';
 import { checkMandarin, vocalTractWarps, warpedReadings, type MandarinHmmCheck } from './sphinx/index.js';
+import { originalSec, speechSpan, type SpeechSpan } from './speech-span.js';
 import { SAMPLE_RATE, digitToken, type Language } from './tokens.js';
 
 export interface DigitVerdict {
@@ -60,22 +61,38 @@ const MIN_SAMPLES = SAMPLE_RATE; // shorter input is zero-padded so the model al
 /** Samples the model is given for a recording of this length (capped, and padded when short). */
 const inputLength = (samples: number): number => Math.max(Math.min(samples, MAX_SECONDS * SAMPLE_RATE), MIN_SAMPLES);
 
-function prepare(pcm: Float32Array): Float32Array {
+const posteriorsOf = async (input: Float32Array, model?: SpeechModel): Promise<Posteriors> => (model ?? (await defaultSpeechModel())).posteriors(input);
+
+/** What both readings hear of a recording, and where each of its samples came from. */
+export interface SpeechInput {
+  samples: Float32Array;
+  span: SpeechSpan;
+}
+
+/**
+ * The recording as both readings hear it: non-finite samples zeroed, cut at 30 s, cut to its
+ * speech (speechSpan), and padded to 1 s.
+ */
+export function speechInput(pcm: Float32Array): SpeechInput {
   const n = Math.min(pcm.length, MAX_SECONDS * SAMPLE_RATE);
-  const out = new Float32Array(inputLength(pcm.length));
+  const clean = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const v = pcm[i] ?? 0;
-    out[i] = Number.isFinite(v) ? v : 0;
+    clean[i] = Number.isFinite(v) ? v : 0;
   }
-  return out;
+  const span = speechSpan(clean, SAMPLE_RATE);
+  const samples = new Float32Array(inputLength(span.samples.length));
+  samples.set(span.samples);
+  return { samples, span };
 }
 
-/** Model posteriors for a recording (clean-up, padding and the 30 s cap applied); the service's model unless another is given. */
+/** Model posteriors for a recording (prepared as speechInput); the service's model unless another is given. */
 export async function speechPosteriors(pcm: Float32Array, model?: SpeechModel): Promise<Posteriors> {
-  return posteriorsOf(prepare(pcm), model);
+  return inputPosteriors(speechInput(pcm), model);
 }
 
-const posteriorsOf = async (input: Float32Array, model?: SpeechModel): Promise<Posteriors> => (model ?? (await defaultSpeechModel())).posteriors(input);
+/** Model posteriors of a prepared input. */
+export const inputPosteriors = async (input: SpeechInput, model?: SpeechModel): Promise<Posteriors> => posteriorsOf(input.samples, model);
 
 // After mergeLanguages the Mandarin and English classes of a digit are equal: score on one.
 const tokens = (digits: readonly number[]): number[] => digits.map((d) => digitToken('zh', d));
@@ -174,8 +191,8 @@ function checkDigits(expected: string): void {
  */
 export async function verifyDigits(pcm: Float32Array, expected: string, opts: DigitConfig): Promise<DigitVerdict> {
   checkDigits(expected);
-  // Both readings hear the same prepared samples (finite, cut at 30 s, padded to 1 s).
-  const input = prepare(pcm);
+  // Both readings hear the same prepared samples (finite, cut at 30 s and to the speech, padded to 1 s).
+  const { samples: input, span } = speechInput(pcm);
   const p = await posteriorsOf(input);
   const { score: modelScore, language, perDigit } = scoreDigits(p, expected);
   // Each language at its own impostor point: Mandarin impostors score higher (the second
@@ -193,13 +210,13 @@ export async function verifyDigits(pcm: Float32Array, expected: string, opts: Di
     score: r3(score),
     threshold,
     modelScore: r3(modelScore),
-    mandarin,
+    mandarin: mandarin && { ...mandarin, words: mandarin.words.map((w) => ({ ...w, startSec: r3(originalSec(span, w.startSec, SAMPLE_RATE)), endSec: r3(originalSec(span, w.endSec, SAMPLE_RATE)) })) },
     mandarinFit: fit,
     recognized: mandarin?.accepted ? expected : heard.digits,
     language: mandarin?.accepted ? 'zh' : heard.digits || accepted ? language : 'unknown',
     perDigit: perDigit.map(r3),
     // The lip-sync stage needs to know where each digit was said: from the reading that heard them.
-    segments: mandarin?.accepted ? spikesOf(mandarin.words) : alignDigits(p, expected, input.length / SAMPLE_RATE / p.frames),
+    segments: inRecording(span, mandarin?.accepted ? spikesOf(mandarin.words) : alignDigits(p, expected, input.length / SAMPLE_RATE / p.frames)),
   };
 }
 
@@ -250,6 +267,11 @@ function spikesOf(words: MandarinHmmCheck['words']): DigitSegment[] {
     const spike = w.startSec + 0.75 * (w.endSec - w.startSec);
     return { digit: w.digit, startSec: r3(spike - 0.02), endSec: r3(spike + 0.02), score: 1 };
   });
+}
+
+/** Segment times in the recording as it was given (the readings heard it cut to its speech). */
+function inRecording(span: SpeechSpan, segments: DigitSegment[]): DigitSegment[] {
+  return segments.map((s) => ({ ...s, startSec: r3(originalSec(span, s.startSec, SAMPLE_RATE)), endSec: r3(originalSec(span, s.endSec, SAMPLE_RATE)) }));
 }
 
 /** The digits heard in a 16 kHz mono recording, in whichever language they were read. */

@@ -20,6 +20,9 @@
  * over the languages), and each fold's voices judged there. The scores are cached in
  * training/work/fusion-scored.json (about 25 minutes to score).
  * Run: node --import tsx training/speech/fusion.ts [../shared/data] [models/speech-folds]
+ * The figures in docs/decisions.md were scored before the readings heard the recording cut to
+ * its speech and before the second reading's margin was per digit frame (2026-12-03): the cache
+ * reproduces them; scoring afresh measures today's readings, on which the grids differ.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

@@ -18,6 +18,11 @@
  * Only the second reading is scored (the sphinx model never heard any of these voices); the
  * digit model's part needs the fold models (livecheck eval speech --folds).
  * Run: node --import tsx training/sphinx/choose-warps.ts [../shared/data]   (about 15 minutes)
+ * Its figures in docs/speech.md were measured with the margin per frame of the whole recording,
+ * on recordings not cut to their speech. Since 2026-12-03 the margin is per frame of the
+ * challenge's digits (about 1.84 times larger on these readings), so its floors and its fit
+ * guard (GUARDS, -1.5 then) no longer mean what they meant; the evaluation's grid
+ * (HMM_MARGIN_FLOORS) and training/sphinx/fit-floor.ts are today's.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

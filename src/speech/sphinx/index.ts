@@ -15,16 +15,29 @@ import { features, powerSpectra, warpedCepstra } from './mfcc.js';
 export interface MandarinHmmCheck {
   /** The best four-digit reading (the expected string when it wins). */
   heard: string;
-  /** Log score per frame of reading `expected` minus that of the best other four digits (> 0: expected wins). */
+  /**
+   * Log score of reading `expected` minus that of the best other four digits (> 0: expected
+   * wins), per frame of the challenge's digits (`digitFrames`).
+   */
   margin: number;
   /**
    * Log score per frame of reading `expected` minus that of the free phone loop (about 0 or above
    * when the digits explain the sound); null when the margin is at or below the margin floor the
    * check was asked with (`fitAbove`), where the fit decides nothing and the loop is not searched.
+   * Per frame of the whole recording, not of the digits: sound around the digits that only the
+   * loop's phones explain (noise, other speech) belongs in it, and per digit frame a genuine
+   * reading with 20 s of background around it fitted at -21.
    */
   fit: number | null;
   /** Frames searched (10 ms each). */
   frames: number;
+  /**
+   * Frames the best reading of `expected` gives its digits (its silences left out): what the
+   * margin is per. Per frame of the whole recording, silence or noise added around or between
+   * the digits, which every four-digit reading explains alike, would shrink a losing challenge's
+   * deficit towards 0 (docs/decisions.md).
+   */
+  digitFrames: number;
   /** Where the best reading of `expected` puts each digit, in seconds from the start. */
   words: { digit: string; startSec: number; endSec: number }[];
   /** The shortest of those digits, in seconds (0 when there are none). */
@@ -198,15 +211,18 @@ export function checkMandarin(reading: MandarinReading, expected: string, fitAbo
   const result = viterbi(model, digitNetwork(model, expected), reading.senones);
   const [own = -Infinity, other = -Infinity] = result.scores;
   const t = reading.senones.length;
-  const words = (result.words[0] ?? []).filter((w) => w.mark !== 's').map((w) => ({ digit: w.mark, startSec: w.from * FRAME_SEC, endSec: (w.to + 1) * FRAME_SEC }));
+  const digits = (result.words[0] ?? []).filter((w) => w.mark !== 's');
+  const words = digits.map((w) => ({ digit: w.mark, startSec: w.from * FRAME_SEC, endSec: (w.to + 1) * FRAME_SEC }));
+  const digitFrames = Math.max(1, digits.reduce((n, w) => n + w.to - w.from + 1, 0));
   const heard = own >= other ? expected : (result.digits[1] ?? '');
-  const margin = (own - other) / t;
+  const margin = (own - other) / digitFrames;
   return {
     heard,
     margin,
     // Only a reading above the margin floor can be accepted, and only then does its fit matter.
     fit: margin > fitAbove ? (own - loopScore(reading)) / t : null,
     frames: t,
+    digitFrames,
     words,
     shortestWordSec: words.length > 0 ? Math.min(...words.map((w) => w.endSec - w.startSec)) : 0,
   };

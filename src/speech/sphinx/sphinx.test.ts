@@ -14,7 +14,7 @@ import { cepstra, features, warpedHz } from './mfcc.js';
 const dir = mkdtempSync(join(tmpdir(), 'lc-sphinx-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const GCIN_SKIP = gcinAvailable() ? false : 'Debian package gcin-voice not installed (real Mandarin syllables)';
-/** The digit thresholds these cases were written for (one, -1.58, for both languages), so they keep testing the second reading whatever the config says. */
+/** The digit thresholds these cases were written for (one, -1.58, for both languages; the margin per digit frame), so they keep testing the second reading whatever the config says. */
 const CASE_DIGITS = { minMargin: -1.58, minMarginMandarin: -1.58, hmmMinFit: -1.5, hmmMinMargin: 0, hmmMinDigitSec: 0.1, hmmMaxWarp: 1.2 };
 
 /** espeak-ng reading `text`, 16-bit mono at `rate`. */
@@ -115,6 +115,37 @@ describe('Mandarin second reading', () => {
     assert.equal(impostor.accepted, false);
   });
 
+  it('judges a claim by its digits, not by how much quiet surrounds them', { skip: GCIN_SKIP }, async () => {
+    const reading = gcinReading('0473') as Float32Array;
+    const quiet = (sec: number, seed: number): Float32Array => {
+      const out = new Float32Array(sec * 16000);
+      for (let i = 0; i < out.length; i++) {
+        seed = (seed * 48271) % 2147483647;
+        out[i] = (seed / 2147483647 - 0.5) * 0.002;
+      }
+      return out;
+    };
+    const join = (...parts: Float32Array[]): Float32Array => {
+      const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+      parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+      return out;
+    };
+    const padded = join(reading, quiet(20, 11));
+    const plain = checkMandarin(readMandarin(reading) as NonNullable<ReturnType<typeof readMandarin>>, '0478', -Infinity);
+    const long = checkMandarin(readMandarin(padded) as NonNullable<ReturnType<typeof readMandarin>>, '0478', -Infinity);
+    assert.ok(long.frames > 10 * plain.frames);
+    // Per frame of the whole recording the deficit would have shrunk more than tenfold.
+    assert.ok(long.margin < 0 && Math.abs(long.margin - plain.margin) < 0.3 * Math.abs(plain.margin), JSON.stringify({ plain: plain.margin, long: long.margin }));
+    const late = join(quiet(5, 12), reading, quiet(20, 13));
+    const loose = { ...CASE_DIGITS, hmmMinMargin: -0.15 };
+    assert.equal((await verifyDigits(late, '0478', loose)).accepted, false);
+    const v = await verifyDigits(late, '0473', CASE_DIGITS);
+    assert.equal(v.accepted, true, JSON.stringify(v.mandarin));
+    // The readings hear the speech cut out of the quiet; the times reported are the recording's.
+    for (const seg of v.segments) assert.ok(seg.startSec > 5.3 && seg.endSec < 6.4, JSON.stringify(seg));
+    for (const w of v.mandarin?.words ?? []) assert.ok(w.startSec >= 5 && w.endSec < 6.6, JSON.stringify(w));
+  });
+
   it('is not consulted when the digit model accepts, and accepts neither silence nor English read against a Mandarin model', async () => {
     const english = speech16k('three, five, nine, one');
     const accepted = await verifyDigits(english, '3591', CASE_DIGITS);
@@ -206,7 +237,7 @@ describe('second reading decision', () => {
     const reading = readMandarin(new Float32Array(3 * 16000));
     assert.ok(reading);
     let seed = 3;
-    const th = { hmmMinFit: -1.5, hmmMinMargin: -0.08, hmmMinDigitSec: 0.1 };
+    const th = { hmmMinFit: -1.5, hmmMinMargin: -0.15, hmmMinDigitSec: 0.1 };
     for (let i = 0; i < 300; i++) {
       seed = (seed * 48271) % 2147483647;
       const claim = String(seed % 10000).padStart(4, '0');
