@@ -65,20 +65,22 @@ interface Levels {
   envelope: Float32Array;
   db: number[];
   peak: number;
-  /** Mean level of the quietest 10% of frames and of the loudest 10%. */
+  /** Mean level of the quietest tenth of the frames (of the sounding ones, with `floorOfSound`). */
   noiseFloorDb: number;
+  /** Mean level of the loudest tenth of the frames, at most LOUD_SEC of them. */
   loudDb: number;
   segments: SpeechSegment[];
 }
 
-interface Gate {
+/** How voice activity sets its gate (speechSegmentsOf). */
+export interface ActivityGate {
   /** Frames down to this far below the loud end count as speech. */
   belowLoudDb: number;
   /** Measure the floor on the frames that hold any sound, so that stretches of digital silence do not pull it down. */
   floorOfSound: boolean;
 }
 
-function levels(pcm: Float32Array, rate: number, g: Gate = { belowLoudDb: VAD_BELOW_SPEECH_DB, floorOfSound: false }): Levels {
+function levels(pcm: Float32Array, rate: number, g: ActivityGate = { belowLoudDb: VAD_BELOW_SPEECH_DB, floorOfSound: false }): Levels {
   const x = highPass(pcm, rate);
   const hop = Math.round(rate * HOP_SEC);
   const win = Math.round(rate * WIN_SEC);
@@ -111,7 +113,7 @@ function levels(pcm: Float32Array, rate: number, g: Gate = { belowLoudDb: VAD_BE
  * its gate set by `g`: how far below the loud end speech may be (analyzeAudio: 25 dB), and
  * whether the floor is measured on sounding frames only (analyzeAudio: on all frames).
  */
-export function speechSegmentsOf(pcm: Float32Array, rate: number, g: Gate): SpeechSegment[] {
+export function speechSegmentsOf(pcm: Float32Array, rate: number, g: ActivityGate): SpeechSegment[] {
   return levels(pcm, rate, g).segments;
 }
 

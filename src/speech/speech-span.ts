@@ -3,10 +3,11 @@ import { speechSegmentsOf } from '../audio/index.js';
 /**
  * The part of a recording the digit check reads: its speech, with at most EDGE_SEC of silence
  * kept before and after it and every pause longer than MAX_PAUSE_SEC shortened to that (its
- * middle cut out). Silence around a reading carries no evidence, and left in, it weighs on both
- * readings: the second reading's margin is per frame, so 25 s of silence after a reading of
- * other digits shrank its deficit enough to accept (docs/decisions.md: 7 of 48 one-digit-off
- * claims on one voice), and the digit model's per-recording normalisation drifts with it.
+ * middle cut out). Silence around a reading carries no evidence, and left in, it drags both
+ * readings' normalisation over the recording (the digit model's per-utterance mean and
+ * variance, the second reading's cepstral mean): with 25 s of quiet after readings of five
+ * voices, 12 of 240 one-digit-off claims passed instead of 1, and honest readings lost one in
+ * eight (training/speech/padding.ts, docs/decisions.md).
  */
 
 /** Silence kept before the first and after the last speech: room for quiet onsets and endings the level gate misses. */
