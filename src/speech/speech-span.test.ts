@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seededRandom } from '../core/seeded-random.js';
 import { EDGE_SEC, MAX_PAUSE_SEC, originalSec, speechSpan } from './speech-span.js';
 
 const RATE = 16000;
@@ -7,11 +8,8 @@ const RATE = 16000;
 /** Tone bursts ("speech") at the given [start, end) seconds (amplitude 0.3 unless given), in `sec` of steady background at `floor` amplitude. */
 function bursts(sec: number, spans: ([number, number] | [number, number, number])[], floor = 0): Float32Array {
   const out = new Float32Array(sec * RATE);
-  let seed = 7;
-  for (let i = 0; i < out.length; i++) {
-    seed = (seed * 48271) % 2147483647;
-    out[i] = floor * (seed / 2147483647 - 0.5);
-  }
+  const rand = seededRandom(7);
+  for (let i = 0; i < out.length; i++) out[i] = floor * (rand() - 0.5);
   for (const [a, b, amp = 0.3] of spans) for (let i = a * RATE; i < b * RATE; i++) out[i] = amp * Math.sin((2 * Math.PI * 440 * i) / RATE);
   return out;
 }
@@ -43,11 +41,8 @@ describe('speechSpan', () => {
     // Digital silence between the words (spliced, or added to hide the background) does not
     // make the background count as speech.
     const spliced = bursts(25, [[1, 1.4], [2, 2.4]]);
-    let seed = 3;
-    for (let i = 3 * RATE; i < spliced.length; i++) {
-      seed = (seed * 48271) % 2147483647;
-      spliced[i] = 0.004 * (seed / 2147483647 - 0.5);
-    }
+    const rand = seededRandom(3);
+    for (let i = 3 * RATE; i < spliced.length; i++) spliced[i] = 0.004 * (rand() - 0.5);
     assert.ok(Math.abs(speechSpan(spliced, RATE).samples.length / RATE - 2.4) < 0.1, `${speechSpan(spliced, RATE).samples.length / RATE} s`);
     const quiet = 0.3 * 10 ** (-30 / 20);
     const span = speechSpan(bursts(8, [[1, 1.4], [3, 3.3, quiet], [5, 5.4]]), RATE);

@@ -58,9 +58,6 @@ export interface Recognition {
 const MAX_SECONDS = 30;
 const MIN_SAMPLES = SAMPLE_RATE; // shorter input is zero-padded so the model always has frames
 
-/** Samples the model is given for a recording of this length (capped, and padded when short). */
-const inputLength = (samples: number): number => Math.max(Math.min(samples, MAX_SECONDS * SAMPLE_RATE), MIN_SAMPLES);
-
 const posteriorsOf = async (input: Float32Array, model?: SpeechModel): Promise<Posteriors> => (model ?? (await defaultSpeechModel())).posteriors(input);
 
 /** What both readings hear of a recording, and where each of its samples came from. */
@@ -81,7 +78,8 @@ export function speechInput(pcm: Float32Array): SpeechInput {
     clean[i] = Number.isFinite(v) ? v : 0;
   }
   const span = speechSpan(clean, SAMPLE_RATE);
-  const samples = new Float32Array(inputLength(span.samples.length));
+  if (span.samples.length >= MIN_SAMPLES) return { samples: span.samples, span };
+  const samples = new Float32Array(MIN_SAMPLES);
   samples.set(span.samples);
   return { samples, span };
 }
@@ -210,7 +208,7 @@ export async function verifyDigits(pcm: Float32Array, expected: string, opts: Di
     score: r3(score),
     threshold,
     modelScore: r3(modelScore),
-    mandarin: mandarin && { ...mandarin, words: mandarin.words.map((w) => ({ ...w, startSec: r3(originalSec(span, w.startSec, SAMPLE_RATE)), endSec: r3(originalSec(span, w.endSec, SAMPLE_RATE)) })) },
+    mandarin: mandarin && { ...mandarin, words: inRecording(span, mandarin.words) },
     mandarinFit: fit,
     recognized: mandarin?.accepted ? expected : heard.digits,
     language: mandarin?.accepted ? 'zh' : heard.digits || accepted ? language : 'unknown',
@@ -269,9 +267,9 @@ function spikesOf(words: MandarinHmmCheck['words']): DigitSegment[] {
   });
 }
 
-/** Segment times in the recording as it was given (the readings heard it cut to its speech). */
-function inRecording(span: SpeechSpan, segments: DigitSegment[]): DigitSegment[] {
-  return segments.map((s) => ({ ...s, startSec: r3(originalSec(span, s.startSec, SAMPLE_RATE)), endSec: r3(originalSec(span, s.endSec, SAMPLE_RATE)) }));
+/** Times in the recording as it was given (the readings heard it cut to its speech). */
+function inRecording<T extends { startSec: number; endSec: number }>(span: SpeechSpan, timed: T[]): T[] {
+  return timed.map((x) => ({ ...x, startSec: r3(originalSec(span, x.startSec, SAMPLE_RATE)), endSec: r3(originalSec(span, x.endSec, SAMPLE_RATE)) }));
 }
 
 /** The digits heard in a 16 kHz mono recording, in whichever language they were read. */

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { seededRandom } from '../../core/seeded-random.js';
 import { encodeWav } from '../../media/index.js';
 import { mandarinAccepts, verifyDigits } from '../verify.js';
 import { frameDensities, loadSphinxModel, senoneScores } from './acoustic.js';
@@ -118,12 +119,8 @@ describe('Mandarin second reading', () => {
   it('judges a claim by its digits, not by how much quiet surrounds them', { skip: GCIN_SKIP }, async () => {
     const reading = gcinReading('0473') as Float32Array;
     const quiet = (sec: number, seed: number): Float32Array => {
-      const out = new Float32Array(sec * 16000);
-      for (let i = 0; i < out.length; i++) {
-        seed = (seed * 48271) % 2147483647;
-        out[i] = (seed / 2147483647 - 0.5) * 0.002;
-      }
-      return out;
+      const rand = seededRandom(seed);
+      return Float32Array.from({ length: sec * 16000 }, () => (rand() - 0.5) * 0.002);
     };
     const join = (...parts: Float32Array[]): Float32Array => {
       const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
