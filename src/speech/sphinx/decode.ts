@@ -249,43 +249,80 @@ export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[
     for (let i = 0; i < n; i++) {
       const o = i * 3;
       const a = i * 12;
-      const gi = group[i] as number;
-      for (let j = 0; j < 3; j++) {
-        let best = -Infinity;
-        let bh = -1;
-        for (let s = j < 2 ? 0 : j - 2; s <= j; s++) {
-          const v = (score[o + s] as number) + (trans[a + s * 4 + j] as number);
-          if (v > best) {
-            best = v;
-            bh = hist[o + s] as number;
-          }
-        }
-        if (j === 0 && gi >= 0) {
-          // Nodes share their predecessor lists (every phone of the loop has all of them), so
-          // the best exit of a list is found once per frame.
-          if (groupStamp[gi] !== t) {
-            groupStamp[gi] = t;
-            let gs = -Infinity;
-            let gh = -1;
-            for (let m = groupStart[gi] as number, end = groupStart[gi + 1] as number; m < end; m++) {
-              const p = groupMembers[m] as number;
-              if ((exit[p] as number) > gs) {
-                gs = exit[p] as number;
-                gh = exitHist[p] as number;
-              }
-            }
-            groupScore[gi] = gs;
-            groupHist[gi] = gh;
-          }
-          const v = (groupScore[gi] as number) + (penalty[i] as number);
-          if (v > best) {
-            best = v;
-            bh = (mark[i] as number) >= 0 ? marks.add(groupHist[gi] as number, mark[i] as number, t) : (groupHist[gi] as number);
-          }
-        }
-        next[o + j] = best + (frame[senone[o + j] as number] as number);
-        nextHist[o + j] = bh;
+      // The three states written out (a state is entered from itself or the states before it,
+      // tried in that order, a later one only when strictly better, as a loop over them would).
+      const s0 = score[o] as number;
+      const s1 = score[o + 1] as number;
+      const s2 = score[o + 2] as number;
+      const h0 = hist[o] as number;
+      const h1 = hist[o + 1] as number;
+      const h2 = hist[o + 2] as number;
+      let best = -Infinity;
+      let bh = -1;
+      let v = s0 + (trans[a] as number);
+      if (v > best) {
+        best = v;
+        bh = h0;
       }
+      const gi = group[i] as number;
+      if (gi >= 0) {
+        // Nodes share their predecessor lists (every phone of the loop has all of them), so
+        // the best exit of a list is found once per frame.
+        if (groupStamp[gi] !== t) {
+          groupStamp[gi] = t;
+          let gs = -Infinity;
+          let gh = -1;
+          for (let m = groupStart[gi] as number, end = groupStart[gi + 1] as number; m < end; m++) {
+            const p = groupMembers[m] as number;
+            if ((exit[p] as number) > gs) {
+              gs = exit[p] as number;
+              gh = exitHist[p] as number;
+            }
+          }
+          groupScore[gi] = gs;
+          groupHist[gi] = gh;
+        }
+        v = (groupScore[gi] as number) + (penalty[i] as number);
+        if (v > best) {
+          best = v;
+          bh = (mark[i] as number) >= 0 ? marks.add(groupHist[gi] as number, mark[i] as number, t) : (groupHist[gi] as number);
+        }
+      }
+      next[o] = best + (frame[senone[o] as number] as number);
+      nextHist[o] = bh;
+      best = -Infinity;
+      bh = -1;
+      v = s0 + (trans[a + 1] as number);
+      if (v > best) {
+        best = v;
+        bh = h0;
+      }
+      v = s1 + (trans[a + 5] as number);
+      if (v > best) {
+        best = v;
+        bh = h1;
+      }
+      next[o + 1] = best + (frame[senone[o + 1] as number] as number);
+      nextHist[o + 1] = bh;
+      best = -Infinity;
+      bh = -1;
+      v = s0 + (trans[a + 2] as number);
+      if (v > best) {
+        best = v;
+        bh = h0;
+      }
+      v = s1 + (trans[a + 6] as number);
+      if (v > best) {
+        best = v;
+        bh = h1;
+      }
+      v = s2 + (trans[a + 10] as number);
+      if (v > best) {
+        best = v;
+        bh = h2;
+      }
+      next[o + 2] = best + (frame[senone[o + 2] as number] as number);
+      nextHist[o + 2] = bh;
     }
     [score, next] = [next, score];
     [hist, nextHist] = [nextHist, hist];

@@ -7,9 +7,10 @@ import { after, describe, it } from 'node:test';
 import { seededRandom } from '../../core/seeded-random.js';
 import { encodeWav } from '../../media/index.js';
 import { mandarinAccepts, verifyDigits } from '../verify.js';
-import { frameDensities, loadSphinxModel, senoneScores } from './acoustic.js';
+import { frameDensities, loadSphinxModel, senoneScores, type FrameDensities, type SphinxModel } from './acoustic.js';
 import { checkMandarin, downsample, HMM_FRONT_END, LOW_PASS, readMandarin, sphinxModelDir, vocalTractWarps, warpedReadings } from './index.js';
 import { gcinAvailable, gcinReading } from './mandarin-fixture.test-helper.js';
+import { digitNetwork, phoneLoop, viterbi, type Network } from './decode.js';
 import { cepstra, features, warpedHz } from './mfcc.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lc-sphinx-'));
@@ -255,7 +256,97 @@ describe('second reading decision', () => {
   });
 });
 
+/**
+ * The densities nearest each frame by the book: every dimension of every density added, the
+ * same entry test, no early stop, no written-out loop. The search may stop adding a density's
+ * dimensions early only because the sum never shrinks, so its answer must be this one's to the bit.
+ */
+function densitiesByTheBook(m: SphinxModel, feats: Float32Array[][]): FrameDensities {
+  const ns = m.streams.length;
+  const top = new Int32Array(feats.length * ns * 4);
+  const rel = new Float64Array(feats.length * ns * 4);
+  const best = new Float64Array(feats.length * ns);
+  feats.forEach((streams, frame) => {
+    streams.forEach((x, f) => {
+      const mu = m.means[f] as Float64Array;
+      const pr = m.precision[f] as Float64Array;
+      const ln = m.logNorm[f] as Float64Array;
+      const list: { k: number; v: number }[] = [];
+      for (let k = 0; k < m.densities; k++) {
+        let sum = 0;
+        for (let d = 0; d < x.length; d++) {
+          const e = (x[d] as number) - (mu[k * x.length + d] as number);
+          sum += e * e * (pr[k * x.length + d] as number);
+        }
+        const bar = list.length < 4 ? -Infinity : (list[3] as { v: number }).v;
+        if (sum >= 2 * ((ln[k] as number) - bar)) continue;
+        const v = (ln[k] as number) - 0.5 * sum;
+        const at = list.findIndex((e) => v > e.v);
+        list.splice(at < 0 ? list.length : at, 0, { k, v });
+        list.length = Math.min(list.length, 4);
+      }
+      const at = (frame * ns + f) * 4;
+      best[frame * ns + f] = (list[0] as { v: number }).v;
+      list.forEach((e, r) => {
+        top[at + r] = e.k;
+        rel[at + r] = Math.exp(Math.max(e.v - (list[0] as { v: number }).v, -96 * 1024 * Math.log(1.0001)));
+      });
+    });
+  });
+  return { frames: feats.length, top, rel, best };
+}
+
+/**
+ * The best score of each final of a network by the book: per frame and node, each state's best
+ * way in (itself or an earlier state of the phone, or, for the first state, the best exit of a
+ * predecessor plus the entry penalty), on the Network as built, without the search's typed
+ * arrays, shared predecessor groups or written-out states.
+ */
+function finalScoresByTheBook(m: SphinxModel, net: Network, senones: Float32Array[]): number[] {
+  const A = (i: number): Float64Array[] => m.logTmats[(net.nodes[i] as Network['nodes'][number]).hmm.tmat] as Float64Array[];
+  const emit = (t: number, i: number, j: number): number => (senones[t] as Float32Array)[(net.nodes[i] as Network['nodes'][number]).hmm.senones[j]] as number;
+  const exitOf = (states: number[], i: number): number => Math.max(...states.map((v, s) => v + ((A(i)[s] as Float64Array)[3] as number)));
+  let cur = net.nodes.map((node, i) => [node.start ? emit(0, i, 0) : -Infinity, -Infinity, -Infinity]);
+  for (let t = 1; t < senones.length; t++) {
+    const exits = cur.map((states, i) => exitOf(states, i));
+    cur = net.nodes.map((node, i) =>
+      [0, 1, 2].map((j) => {
+        let best = Math.max(...[0, 1, 2].filter((s) => s <= j).map((s) => (cur[i]?.[s] as number) + ((A(i)[s] as Float64Array)[j] as number)));
+        if (j === 0 && node.from.length > 0) best = Math.max(best, Math.max(...node.from.map((p) => exits[p] as number)) + node.penalty);
+        return best + emit(t, i, j);
+      }),
+    );
+  }
+  const finals = new Array<number>(net.finals).fill(-Infinity);
+  net.nodes.forEach((node, i) => {
+    if (node.final >= 0) finals[node.final] = Math.max(finals[node.final] as number, exitOf(cur[i] as number[], i));
+  });
+  return finals;
+}
+
 describe('second reading arithmetic', () => {
+  it('finds the nearest densities of each frame exactly as adding every dimension of every density does', () => {
+    const m = loadSphinxModel(sphinxModelDir());
+    const speech = features(cepstra(speech8k('seven two zero eight'), m.frontEnd), 20);
+    assert.ok(speech.every((streams) => streams.every((x) => x.length === 13)), 'the front end makes 13-wide streams');
+    const random = seededRandom(3);
+    // Features far from every density too (the entry bar then rises slowly), and a stream of another width.
+    const odd = speech.slice(0, 20).map((streams) => streams.map((x) => x.map((v) => v * 3 + (random() - 0.5) * 20)));
+    for (const feats of [speech, odd]) assert.deepEqual(frameDensities(m, feats), densitiesByTheBook(m, feats));
+    const narrow: SphinxModel = { ...m, streams: [5], means: [(m.means[0] as Float64Array).filter((_, i) => i % 13 < 5)], precision: [(m.precision[0] as Float64Array).filter((_, i) => i % 13 < 5)] };
+    const five = speech.slice(0, 20).map((streams) => [(streams[0] as Float32Array).slice(0, 5)]);
+    assert.deepEqual(frameDensities(narrow, five), densitiesByTheBook(narrow, five));
+  });
+
+  it('searches a network to the scores a by-the-book Viterbi gives, for the digit networks and the phone loop', () => {
+    const m = loadSphinxModel(sphinxModelDir());
+    const fd = frameDensities(m, features(cepstra(speech8k('seven two zero eight'), m.frontEnd), 20));
+    const senones = senoneScores(m, fd, new Set(Array.from({ length: m.senones }, (_, i) => i)));
+    for (const net of [digitNetwork(m, '7208'), digitNetwork(m, '1111'), phoneLoop(m)]) {
+      assert.deepEqual(viterbi(m, net, senones).scores, finalScoresByTheBook(m, net, senones));
+    }
+  });
+
   it('scores senones the same whether all at once or in two sets written into one another (the phone loop is scored only when needed)', () => {
     const m = loadSphinxModel(sphinxModelDir());
     const fd = frameDensities(m, features(cepstra(speech8k('one two three'), m.frontEnd), 20));
