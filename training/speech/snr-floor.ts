@@ -108,11 +108,12 @@ interface Row {
   mouth?: boolean;
 }
 const rows: Row[] = [];
+/** Every background at every level, and the recording as it is. */
+const conditions: [Kind | 'clean', number][] = [['clean', Infinity], ...[...KINDS, 'speech' as const].flatMap((k) => levels.map((l): [Kind, number] => [k, l]))];
 
 const table = await loadVoiceTable();
 for (const voice of table.voices.filter((v) => ids.includes(v.id))) {
   const readings = (await genuineCases(await loadVoiceClips(voice, data), 4, 77)).filter((c) => c.channel === 'clean');
-  const conditions: [Kind | 'clean', number][] = [['clean', Infinity], ...[...KINDS, 'speech' as const].flatMap((k) => levels.map((l): [Kind, number] => [k, l]))];
   for (const [kind, level] of conditions) {
     const claims = seededRandom(78);
     for (const [j, c] of readings.entries()) {
@@ -136,7 +137,6 @@ for (const [v, file] of videos.entries()) {
     keepBest: 1,
     keyframeEvery: PIPELINE.keyframeEvery,
   });
-  const conditions: [Kind | 'clean', number][] = [['clean', Infinity], ...[...KINDS, 'speech' as const].flatMap((k) => levels.map((l): [Kind, number] => [k, l]))];
   for (const [kind, level] of conditions) {
     const audio = analyzeAudio(kind === 'clean' ? pcm : mixed(pcm, kind, level, v + 1), SAMPLE_RATE);
     const ev: Evidence = { info, invalidReason: null, pcm: null, audio, track, fps: PIPELINE.fps, attack: null, digits: null, stageMs: {} };
