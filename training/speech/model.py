@@ -30,6 +30,10 @@ class FrontEnd(nn.Module):
         self.register_buffer('window', window)
         mel = AF.melscale_fbanks(N_FFT // 2 + 1, 20.0, SAMPLE_RATE / 2, N_MELS, SAMPLE_RATE, norm='slaney', mel_scale='slaney')
         self.register_buffer('mel', mel.T.contiguous())  # (mels, bins)
+        # Vocal-tract-length perturbation in training (see warp_table): a share of the rows is read
+        # through a filterbank warped as for a longer or shorter vocal tract. Never exported.
+        self.vtlp_share = 0.0
+        self.register_buffer('warped', warp_table(self.mel), persistent=False)
         # Training uses torch.stft (fast FFT); the exported graph uses the DFT convolution,
         # which ONNX runs everywhere. Both compute the same frames (no centring, periodic Hann).
         self.use_fft = False
@@ -43,7 +47,38 @@ class FrontEnd(nn.Module):
             spec = torch.nn.functional.conv1d(pcm[:, None, :], self.dft, stride=HOP)
             half = N_FFT // 2 + 1
             power = spec[:, :half] ** 2 + spec[:, half:] ** 2
+        if self.training and self.vtlp_share > 0:
+            # One random vocal tract per row: a warped filterbank from the table, or the plain one.
+            pick = torch.randint(0, self.warped.shape[0], (pcm.shape[0],))
+            plain = torch.rand(pcm.shape[0]) >= self.vtlp_share
+            banks = torch.where(plain[:, None, None], self.mel[None], self.warped[pick])
+            return torch.log(torch.bmm(banks, power) + 1e-6)
         return torch.log(torch.matmul(self.mel, power) + 1e-6)
+
+
+VTLP_ALPHAS = [round(0.82 + 0.01 * i, 2) for i in range(39)]  # 0.82 .. 1.20
+VTLP_EDGE = 0.85
+
+
+def warp_table(mel: torch.Tensor) -> torch.Tensor:
+    """The mel filterbank (mels, bins) warped for each of VTLP_ALPHAS: (alphas, mels, bins).
+
+    Vocal-tract-length perturbation (Jaitly and Hinton, 2013) moves a voice's formants from f to
+    alpha * f, piecewise linearly so that Nyquist stays put (the mixer used to do it on the STFT,
+    half of its time per utterance). Reading the spectrum S through filters evaluated at the
+    warped frequency, W(warp(f)), is what reading the warped spectrum through W would give, up to a
+    constant gain that the per-utterance normalisation removes.
+    """
+    bins = mel.shape[1] - 1
+    h = torch.arange(bins + 1, dtype=torch.float32)
+    out = []
+    for alpha in VTLP_ALPHAS:
+        b = VTLP_EDGE * bins * min(alpha, 1.0) / alpha
+        at = torch.where(h <= b, alpha * h, bins - (bins - h) * (bins - alpha * b) / (bins - b)).clamp(0, bins)
+        lo = at.floor().long().clamp(max=bins - 1)
+        w = at - lo.float()
+        out.append(mel[:, lo] * (1 - w) + mel[:, lo + 1] * w)
+    return torch.stack(out)
 
 
 def frames_after_frontend(samples: torch.Tensor) -> torch.Tensor:

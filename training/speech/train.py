@@ -84,6 +84,7 @@ def main() -> None:
     ap.add_argument('--warmup', type=int, default=60, help='steps of linear learning-rate warm-up')
     ap.add_argument('--real-share', type=float, default=0.6, help='share of digits drawn from real voices rather than TTS')
     ap.add_argument('--no-specaug', action='store_true', help='train without SpecAugment masks')
+    ap.add_argument('--vtlp-share', type=float, default=0.8, help='share of utterances read through a warped filterbank (vocal-tract length)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -92,6 +93,7 @@ def main() -> None:
     model = DigitNet()
     model.front.use_fft = True
     model.specaug = not args.no_specaug
+    model.front.vtlp_share = args.vtlp_share
     print('params', sum(p.numel() for p in model.parameters()), flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-2)
     ckpt = os.path.join(args.work, 'checkpoint.pt')
