@@ -51,7 +51,8 @@ const BOX_WIDTH = 1.14;
 const BOX_HEIGHT = 1.014;
 const BOX_SHIFT_DOWN = 0.034;
 
-export function meshBox(mesh: ReadonlyArray<readonly [number, number, number?]>): Box {
+/** The smallest axis-aligned rectangle holding every mesh point. */
+export function meshExtent(mesh: ReadonlyArray<readonly [number, number, number?]>): { x0: number; y0: number; x1: number; y1: number } {
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
@@ -62,6 +63,11 @@ export function meshBox(mesh: ReadonlyArray<readonly [number, number, number?]>)
     y0 = Math.min(y0, p[1]);
     y1 = Math.max(y1, p[1]);
   }
+  return { x0, y0, x1, y1 };
+}
+
+export function meshBox(mesh: ReadonlyArray<readonly [number, number, number?]>): Box {
+  const { x0, y0, x1, y1 } = meshExtent(mesh);
   const w = x1 - x0;
   const h = y1 - y0;
   const cx = (x0 + x1) / 2;

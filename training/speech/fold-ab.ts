@@ -14,7 +14,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveThresholds } from '../../src/config/index.js';
 import { defaultDataDir, repoRoot } from '../../src/eval/data-dir.js';
-import { scorer, scoreVoice, thresholdAtFar, type Scored } from '../../src/eval/speech/run.js';
+import { configuredSetting, judge, scoreVoice, thresholdAtFar, voiceSeed, type Scored } from '../../src/eval/speech/run.js';
 import { loadVoiceTable, voiceAvailable } from '../../src/eval/speech/voices.js';
 import { loadSpeechModel } from '../../src/speech/index.js';
 
@@ -34,12 +34,10 @@ const table = await loadVoiceTable();
 async function scoreAll(path: string): Promise<Scored[]> {
   const model = await loadSpeechModel(path);
   const out: Scored[] = [];
-  let seed = 100;
-  for (const voice of table.voices) {
-    seed += 10; // as runSpeechEval numbers them, so the readings are the evaluation's
+  for (const [index, voice] of table.voices.entries()) {
     if (!table.folds[fold]?.includes(voice.id) || !voiceAvailable(voice, data)) continue;
     console.error(`${path}: ${voice.id}`);
-    out.push(await scoreVoice(voice, fold, model, { data, digits }, seed));
+    out.push(await scoreVoice(voice, fold, model, { data, digits }, voiceSeed(index)));
   }
   return out;
 }
@@ -49,16 +47,14 @@ const scoredOld: Scored[] = cache ? JSON.parse(await readFile(cache, 'utf8').cat
 if (cache) await writeFile(cache, JSON.stringify(scoredOld));
 const scoredNew = await scoreAll(fresh);
 
-const setting = { floor: digits.hmmMinMargin, maxWarp: digits.hmmMaxWarp, zhExtra: Math.round((digits.minMarginMandarin - digits.minMargin) * 1e6) / 1e6 };
-const score = scorer(setting, digits);
+const setting = configuredSetting(digits);
 const share = (xs: number[], t: number): number => (xs.length ? xs.filter((x) => x > t).length / xs.length : 0);
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 function view(scored: Scored[]) {
   const voices = scored.map((s) => {
-    const genuine = s.cases.map((c) => score(c.model, c.hmm, c.zh));
-    const impostors = s.cases.flatMap((c) => c.impostorModels.map((m, i) => score(m, c.impostorHmms[i] ?? null, c.zh)));
-    return { id: s.voice.id, lang: s.voice.lang, gar: share(genuine, digits.minMargin), far: share(impostors, digits.minMargin) };
+    const { cases } = judge(s, setting, digits);
+    return { id: s.voice.id, lang: s.voice.lang, gar: share(cases.map((c) => c.genuine), digits.minMargin), far: share(cases.flatMap((c) => c.impostors), digits.minMargin) };
   });
   const alone: Record<string, { gar: number; threshold: number }> = {};
   for (const lang of ['zh', 'en'] as const) {

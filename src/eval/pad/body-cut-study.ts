@@ -48,6 +48,9 @@ async function files(dir: string, keep: (name: string) => boolean): Promise<stri
   return found.flat().sort();
 }
 
+/** Kind, path, and how to measure it. */
+type Case = [string, string, () => Promise<BodyCut | null>];
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const opt = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -58,12 +61,12 @@ async function main(): Promise<void> {
     return;
   }
   const attack = (name: string): string | undefined => PRESENTATION_ATTACKS.find((a) => name.startsWith(`${a}-`));
-  const cases: Array<[string, string, () => Promise<BodyCut | null>]> = [
-    ...(await files(join(work, 'genuine'), (n) => n.endsWith('.mp4'))).map((p): [string, string, () => Promise<BodyCut | null>] => ['genuine', p, () => onClip(p)]),
-    ...(await files(join(data, 'video', 'talking'), (n) => n.endsWith('.mp4'))).map((p): [string, string, () => Promise<BodyCut | null>] => ['genuine', p, () => onClip(p)]),
-    ...(await files(join(work, 'attacks'), (n) => n.endsWith('.mp4') && attack(n) !== undefined)).map((p): [string, string, () => Promise<BodyCut | null>] => [attack(p.split('/').pop() as string) as string, p, () => onClip(p)]),
-    ...(await files(join(data, 'faces'), (n) => /\.(jpe?g|png)$/i.test(n))).map((p): [string, string, () => Promise<BodyCut | null>] => ['photo', p, () => onPhoto(p)]),
-    ...(await files(join(data, 'spoof'), (n) => /\.(jpe?g|png)$/i.test(n) && !n.includes('_result'))).map((p): [string, string, () => Promise<BodyCut | null>] => ['spoof-photo', p, () => onPhoto(p)]),
+  const cases: Case[] = [
+    ...(await files(join(work, 'genuine'), (n) => n.endsWith('.mp4'))).map((p): Case => ['genuine', p, () => onClip(p)]),
+    ...(await files(join(data, 'video', 'talking'), (n) => n.endsWith('.mp4'))).map((p): Case => ['genuine', p, () => onClip(p)]),
+    ...(await files(join(work, 'attacks'), (n) => n.endsWith('.mp4') && attack(n) !== undefined)).map((p): Case => [attack(p.split('/').pop() as string) as string, p, () => onClip(p)]),
+    ...(await files(join(data, 'faces'), (n) => /\.(jpe?g|png)$/i.test(n))).map((p): Case => ['photo', p, () => onPhoto(p)]),
+    ...(await files(join(data, 'spoof'), (n) => /\.(jpe?g|png)$/i.test(n) && !n.includes('_result'))).map((p): Case => ['spoof-photo', p, () => onPhoto(p)]),
   ];
   for (const [kind, path, run] of cases) {
     const cut = await run().catch((err: unknown) => (console.error(`${path}: ${String(err)}`), null));

@@ -1,8 +1,9 @@
 import type { RgbFrame } from '../../core/frames.js';
+import { meshExtent } from '../../vision/pad-crop.js';
 
 /**
  * A straight edge across the place where the person's body must be: a bezel or paper-edge cue
- * measured for issue 13 and not adopted (docs/decisions.md, "No bezel cue"); body-cut-study.ts
+ * measured for issue 13 and not adopted (docs/decisions.md, "No bezel or paper-edge cue"); body-cut-study.ts
  * runs it over the evaluation's clips and the honest photos.
  *
  * A live face has its neck and shoulders below it, in front of everything behind it, so no
@@ -111,13 +112,7 @@ function support(g: Gradients, vertical: boolean, px: number, py: number, angle:
  */
 export function bodyCut(frame: RgbFrame, mesh: ReadonlyArray<readonly [number, number, number?]>): BodyCut {
   const g = gradients(frame);
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const p of mesh) {
-    x0 = Math.min(x0, p[0]);
-    x1 = Math.max(x1, p[0]);
-    y0 = Math.min(y0, p[1]);
-    y1 = Math.max(y1, p[1]);
-  }
+  const { x0, y0, x1, y1 } = meshExtent(mesh);
   const fw = (x1 - x0) / g.scale;
   const fh = (y1 - y0) / g.scale;
   const cx = (x0 + x1) / 2 / g.scale;

@@ -269,7 +269,7 @@ export interface Scored {
 }
 
 /** A voice's readings judged at one setting of the second reading. */
-interface Judged {
+export interface Judged {
   voice: VoiceEntry;
   fold: number | null;
   at: HmmSetting;
@@ -335,9 +335,11 @@ export function scorer(at: HmmSetting, g: Guards): (model: number, h: HmmReading
   };
 }
 
-const configuredSetting = (d: DigitConfig): HmmSetting => ({ floor: d.hmmMinMargin, maxWarp: d.hmmMaxWarp, zhExtra: round(d.minMarginMandarin - d.minMargin, 6) });
+/** The second reading's setting and the Mandarin extra as the config has them. */
+export const configuredSetting = (d: DigitConfig): HmmSetting => ({ floor: d.hmmMinMargin, maxWarp: d.hmmMaxWarp, zhExtra: round(d.minMarginMandarin - d.minMargin, 6) });
 
-function judge(s: Scored, at: HmmSetting, g: Guards): Judged {
+/** Every claim of a voice scored as verifyDigits would at one setting. */
+export function judge(s: Scored, at: HmmSetting, g: Guards): Judged {
   const accepts = acceptor(at, g);
   const score = scorer(at, g);
   const cases = s.cases.map((c): JudgedCase => {
@@ -531,6 +533,9 @@ async function sentenceNegatives(data: string, rand: () => number, d: DigitConfi
   return { scores, sources: pcms.map((c) => c.id) };
 }
 
+/** The seed of the readings of the voice at `index` in the voice table, so that any tool can rebuild them. */
+export const voiceSeed = (index: number): number => 110 + 10 * index;
+
 export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEvalReport> {
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const table = await loadVoiceTable();
@@ -540,9 +545,8 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
   const skipped: string[] = [];
   const scored: Scored[] = [];
   const times: Times = { model: [], mandarin: [] };
-  let seed = 100;
-  for (const voice of table.voices) {
-    seed += 10;
+  for (const [index, voice] of table.voices.entries()) {
+    const seed = voiceSeed(index);
     if (!voiceAvailable(voice, opts.data)) {
       skipped.push(`${voice.id}: clips not found (install its package or the shared data)`);
       continue;
