@@ -206,9 +206,26 @@ def codec_pass(rng: random.Random, items: list, share: float = 0.33) -> None:
                     items.append({**items[i], 'x': y, 'kind': items[i]['kind'] + '+codec'})
 
 
+# The service's silent-track floor (audio.silentPeakDb in src/config/thresholds.ts): a take whose
+# loudest sample is under it holds no speech the service would judge (it refuses such a recording as
+# silent), so it must not teach a digit (Speech Commands' two_51055bda_nohash_4.wav peaks at -53 dBFS).
+SILENT_PEAK_DB = -50.0
+
+
+def silent(x: np.ndarray) -> bool:
+    return len(x) == 0 or float(np.abs(x).max()) < 10 ** (SILENT_PEAK_DB / 20)
+
+
 def decode_all(paths: list[str], root: str) -> list[np.ndarray]:
+    """Trimmed takes; an empty array for a silent one (callers drop anything under 400 samples)."""
+    def one(p: str) -> np.ndarray:
+        x = sox_decode(V.resolve(p, root))
+        if silent(x):
+            print('silent take left out:', p, flush=True)
+            return x[:0]
+        return trim(x)
     with ThreadPoolExecutor(2) as ex:
-        return list(ex.map(lambda p: trim(sox_decode(V.resolve(p, root))), paths))
+        return list(ex.map(one, paths))
 
 
 def real_clips(table: dict, root: str, rng: random.Random, sc) -> tuple[list, list]:

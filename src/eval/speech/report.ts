@@ -52,6 +52,8 @@ export function renderSpeechReport(r: Omit<SpeechEvalReport, 'markdown'>): strin
   }
   lines.push(
     '',
+    `Digit takes left out as silent tracks (loudest sample under audio.silentPeakDb, which the service refuses as silent: no honest reading can hold them): ${r.voices.flatMap((v) => v.silentTakes.map((p) => `${v.id} ${p.replace(/^.*\/speech\//, 'speech/')}`)).join('; ') || 'none'}.`,
+    '',
     `Non-digit speech, silence and noise: ${r.nonDigit.accepted} of ${r.nonDigit.trials} trials accepted (highest score ${r.nonDigit.maxScore}); sources: ${r.nonDigit.sources.join('; ')}.`,
     '',
     `The strongest claim on the non-digit syllable strings, the four digits the digit model itself hears in them: ${r.nonDigit.heard.fourDigits} of ${r.nonDigit.heard.recordings} strings heard as four digits, ${r.nonDigit.heard.accepted} of those accepted at their voice's setting (a random claim meets that string once in 10,000).`,

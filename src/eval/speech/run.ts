@@ -99,6 +99,8 @@ export interface VoiceFigures {
   /** Readings lacking one digit of their claim (missingDigitCases) accepted at `threshold`. */
   missingTrials: number;
   missingAccepted: number;
+  /** Digit takes of the voice left out as silent tracks (silentTake), by path. */
+  silentTakes: string[];
 }
 
 export interface LanguageFigures {
@@ -266,6 +268,7 @@ export interface Scored {
   nonDigitRecordings: number;
   /** Readings lacking one digit, each claimed as the whole string: an attack the threshold is not chosen on. */
   missing: ClaimScore[];
+  silentTakes: string[];
 }
 
 /** A voice's readings judged at one setting of the second reading. */
@@ -278,6 +281,7 @@ export interface Judged {
   nonDigitHeard: number[];
   nonDigitRecordings: number;
   missing: number[];
+  silentTakes: string[];
 }
 
 /**
@@ -354,7 +358,7 @@ export function judge(s: Scored, at: HmmSetting, g: Guards): Judged {
     };
   });
   const verdict = (n: ClaimScore): number => score(n.model, n.hmm, n.zh);
-  return { voice: s.voice, fold: s.fold, at, cases, nonDigit: s.nonDigit.map(verdict), nonDigitHeard: s.nonDigitHeard.map(verdict), nonDigitRecordings: s.nonDigitRecordings, missing: s.missing.map(verdict) };
+  return { voice: s.voice, fold: s.fold, at, cases, nonDigit: s.nonDigit.map(verdict), nonDigitHeard: s.nonDigitHeard.map(verdict), nonDigitRecordings: s.nonDigitRecordings, missing: s.missing.map(verdict), silentTakes: s.silentTakes };
 }
 
 export async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechModel, opts: SpeechEvalOptions, seed: number, times: Times = { model: [], mandarin: [] }): Promise<Scored> {
@@ -396,7 +400,7 @@ export async function scoreVoice(voice: VoiceEntry, fold: number | null, model: 
   }
   const missing: ClaimScore[] = [];
   for (const c of await missingDigitCases(clips, Math.ceil(perPace * MISSING_PER_READING), seed + 3)) missing.push(...(await claimScores(c.pcm, model, warps, [c.digits])).scores);
-  return { voice, fold, cases, nonDigit, nonDigitHeard, nonDigitRecordings: syllables.length, missing };
+  return { voice, fold, cases, nonDigit, nonDigitHeard, nonDigitRecordings: syllables.length, missing, silentTakes: clips.silentTakes };
 }
 
 /**
@@ -473,6 +477,7 @@ function figures(s: Judged, threshold: number, thresholdFrom: VoiceFigures['thre
     nonDigitHeardAccepted: s.nonDigitHeard.filter(ok).length,
     missingTrials: s.missing.length,
     missingAccepted: s.missing.filter(ok).length,
+    silentTakes: s.silentTakes,
   };
 }
 

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { THRESHOLDS } from '../../config/thresholds.js';
+import { repoRoot } from '../../core/repo-root.js';
 import { defaultModelPath } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { confusions } from './confusions.js';
 import { foldModels, HMM_MARGIN_FLOORS, HMM_MAX_WARPS, MANDARIN_EXTRAS, operatingPoint, thresholdAtFar, type CaseScore, type Scored, scorer } from './run.js';
 import { genuineCases, missingDigitCases, nonDigitCases } from './strings.js';
-import { trimSilence, type VoiceClips } from './voices.js';
+import { silentTake, trimSilence, type VoiceClips } from './voices.js';
 
 /** A 0.5 s tone burst standing in for a syllable (the builders never look at what is said). */
 function syllable(freq: number): Float32Array {
@@ -18,6 +20,7 @@ function syllable(freq: number): Float32Array {
 const voice = (digits: number[]): VoiceClips => ({
   voice: { id: 'test-voice', lang: 'zh', sex: 'female', accent: 'Mandarin', licence: 'test', digits: {}, nondigit: [] },
   digits: new Map(digits.map((d) => [d, [syllable(200 + 50 * d)]])),
+  silentTakes: [],
   nondigit: [syllable(900), syllable(1100)],
 });
 
@@ -149,7 +152,7 @@ function scoredVoice(lang: 'zh' | 'en', fold: number, model: number, impostorMod
     hmm: read(hmm),
     impostorHmms: Array.from({ length: 8 }, () => read(impostorHmm)),
   }));
-  return { voice: { id: `${lang}-${fold}`, lang, sex: 'female', accent: '', licence: '', digits: {}, nondigit: [] }, fold, cases, nonDigit: [], nonDigitHeard: [], nonDigitRecordings: 0, missing: [] };
+  return { voice: { id: `${lang}-${fold}`, lang, sex: 'female', accent: '', licence: '', digits: {}, nondigit: [] }, fold, cases, nonDigit: [], nonDigitHeard: [], nonDigitRecordings: 0, missing: [], silentTakes: [] };
 }
 
 test('the second reading\'s margin floor is chosen with the threshold, for the most genuine readings averaged over the languages', () => {
@@ -212,4 +215,14 @@ test('the Mandarin threshold gets its own extra where one threshold would hold E
   const enHigh = scoredVoice('en', 1, 2, (i) => -3 + (2 * i) / 400, null, null);
   assert.equal(operatingPoint([zh, enHigh], guards).at.zhExtra, 0);
   assert.equal(MANDARIN_EXTRAS[0], 0, 'no extra first, so that a tie keeps one threshold');
+});
+
+test('a take under the service\'s silent-track floor is no reading: left out of the evaluation and of the training bank alike', () => {
+  const tone = (db: number): Float32Array => syllable(300).map((v) => (v / 0.5) * 10 ** (db / 20));
+  assert.equal(silentTake(tone(-53)), true);
+  assert.equal(silentTake(new Float32Array(8000)), true);
+  assert.equal(silentTake(tone(-45)), false);
+  // training/speech/prepare.py cannot read the TypeScript config: it carries the same floor.
+  const prepare = readFileSync(join(repoRoot(), 'training', 'speech', 'prepare.py'), 'utf8');
+  assert.match(prepare, new RegExp(`^SILENT_PEAK_DB = ${THRESHOLDS.audio.silentPeakDb.value}(\\.0)?$`, 'm'));
 });

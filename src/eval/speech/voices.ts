@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, join } from 'node:path';
+import { THRESHOLDS } from '../../config/thresholds.js';
 import { decodeAudio } from '../../media/index.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { repoRoot } from '../data-dir.js';
@@ -35,6 +36,21 @@ export interface VoiceClips {
   voice: VoiceEntry;
   digits: Map<number, Float32Array[]>;
   nondigit: Float32Array[];
+  /** Digit takes left out because the service would call them a silent track (silentTake). */
+  silentTakes: string[];
+}
+
+/**
+ * A take whose loudest sample is under the audio check's silent-track floor
+ * (audio.silentPeakDb, -50 dBFS) holds no reading: the service refuses such a recording as
+ * silent (-5007), so a string spliced from it is not an honest reading, and the training must
+ * not learn a digit from it. Speech Commands has one (two_51055bda_nohash_4.wav, peak -53 dBFS);
+ * the quietest real speech here, FSDD theo, peaks at -27.5 dBFS.
+ */
+export function silentTake(x: Float32Array): boolean {
+  let peak = 0;
+  for (let i = 0; i < x.length; i++) peak = Math.max(peak, Math.abs(x[i] as number));
+  return peak < 10 ** (THRESHOLDS.audio.silentPeakDb.value / 20);
 }
 
 export const VOICE_TABLE = join('training', 'speech', 'voices.json');
@@ -54,12 +70,18 @@ export async function loadVoiceClips(v: VoiceEntry, dataDir: string): Promise<Vo
   const digitPaths = Object.entries(v.digits).flatMap(([d, ps]) => ps.map((p) => ({ d: Number(d), p: resolvePath(p, dataDir) })));
   const decoded = await decodeMany([...digitPaths.map((x) => x.p), ...v.nondigit.map((p) => resolvePath(p, dataDir))]);
   const digits = new Map<number, Float32Array[]>();
-  digitPaths.forEach(({ d }, i) => {
-    const x = trimSilence(decoded[i] ?? new Float32Array(0));
+  const silentTakes: string[] = [];
+  digitPaths.forEach(({ d, p }, i) => {
+    const raw = decoded[i] ?? new Float32Array(0);
+    if (silentTake(raw)) {
+      silentTakes.push(p);
+      return;
+    }
+    const x = trimSilence(raw);
     if (x.length > 400) digits.set(d, [...(digits.get(d) ?? []), x]);
   });
   const nondigit = decoded.slice(digitPaths.length).map(trimSilence).filter((x) => x.length > 800);
-  return { voice: v, digits, nondigit };
+  return { voice: v, digits, nondigit, silentTakes };
 }
 
 /**
