@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nearestFour, pairStream, type PairedStream } from './densities-simd.js';
 import type { FrontEndParams } from './mfcc.js';
 
 /**
@@ -35,7 +36,7 @@ export interface SphinxModel {
 }
 
 const VAR_FLOOR = 1e-4;
-/** pocketsphinx's top-N densities per stream (senoneScores writes its mixture out for four terms). */
+/** pocketsphinx's top-N densities per stream (senoneScores writes its mixture out for four terms, densities.wat keeps four). */
 const TOP_N = 4;
 /** pocketsphinx's MAX_NEG_ASCR: 96 units of 1024 * ln(1.0001) nats. */
 const MAX_DENSITY_GAP = 96 * 1024 * Math.log(1.0001);
@@ -94,138 +95,44 @@ export interface FrameDensities {
   best: Float64Array;
 }
 
+const paired = new WeakMap<SphinxModel, PairedStream[]>();
+
+function pairedStreams(model: SphinxModel): PairedStream[] {
+  let p = paired.get(model);
+  if (!p) {
+    p = model.streams.map((dim, f) => pairStream(model.means[f] as Float64Array, model.precision[f] as Float64Array, model.logNorm[f] as Float64Array, dim));
+    paired.set(model, p);
+  }
+  return p;
+}
+
+/**
+ * The search itself is densities.wat (nearestFour): a density's log-likelihood is its
+ * normaliser minus half the precision-weighted squared distance, and a density enters the top
+ * list (best first, an earlier density ahead of a later one that ties) unless the distance reaches
+ * twice its normaliser's lead over the last entry, pocketsphinx's test.
+ */
 export function frameDensities(model: SphinxModel, feats: Float32Array[][]): FrameDensities {
-  const nd = model.densities;
   const ns = model.streams.length;
   const frames = feats.length;
   const top = new Int32Array(frames * ns * TOP_N);
   const rel = new Float64Array(frames * ns * TOP_N);
   const best = new Float64Array(frames * ns);
-  const g = new Float64Array(nd);
-  const topScore = new Float64Array(TOP_N);
-  for (let frame = 0; frame < frames; frame++) {
-    const streams = feats[frame] as Float32Array[];
-    for (let f = 0; f < ns; f++) {
-      const x = streams[f] as Float32Array;
+  const topK = new Int32Array(frames * TOP_N);
+  const topV = new Float64Array(frames * TOP_N);
+  pairedStreams(model).forEach((stream, f) => {
+    nearestFour(stream, feats.map((streams) => streams[f] as Float32Array), topK, topV);
+    for (let frame = 0; frame < frames; frame++) {
       const at = (frame * ns + f) * TOP_N;
-      const search = x.length === 13 ? nearest13 : nearest;
-      search(x, model.means[f] as Float64Array, model.precision[f] as Float64Array, model.logNorm[f] as Float64Array, g, topScore, top, at);
-      const b = g[top[at] as number] as number;
+      const b = topV[frame * TOP_N] as number;
       best[frame * ns + f] = b;
-      for (let r = 0; r < TOP_N; r++) rel[at + r] = Math.exp(Math.max((g[top[at + r] as number] as number) - b, -MAX_DENSITY_GAP));
+      for (let r = 0; r < TOP_N; r++) {
+        top[at + r] = topK[frame * TOP_N + r] as number;
+        rel[at + r] = Math.exp(Math.max((topV[frame * TOP_N + r] as number) - b, -MAX_DENSITY_GAP));
+      }
     }
-  }
+  });
   return { frames, top, rel, best };
-}
-
-/**
- * Puts density k with log-likelihood v into the top list (best first, an earlier density ahead
- * of a later one that ties) and returns the new entry bar: the last entry's score.
- */
-function enter(v: number, k: number, topScore: Float64Array, top: Int32Array, at: number): number {
-  let r = TOP_N - 1;
-  while (r > 0 && v > (topScore[r - 1] as number)) {
-    topScore[r] = topScore[r - 1] as number;
-    top[at + r] = top[at + r - 1] as number;
-    r--;
-  }
-  topScore[r] = v;
-  top[at + r] = k;
-  return topScore[TOP_N - 1] as number;
-}
-
-/**
- * The TOP_N densities of one stream nearest x, their log-likelihoods left in g. A density's
- * dimensions stop being added once it cannot reach the top N (pocketsphinx's trick): the sum
- * only grows, and it is out once it reaches twice its normaliser's lead over the last entry.
- */
-function nearest(x: Float32Array, mu: Float64Array, pr: Float64Array, ln: Float64Array, g: Float64Array, topScore: Float64Array, top: Int32Array, at: number): void {
-  const dim = x.length;
-  topScore.fill(-Infinity);
-  let bar = -Infinity;
-  dens: for (let k = 0, o = 0; k < ln.length; k++, o += dim) {
-    const lk = ln[k] as number;
-    const limit = 2 * (lk - bar);
-    let sum = 0;
-    for (let d = 0; d < dim; d++) {
-      const e = (x[d] as number) - (mu[o + d] as number);
-      sum += e * e * (pr[o + d] as number);
-      if (sum >= limit) continue dens;
-    }
-    const v = lk - 0.5 * sum;
-    g[k] = v;
-    bar = enter(v, k, topScore, top, at);
-  }
-}
-
-/**
- * nearest() written out for the 13-wide streams this front end makes (13 cepstra, their deltas,
- * their delta-deltas): the features held in locals and the dimensions added in the same order
- * with the same early stop, so every sum, and so every choice, is the loop's to the bit; a
- * third faster, and the density search is most of the second reading's time.
- */
-function nearest13(x: Float32Array, mu: Float64Array, pr: Float64Array, ln: Float64Array, g: Float64Array, topScore: Float64Array, top: Int32Array, at: number): void {
-  const x0 = x[0] as number;
-  const x1 = x[1] as number;
-  const x2 = x[2] as number;
-  const x3 = x[3] as number;
-  const x4 = x[4] as number;
-  const x5 = x[5] as number;
-  const x6 = x[6] as number;
-  const x7 = x[7] as number;
-  const x8 = x[8] as number;
-  const x9 = x[9] as number;
-  const x10 = x[10] as number;
-  const x11 = x[11] as number;
-  const x12 = x[12] as number;
-  topScore.fill(-Infinity);
-  let bar = -Infinity;
-  for (let k = 0, o = 0; k < ln.length; k++, o += 13) {
-    const lk = ln[k] as number;
-    const limit = 2 * (lk - bar);
-    let e = x0 - (mu[o] as number);
-    let sum = e * e * (pr[o] as number);
-    if (sum >= limit) continue;
-    e = x1 - (mu[o + 1] as number);
-    sum += e * e * (pr[o + 1] as number);
-    if (sum >= limit) continue;
-    e = x2 - (mu[o + 2] as number);
-    sum += e * e * (pr[o + 2] as number);
-    if (sum >= limit) continue;
-    e = x3 - (mu[o + 3] as number);
-    sum += e * e * (pr[o + 3] as number);
-    if (sum >= limit) continue;
-    e = x4 - (mu[o + 4] as number);
-    sum += e * e * (pr[o + 4] as number);
-    if (sum >= limit) continue;
-    e = x5 - (mu[o + 5] as number);
-    sum += e * e * (pr[o + 5] as number);
-    if (sum >= limit) continue;
-    e = x6 - (mu[o + 6] as number);
-    sum += e * e * (pr[o + 6] as number);
-    if (sum >= limit) continue;
-    e = x7 - (mu[o + 7] as number);
-    sum += e * e * (pr[o + 7] as number);
-    if (sum >= limit) continue;
-    e = x8 - (mu[o + 8] as number);
-    sum += e * e * (pr[o + 8] as number);
-    if (sum >= limit) continue;
-    e = x9 - (mu[o + 9] as number);
-    sum += e * e * (pr[o + 9] as number);
-    if (sum >= limit) continue;
-    e = x10 - (mu[o + 10] as number);
-    sum += e * e * (pr[o + 10] as number);
-    if (sum >= limit) continue;
-    e = x11 - (mu[o + 11] as number);
-    sum += e * e * (pr[o + 11] as number);
-    if (sum >= limit) continue;
-    e = x12 - (mu[o + 12] as number);
-    sum += e * e * (pr[o + 12] as number);
-    if (sum >= limit) continue;
-    const v = lk - 0.5 * sum;
-    g[k] = v;
-    bar = enter(v, k, topScore, top, at);
-  }
 }
 
 /**

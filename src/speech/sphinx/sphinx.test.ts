@@ -8,6 +8,7 @@ import { seededRandom } from '../../core/seeded-random.js';
 import { encodeWav } from '../../media/index.js';
 import { mandarinAccepts, verifyDigits } from '../verify.js';
 import { frameDensities, loadSphinxModel, senoneScores, type FrameDensities, type SphinxModel } from './acoustic.js';
+import { assembleDensities, densitiesModuleText, DENSITIES_MODULE } from './build-wasm.js';
 import { checkMandarin, downsample, HMM_FRONT_END, LOW_PASS, readMandarin, sphinxModelDir, vocalTractWarps, warpedReadings } from './index.js';
 import { gcinAvailable, gcinReading } from './mandarin-fixture.test-helper.js';
 import { digitNetwork, phoneLoop, viterbi, type Network } from './decode.js';
@@ -336,6 +337,19 @@ describe('second reading arithmetic', () => {
     const narrow: SphinxModel = { ...m, streams: [5], means: [(m.means[0] as Float64Array).filter((_, i) => i % 13 < 5)], precision: [(m.precision[0] as Float64Array).filter((_, i) => i % 13 < 5)] };
     const five = speech.slice(0, 20).map((streams) => [(streams[0] as Float32Array).slice(0, 5)]);
     assert.deepEqual(frameDensities(narrow, five), densitiesByTheBook(narrow, five));
+    // An odd number of densities leaves the last one paired with a pad that must never enter.
+    const odd255: SphinxModel = {
+      ...m,
+      densities: 255,
+      means: m.means.map((a) => a.slice(0, 255 * 13)),
+      precision: m.precision.map((a) => a.slice(0, 255 * 13)),
+      logNorm: m.logNorm.map((a) => a.slice(0, 255)),
+    };
+    assert.deepEqual(frameDensities(odd255, speech), densitiesByTheBook(odd255, speech));
+  });
+
+  it('runs the density search the committed WebAssembly holds, assembled from densities.wat', async () => {
+    assert.equal(readFileSync(DENSITIES_MODULE, 'utf8'), densitiesModuleText(await assembleDensities()), 'run npm run build:wasm after editing densities.wat');
   });
 
   it('searches a network to the scores a by-the-book Viterbi gives, for the digit networks and the phone loop', () => {
