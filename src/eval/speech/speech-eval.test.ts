@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { THRESHOLDS } from '../../config/thresholds.js';
+import { resolveThresholds } from '../../config/index.js';
 import { repoRoot } from '../../core/repo-root.js';
 import { defaultModelPath } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
@@ -224,5 +224,5 @@ test('a take under the service\'s silent-track floor is no reading: left out of 
   assert.equal(silentTake(tone(-45)), false);
   // training/speech/prepare.py cannot read the TypeScript config: it carries the same floor.
   const prepare = readFileSync(join(repoRoot(), 'training', 'speech', 'prepare.py'), 'utf8');
-  assert.match(prepare, new RegExp(`^SILENT_PEAK_DB = ${THRESHOLDS.audio.silentPeakDb.value}(\\.0)?$`, 'm'));
+  assert.match(prepare, new RegExp(`^SILENT_PEAK_DB = ${resolveThresholds().audio.silentPeakDb}(\\.0)?$`, 'm'));
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, join } from 'node:path';
-import { THRESHOLDS } from '../../config/thresholds.js';
+import { resolveThresholds } from '../../config/index.js';
 import { decodeAudio } from '../../media/index.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { repoRoot } from '../data-dir.js';
@@ -50,7 +50,7 @@ export interface VoiceClips {
 export function silentTake(x: Float32Array): boolean {
   let peak = 0;
   for (let i = 0; i < x.length; i++) peak = Math.max(peak, Math.abs(x[i] as number));
-  return peak < 10 ** (THRESHOLDS.audio.silentPeakDb.value / 20);
+  return peak < 10 ** (resolveThresholds().audio.silentPeakDb / 20);
 }
 
 export const VOICE_TABLE = join('training', 'speech', 'voices.json');
