@@ -54,6 +54,20 @@ function highPass(pcm: Float32Array, rate: number): Float32Array {
   return out;
 }
 
+function peakOf(x: Float32Array): number {
+  let peak = 0;
+  for (let i = 0; i < x.length; i++) peak = Math.max(peak, Math.abs(x[i]));
+  return peak;
+}
+
+/**
+ * The loudest sample in dBFS as the audio check measures it (after the 100 Hz high-pass): what
+ * audio.silentPeakDb is compared with, for callers that need only that.
+ */
+export function peakDb(pcm: Float32Array, rate: number): number {
+  return toDb(peakOf(highPass(pcm, rate)));
+}
+
 function percentileMean(sorted: number[], from: number, to: number): number {
   const a = Math.floor(sorted.length * from);
   const b = Math.max(a + 1, Math.ceil(sorted.length * to));
@@ -87,8 +101,7 @@ function levels(pcm: Float32Array, rate: number, g: ActivityGate = { belowLoudDb
   const frames = Math.max(0, Math.floor((x.length - win) / hop) + 1);
   const envelope = new Float32Array(frames);
   const db: number[] = new Array<number>(frames);
-  let peak = 0;
-  for (let i = 0; i < x.length; i++) peak = Math.max(peak, Math.abs(x[i]));
+  const peak = peakOf(x);
   for (let f = 0; f < frames; f++) {
     let sum = 0;
     for (let i = f * hop, end = f * hop + win; i < end; i++) sum += x[i] * x[i];

@@ -1,1 +1,1 @@
-export { analyzeAudio, speechSegmentsOf, type ActivityGate, type AudioAnalysis, type SpeechSegment } from './analyze.js';
+export { analyzeAudio, peakDb, speechSegmentsOf, type ActivityGate, type AudioAnalysis, type SpeechSegment } from './analyze.js';

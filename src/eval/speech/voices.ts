@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, join } from 'node:path';
+import { peakDb } from '../../audio/index.js';
 import { resolveThresholds } from '../../config/index.js';
 import { decodeAudio } from '../../media/index.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
@@ -41,16 +42,14 @@ export interface VoiceClips {
 }
 
 /**
- * A take whose loudest sample is under the audio check's silent-track floor
- * (audio.silentPeakDb, -50 dBFS) holds no reading: the service refuses such a recording as
+ * A take whose loudest sample, measured as the audio check measures it (peakDb), is under the
+ * silent-track floor (audio.silentPeakDb, -50 dBFS) holds no reading: the service refuses such a recording as
  * silent (-5007), so a string spliced from it is not an honest reading, and the training must
  * not learn a digit from it. Speech Commands has one (two_51055bda_nohash_4.wav, peak -53 dBFS);
  * the quietest real speech here, FSDD theo, peaks at -27.5 dBFS.
  */
 export function silentTake(x: Float32Array): boolean {
-  let peak = 0;
-  for (let i = 0; i < x.length; i++) peak = Math.max(peak, Math.abs(x[i] as number));
-  return peak < 10 ** (resolveThresholds().audio.silentPeakDb / 20);
+  return peakDb(x, SAMPLE_RATE) < resolveThresholds().audio.silentPeakDb;
 }
 
 export const VOICE_TABLE = join('training', 'speech', 'voices.json');
