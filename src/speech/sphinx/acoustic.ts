@@ -138,7 +138,10 @@ export function frameDensities(model: SphinxModel, feats: Float32Array[][]): Fra
 /**
  * Senone log-likelihoods per frame (frames x senones) of the given senones only, written into
  * `into` when given (senones scored earlier stay as they are); the others are -Infinity. A
- * senone's stream score is the log of its mixture over the stream's top densities.
+ * senone's stream score is the log of its mixture over the stream's top densities; the streams'
+ * mixtures are multiplied and their log taken once (a mixture is at least 1e-16 here, see
+ * MAX_DENSITY_GAP and the weights' 8 bits, so three of them stay far from underflow), where a
+ * log per stream cost three quarters of this function's time.
  */
 export function senoneScores(model: SphinxModel, fd: FrameDensities, wanted: Set<number>, into?: Float32Array[]): Float32Array[] {
   const nd = model.densities;
@@ -148,9 +151,10 @@ export function senoneScores(model: SphinxModel, fd: FrameDensities, wanted: Set
   const wantedList = Int32Array.from(wanted);
   const nw = wantedList.length;
   const scores = into ?? Array.from({ length: fd.frames }, () => new Float32Array(nsen).fill(-Infinity));
+  const product = new Float64Array(nw);
   for (let frame = 0; frame < fd.frames; frame++) {
-    const out = scores[frame] as Float32Array;
-    for (let w = 0; w < nw; w++) out[wantedList[w] as number] = 0;
+    product.fill(1);
+    let base = 0;
     for (let f = 0; f < ns; f++) {
       const at = (frame * ns + f) * TOP_N;
       // Weights are stored stream x density x senone, so each top density's row is read in
@@ -163,13 +167,14 @@ export function senoneScores(model: SphinxModel, fd: FrameDensities, wanted: Set
       const e1 = fd.rel[at + 1] as number;
       const e2 = fd.rel[at + 2] as number;
       const e3 = fd.rel[at + 3] as number;
-      const base = fd.best[frame * ns + f] as number;
+      base += fd.best[frame * ns + f] as number;
       for (let w = 0; w < nw; w++) {
         const sen = wantedList[w] as number;
-        const mix = e0 * (mixw[o0 + sen] as number) + e1 * (mixw[o1 + sen] as number) + e2 * (mixw[o2 + sen] as number) + e3 * (mixw[o3 + sen] as number);
-        out[sen] = (out[sen] as number) + base + Math.log(mix);
+        product[w] = (product[w] as number) * (e0 * (mixw[o0 + sen] as number) + e1 * (mixw[o1 + sen] as number) + e2 * (mixw[o2 + sen] as number) + e3 * (mixw[o3 + sen] as number));
       }
     }
+    const out = scores[frame] as Float32Array;
+    for (let w = 0; w < nw; w++) out[wantedList[w] as number] = base + Math.log(product[w] as number);
   }
   return scores;
 }

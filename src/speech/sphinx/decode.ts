@@ -206,13 +206,17 @@ function flatten(model: SphinxModel, net: Network): Flat {
   return { n, trans, senone, penalty, mark, names, group, groupStart, groupMembers };
 }
 
-export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[]): SearchResult {
-  const { n, trans, senone, penalty, mark, names, group, groupStart, groupMembers } = flatten(model, net);
-  const marks = new Marks(names);
-  let score = new Float64Array(n * 3).fill(-Infinity);
-  let hist = new Int32Array(n * 3).fill(-1);
-  let next = new Float64Array(n * 3);
-  let nextHist = new Int32Array(n * 3).fill(-1);
+/**
+ * Frames 1.. of the search, from the trellis after frame 0. Apart from viterbi's setup and
+ * read-out so that V8 optimises this loop on its own: inside viterbi it was compiled on the fly
+ * mid-loop and thrown away at the cold code after it, call after call (docs/decisions.md).
+ */
+function searchFrames(flat: Flat, senones: Float32Array[], first: Trellis, marks: Marks): Trellis {
+  const { n, trans, senone, penalty, mark, group, groupStart, groupMembers } = flat;
+  let score: Float64Array = first.score;
+  let hist: Int32Array = first.hist;
+  let next: Float64Array = new Float64Array(n * 3);
+  let nextHist: Int32Array = new Int32Array(n * 3).fill(-1);
   const exit = new Float64Array(n);
   const exitHist = new Int32Array(n).fill(-1);
   const groups = groupStart.length - 1;
@@ -220,15 +224,6 @@ export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[
   const groupScore = new Float64Array(groups);
   const groupHist = new Int32Array(groups).fill(-1);
   const frames = senones.length;
-  if (frames > 0) {
-    const frame = senones[0] as Float32Array;
-    net.nodes.forEach((node, i) => {
-      if (node.start) {
-        score[i * 3] = frame[node.hmm.senones[0]] as number;
-        hist[i * 3] = (mark[i] as number) >= 0 ? marks.add(-1, mark[i] as number, 0) : -1;
-      }
-    });
-  }
   for (let t = 1; t < frames; t++) {
     const frame = senones[t] as Float32Array;
     for (let i = 0; i < n; i++) {
@@ -327,6 +322,31 @@ export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[
     [score, next] = [next, score];
     [hist, nextHist] = [nextHist, hist];
   }
+  return { score, hist };
+}
+
+/** The search's state after a frame: per node and state its best score and the path mark it carries. */
+interface Trellis {
+  score: Float64Array;
+  hist: Int32Array;
+}
+
+export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[]): SearchResult {
+  const flat = flatten(model, net);
+  const { n, trans, mark, names } = flat;
+  const marks = new Marks(names);
+  const first: Trellis = { score: new Float64Array(n * 3).fill(-Infinity), hist: new Int32Array(n * 3).fill(-1) };
+  const frames = senones.length;
+  if (frames > 0) {
+    const frame = senones[0] as Float32Array;
+    net.nodes.forEach((node, i) => {
+      if (node.start) {
+        first.score[i * 3] = frame[node.hmm.senones[0]] as number;
+        first.hist[i * 3] = (mark[i] as number) >= 0 ? marks.add(-1, mark[i] as number, 0) : -1;
+      }
+    });
+  }
+  const { score, hist } = searchFrames(flat, senones, first, marks);
   const scores = new Array<number>(net.finals).fill(-Infinity);
   const paths = new Array<number>(net.finals).fill(-1);
   net.nodes.forEach((node, i) => {

@@ -205,8 +205,7 @@ export function cepstra(pcm8k: Float32Array, p: FrontEndParams, dither = true, w
  */
 export function powerSpectra(pcm8k: Float32Array, p: FrontEndParams, dither = true): Float64Array[] {
   const pl = plan(p, 1);
-  const { frameLen, shift, window } = pl;
-  const { alpha } = p;
+  const { frameLen, shift } = pl;
   const out: Float64Array[] = [];
   const re = new Float64Array(p.nfft / 2);
   const im = new Float64Array(p.nfft / 2);
@@ -214,24 +213,29 @@ export function powerSpectra(pcm8k: Float32Array, p: FrontEndParams, dither = tr
   const dith = dither ? ditherBits(pcm8k.length) : undefined;
   const x16 = new Float64Array(pcm8k.length);
   for (let i = 0; i < x16.length; i++) x16[i] = Math.round((pcm8k[i] as number) * 32768) + (dith ? (dith[i] as number) : 0);
-  for (let start = 0; start + frameLen <= x16.length; start += shift) {
-    // Pre-emphasis from the sample before the frame, then the frame's mean, then the window.
-    let prior = start > 0 ? (x16[start - 1] as number) : 0;
-    let mean = 0;
-    for (let i = 0; i < frameLen; i++) {
-      const x = x16[start + i] as number;
-      const y = x - alpha * prior;
-      frame[i] = y;
-      prior = x;
-      mean += y;
-    }
-    mean /= frameLen;
-    for (let i = 0; i < frameLen; i++) frame[i] = ((frame[i] as number) - mean) * (window[i] as number);
-    const power = new Float64Array(p.nfft / 2);
-    powerSpectrum(frame, re, im, power, pl);
-    out.push(power);
-  }
+  for (let start = 0; start + frameLen <= x16.length; start += shift) out.push(frameSpectrum(x16, start, frame, re, im, pl));
   return out;
+}
+
+/** The power spectrum of the frame of `x16` at `start` (`frame`, `re` and `im` are scratch). */
+function frameSpectrum(x16: Float64Array, start: number, frame: Float64Array, re: Float64Array, im: Float64Array, pl: Plan): Float64Array {
+  const { frameLen, window } = pl;
+  const { alpha, nfft } = pl.p;
+  // Pre-emphasis from the sample before the frame, then the frame's mean, then the window.
+  let prior = start > 0 ? (x16[start - 1] as number) : 0;
+  let mean = 0;
+  for (let i = 0; i < frameLen; i++) {
+    const x = x16[start + i] as number;
+    const y = x - alpha * prior;
+    frame[i] = y;
+    prior = x;
+    mean += y;
+  }
+  mean /= frameLen;
+  for (let i = 0; i < frameLen; i++) frame[i] = ((frame[i] as number) - mean) * (window[i] as number);
+  const power = new Float64Array(nfft / 2);
+  powerSpectrum(frame, re, im, power, pl);
+  return power;
 }
 
 /** Cepstra (frames x ncep) of power spectra (powerSpectra) through the filterbank warped by `warp`. */

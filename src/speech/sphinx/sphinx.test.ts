@@ -373,6 +373,29 @@ describe('second reading arithmetic', () => {
     assert.deepEqual(split, all);
   });
 
+  it('scores a senone as the sum over streams of the log of its mixture, to float32 precision (one log of the product)', () => {
+    const m = loadSphinxModel(sphinxModelDir());
+    const fd = frameDensities(m, features(cepstra(speech8k('four nine six'), m.frontEnd), 20));
+    const got = senoneScores(m, fd, new Set(Array.from({ length: m.senones }, (_, i) => i)));
+    const ns = m.streams.length;
+    let worst = 0;
+    for (let t = 0; t < fd.frames; t++) {
+      for (let s = 0; s < m.senones; s++) {
+        let want = 0;
+        for (let f = 0; f < ns; f++) {
+          let mix = 0;
+          for (let r = 0; r < 4; r++) {
+            const at = (t * ns + f) * 4 + r;
+            mix += (fd.rel[at] as number) * (m.mixw[(f * m.densities + (fd.top[at] as number)) * m.senones + s] as number);
+          }
+          want += (fd.best[t * ns + f] as number) + Math.log(mix);
+        }
+        worst = Math.max(worst, Math.abs((got[t]?.[s] as number) - want) / Math.max(1, Math.abs(want)));
+      }
+    }
+    assert.ok(worst < 1e-6, `largest relative difference ${worst}`);
+  });
+
   it('low-passes to a plain tap-by-tap sum up to rounding far below a 16-bit step, tail included', () => {
     let seed = 7;
     const x = Float32Array.from({ length: 4003 }, () => {
