@@ -112,32 +112,29 @@ export interface SearchResult {
 /**
  * The marks paths collect, as a tree: each entry is a word entered at a frame, after its parent
  * entry (-1: the path's first). Paths share their pasts, so a frame adds one entry per word
- * entered instead of copying a history. Entries live in typed arrays that double as they fill
- * (a search adds thousands), the marks as indices into `names`.
+ * entered instead of copying a history. Entries live in typed arrays sized for the most a
+ * search can add (thousands: one per marked node and frame at most; an `add` without a growth
+ * branch measured faster in the search loop), the marks as indices into `names`.
  */
 class Marks {
-  private parent = new Int32Array(1024);
-  private mark = new Int32Array(1024);
-  private at = new Int32Array(1024);
+  private readonly parent: Int32Array;
+  private readonly mark: Int32Array;
+  private readonly at: Int32Array;
   private size = 0;
 
-  constructor(private readonly names: string[]) {}
+  /** `capacity`: the most entries the search can add (one per marked node and frame). */
+  constructor(private readonly names: string[], capacity: number) {
+    this.parent = new Int32Array(capacity);
+    this.mark = new Int32Array(capacity);
+    this.at = new Int32Array(capacity);
+  }
 
   add(parent: number, mark: number, t: number): number {
-    if (this.size === this.parent.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.parent = grow(this.parent);
-      this.mark = grow(this.mark);
-      this.at = grow(this.at);
-    }
-    this.parent[this.size] = parent;
-    this.mark[this.size] = mark;
-    this.at[this.size] = t;
-    return this.size++;
+    const i = this.size++;
+    this.parent[i] = parent;
+    this.mark[i] = mark;
+    this.at[i] = t;
+    return i;
   }
 
   /** The words on the path ending at `id`; each ends where the next begins. */
@@ -231,12 +228,20 @@ function searchFrames(flat: Flat, senones: Float32Array[], first: Trellis, marks
       const a = i * 12;
       let best = -Infinity;
       let bh = -1;
-      for (let s = 0; s < 3; s++) {
-        const v = (score[o + s] as number) + (trans[a + s * 4 + 3] as number);
-        if (v > best) {
-          best = v;
-          bh = hist[o + s] as number;
-        }
+      let v = (score[o] as number) + (trans[a + 3] as number);
+      if (v > best) {
+        best = v;
+        bh = hist[o] as number;
+      }
+      v = (score[o + 1] as number) + (trans[a + 7] as number);
+      if (v > best) {
+        best = v;
+        bh = hist[o + 1] as number;
+      }
+      v = (score[o + 2] as number) + (trans[a + 11] as number);
+      if (v > best) {
+        best = v;
+        bh = hist[o + 2] as number;
       }
       exit[i] = best;
       exitHist[i] = bh;
@@ -334,7 +339,8 @@ interface Trellis {
 export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[]): SearchResult {
   const flat = flatten(model, net);
   const { n, trans, mark, names } = flat;
-  const marks = new Marks(names);
+  const marked = mark.reduce((k, m) => k + (m >= 0 ? 1 : 0), 0);
+  const marks = new Marks(names, Math.max(1, senones.length * marked));
   const first: Trellis = { score: new Float64Array(n * 3).fill(-Infinity), hist: new Int32Array(n * 3).fill(-1) };
   const frames = senones.length;
   if (frames > 0) {
