@@ -203,6 +203,12 @@ function flatten(model: SphinxModel, net: Network): Flat {
   return { n, trans, senone, penalty, mark, names, group, groupStart, groupMembers };
 }
 
+/** The search's state after a frame: per node and state its best score and the path mark it carries. */
+interface Trellis {
+  score: Float64Array;
+  hist: Int32Array;
+}
+
 /**
  * Frames 1.. of the search, from the trellis after frame 0. Apart from viterbi's setup and
  * read-out so that V8 optimises this loop on its own: inside viterbi it was compiled on the fly
@@ -328,12 +334,6 @@ function searchFrames(flat: Flat, senones: Float32Array[], first: Trellis, marks
     [hist, nextHist] = [nextHist, hist];
   }
   return { score, hist };
-}
-
-/** The search's state after a frame: per node and state its best score and the path mark it carries. */
-interface Trellis {
-  score: Float64Array;
-  hist: Int32Array;
 }
 
 export function viterbi(model: SphinxModel, net: Network, senones: Float32Array[]): SearchResult {
