@@ -96,7 +96,8 @@ export interface ActivityGate {
 
 /**
  * RMS level of each frame, and in dB. Its own function so that V8 compiles this loop by itself:
- * compiled inside levels() mid-loop, it was thrown away at the colder code after it, call after call.
+ * compiled inside levels() mid-loop, it was thrown away at the colder code after it in 40 of 100
+ * calls (19 of 100 now, docs/decisions.md).
  */
 function frameLevels(x: Float32Array, hop: number, win: number, frames: number): { envelope: Float32Array; db: number[] } {
   const envelope = new Float32Array(frames);
