@@ -7,40 +7,13 @@
  * away before the new run overwrites it), NEW the run over the retrained folds.
  */
 import { readFileSync } from 'node:fs';
+import type { LanguageFigures, SpeechEvalReport } from '../../src/eval/speech/run.js';
 
-interface Rate {
-  rate: number;
-  k: number;
-  n: number;
-}
+/** What this reads of a report: the speech-eval.json that the evaluation writes holds all of it. */
+type EvalJson = Pick<SpeechEvalReport, 'recommendedThreshold' | 'recommendedMandarinThreshold' | 'recommendedHmmMinMargin' | 'recommendedHmmMaxWarp' | 'languages' | 'voices'>;
 
-interface LanguageRow {
-  meanGar: number;
-  worst: { id: string; gar: number };
-  fastGar: number;
-  phoneGar: number;
-  modelGar: number;
-  impostors: Rate;
-  missing: Rate;
-}
-
-interface VoiceRow {
-  id: string;
-  fold: number;
-  gar: number;
-  far: number;
-}
-
-interface EvalJson {
-  recommendedThreshold: number;
-  recommendedMandarinThreshold: number;
-  recommendedHmmMinMargin: number;
-  recommendedHmmMaxWarp: number;
-  languages: Record<string, LanguageRow>;
-  voices: VoiceRow[];
-}
-
-const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+// A rate over no trials is null.
+const pct = (v: number | null): string => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
 const pair = (a: string, b: string): string => (a === b ? a : `${a} -> ${b}`);
 
 export function compareEvals(before: EvalJson, after: EvalJson): string {
@@ -48,9 +21,8 @@ export function compareEvals(before: EvalJson, after: EvalJson): string {
   out.push('| | before | after |', '|---|---|---|');
   out.push(`| settings over all held-out readings (minMargin / Mandarin / floor / warp) | ${settings(before)} | ${settings(after)} |`);
   out.push('', '| language | mean | worst voice | fast / phone | digit model alone | impostors | lacking a digit |', '|---|---|---|---|---|---|---|');
-  for (const lang of Object.keys(after.languages)) {
+  for (const [lang, b] of Object.entries(after.languages) as [keyof EvalJson['languages'], LanguageFigures][]) {
     const a = before.languages[lang];
-    const b = after.languages[lang] as LanguageRow;
     if (!a) continue;
     out.push(
       `| ${lang} | ${pair(pct(a.meanGar), pct(b.meanGar))} | ${pair(`${a.worst.id} ${pct(a.worst.gar)}`, `${b.worst.id} ${pct(b.worst.gar)}`)} | ` +
