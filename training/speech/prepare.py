@@ -209,11 +209,20 @@ def codec_pass(rng: random.Random, items: list, share: float = 0.33) -> None:
 # The service's silent-track floor (audio.silentPeakDb in src/config/thresholds.ts): a take whose
 # loudest sample is under it holds no speech the service would judge (it refuses such a recording as
 # silent), so it must not teach a digit (Speech Commands' two_51055bda_nohash_4.wav peaks at -53 dBFS).
+# Measured as the service measures it (peakDb in src/audio/analyze.ts): after a one-pole 100 Hz
+# high-pass, so that a DC offset or rumble is not taken for sound.
 SILENT_PEAK_DB = -50.0
+_RC = 1 / (2 * np.pi * 100)
+_ALPHA = _RC / (_RC + 1 / SAMPLE_RATE)
 
 
 def silent(x: np.ndarray) -> bool:
-    return len(x) == 0 or float(np.abs(x).max()) < 10 ** (SILENT_PEAK_DB / 20)
+    if len(x) == 0:
+        return True
+    # y[i] = alpha * (y[i-1] + x[i] - x[i-1]), as highPass in src/audio/analyze.ts
+    y = AF.lfilter(torch.from_numpy(x.astype(np.float64)), torch.tensor([1.0, -_ALPHA], dtype=torch.float64),
+                   torch.tensor([_ALPHA, -_ALPHA], dtype=torch.float64), clamp=False)
+    return float(y.abs().max()) < 10 ** (SILENT_PEAK_DB / 20)
 
 
 def decode_all(paths: list[str], root: str) -> list[np.ndarray]:

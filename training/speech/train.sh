@@ -15,8 +15,9 @@
 # Every run has the same fixed number of steps and keeps its last step: no checkpoint is picked.
 # Run it again after an interruption: finished runs are kept and the others resume.
 # Needs Debian packages (docs/speech.md): python3-torch python3-torchaudio libopenblas0-pthread
-# gcin-voice asterisk-core-sounds-en-wav flite espeak-ng sox rubberband-cli ffmpeg, the shared
-# data (../shared/data or LIVECHECK_SHARED_DATA) and `npm ci` (for the evaluation).
+# gcin-voice asterisk-core-sounds-en-wav asterisk-core-sounds-en (the prompts' transcript) flite
+# espeak-ng sox rubberband-cli ffmpeg, the shared data (../shared/data or LIVECHECK_SHARED_DATA)
+# and `npm ci` (for the evaluation).
 # Knobs: SCALE (variants and TTS, 1.0 = full), STEPS (per run), PARALLEL (runs at once),
 # FOLDS (which folds to train, e.g. "0 1 2 3"; "" skips them), SHIPPED=0 (fold models only,
 # models/digits.onnx untouched), EXCLUDE_VOICES (comma-separated
@@ -28,7 +29,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 work="$repo/training/work"
 scale="${SCALE:-1.0}"
-steps="${STEPS:-5000}"
+steps="${STEPS:-10000}"
 parallel="${PARALLEL:-2}"
 shipped="${SHIPPED:-1}"
 folds="${FOLDS-0 1 2 3}"

@@ -6,8 +6,10 @@ voices out of everything (digits, syllables, checkpoint and threshold choice), a
 voices.json, which `python3 voices.py` writes.
 
 Paths are relative to the shared data folder (../shared/data, or LIVECHECK_SHARED_DATA) unless
-they start with '/', which are Debian package files (gcin-voice, asterisk-core-sounds-en-wav).
+they start with '/', which are Debian package files (gcin-voice, asterisk-core-sounds-en-wav;
+asterisk-core-sounds-en holds the prompts' transcript).
 """
+import gzip
 import json
 import os
 import random
@@ -34,6 +36,11 @@ GCIN_DIGIT_BASES = {re.sub(r'\d', '', s) for s in GCIN_DIGITS}
 ZH_CHAR_DIGITS = {'零': 0, '一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
 # Asterisk prompt names that say a number (or sound like one) are not non-digit rivals.
 NUMBER_WORDS = re.compile(r'one|two|three|four|five|six|seven|eight|nine|zero|ten|digit|number|for|to|oh')
+# A prompt's name does not say what it reads ("vm-opts" is "Press 2 to change folders..."), so its
+# words come from the package's transcript; a prompt that reads a digit, or a number made of one
+# (fourteen, sixty), or has no transcript line is not non-digit speech.
+ASTERISK_TRANSCRIPT = '/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz'
+SAYS_A_DIGIT = re.compile(r'\b(zero|oh|one|two|three|four|five|six|seven|eight|nine|(four|six|seven|eigh|nine)(teen|ty)|\d+)\b', re.I)
 EN_WORD_DIGITS = {w: i for i, w in enumerate(['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'])}
 
 # Four folds over voices, each a mix of Mandarin and English voices. The two male Mandarin voices
@@ -106,6 +113,20 @@ def mandarin_voices(root: str) -> list[dict]:
     return out
 
 
+def asterisk_transcript() -> dict[str, str]:
+    """What each top-level asterisk prompt says, by file name without .wav."""
+    if not os.path.exists(ASTERISK_TRANSCRIPT):
+        sys.exit(f'{ASTERISK_TRANSCRIPT} is missing (package asterisk-core-sounds-en): without it the '
+                 'prompts that read digits cannot be told from those that do not')
+    said = {}
+    with gzip.open(ASTERISK_TRANSCRIPT, 'rt', encoding='utf-8', errors='replace') as f:
+        for line in f:
+            name, sep, text = line.partition(':')
+            if sep and not line.startswith(';'):
+                said[name.strip()] = text.strip()
+    return said
+
+
 def english_voices(root: str) -> list[dict]:
     out = []
     fsdd = 'speech/fsdd'
@@ -128,8 +149,10 @@ def english_voices(root: str) -> list[dict]:
         digits = {d: [f'{ASTERISK}/{d}.wav'] for d in range(10)}
         digits[0].append(f'{ASTERISK}/oh.wav')
         prompts = os.path.dirname(ASTERISK)
+        said = asterisk_transcript()
         other = [f'{prompts}/{n}' for n in sorted(os.listdir(prompts))
-                 if n.endswith('.wav') and not NUMBER_WORDS.search(n)]
+                 if n.endswith('.wav') and not NUMBER_WORDS.search(n)
+                 and n[:-4] in said and not SAYS_A_DIGIT.search(said[n[:-4]])]
         out.append(_voice('en-asterisk', 'en', 'female', 'US English, 8 kHz prompts', 'CC BY-SA 3.0', digits, other))
     return out
 

@@ -131,6 +131,8 @@ export const LOW_PASS = Float64Array.from({ length: TAPS }, (_, i) => {
  */
 export function downsample(pcm16k: Float32Array): Float32Array {
   const length = Math.floor(pcm16k.length / 2);
+  // The last pass makes up to three outputs past `length`; they read at most 6 samples beyond
+  // the input's end (after the filter's half-width), so 8 zeros are enough.
   const padded = new Float64Array(pcm16k.length + 2 * HALF + 8);
   padded.set(pcm16k, HALF);
   const out = new Float32Array(Math.ceil(length / 4) * 4);
