@@ -15,7 +15,8 @@
  * Each recording is binned by the SNR the audio check measures on it (what the threshold is
  * compared with), and the rule, fixed before the run: the floor is the lowest bin edge at which,
  * in that bin and every bin above it, the digit check accepts at least half as many honest
- * readings as it does clean, and lip-sync passes at least 80% of the honest clips.
+ * readings as it does clean, and lip-sync passes at least 80% of the honest clips (a bin with
+ * fewer than MIN_READINGS readings or MIN_CLIPS clips is not judged on that part).
  * Competing speech (the AISHELL-1 and LibriSpeech sentences, looped) is mixed too and reported
  * apart: the audio check measures it as speech, not noise, so no floor can catch it.
  * Run: node --import tsx training/speech/snr-floor.ts   (about 10 minutes; VOICES, LEVELS override)
@@ -152,6 +153,10 @@ const cleanImpostors = cleanDigits.reduce((n, r) => n + (r.digits?.impostors ?? 
 const cleanTrials = cleanDigits.reduce((n, r) => n + (r.digits?.trials ?? 0), 0);
 console.log(`clean: digit check accepts ${pct(cleanDigits.filter((r) => r.digits?.genuine).length, cleanDigits.length)} of ${cleanDigits.length} honest readings and ${cleanImpostors} of ${cleanTrials} one-digit-off claims; lip-sync passes ${rows.filter((r) => r.kind === 'clean' && r.sync).length} of ${rows.filter((r) => r.kind === 'clean' && r.sync !== undefined).length} clips`);
 
+/** Fewest readings (clips) a bin needs for its digit (lip-sync) rate to take part in the rule. */
+const MIN_READINGS = 10;
+const MIN_CLIPS = 3;
+
 function binTable(kinds: readonly (Kind | 'clean')[], title: string): { edge: number; ok: boolean }[] {
   const noisy = rows.filter((r) => kinds.includes(r.kind));
   const lo = Math.floor(Math.min(...noisy.map((r) => r.measured)) / BIN_DB) * BIN_DB;
@@ -166,8 +171,10 @@ function binTable(kinds: readonly (Kind | 'clean')[], title: string): { edge: nu
     const imp = d.reduce((n, r) => n + (r.digits?.impostors ?? 0), 0);
     const trials = d.reduce((n, r) => n + (r.digits?.trials ?? 0), 0);
     const sy = s.filter((r) => r.sync).length;
-    const relative = d.length > 0 ? acc / d.length / cleanRate : null;
-    const syncRate = s.length > 0 ? sy / s.length : null;
+    // A bin of one or two recordings has no rate worth a rule: one refused reading alone at
+    // 34-36 dB once set the floor there.
+    const relative = d.length >= MIN_READINGS ? acc / d.length / cleanRate : null;
+    const syncRate = s.length >= MIN_CLIPS ? sy / s.length : null;
     out.push({ edge, ok: (relative === null || relative >= 0.5) && (syncRate === null || syncRate >= 0.8) });
     console.log(`| ${edge} to ${edge + BIN_DB}${edge + BIN_DB >= hi ? '+' : ''} | ${d.length} | ${pct(acc, d.length)} (${relative === null ? '-' : relative.toFixed(2)}) | ${imp} of ${trials} | ${s.length} | ${pct(sy, s.length)} | ${pct(s.filter((r) => r.mouth).length, s.length)} |`);
   }
