@@ -39,7 +39,7 @@ function silence(sec: number): Float32Array {
   return new Float32Array(Math.round(sec * SAMPLE_RATE));
 }
 
-function concat(parts: Float32Array[]): Float32Array {
+export function concat(parts: Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let pos = 0;
   for (const p of parts) {
@@ -67,7 +67,7 @@ function runTogether(parts: Float32Array[], rand: () => number): Float32Array {
 }
 
 /** ffmpeg atempo (pitch kept), chained in steps of at most 2x, which every ffmpeg build accepts. */
-async function faster(pcm: Float32Array, factor: number): Promise<Float32Array> {
+export async function faster(pcm: Float32Array, factor: number): Promise<Float32Array> {
   if (factor <= 1.01) return pcm;
   const steps: string[] = [];
   let left = factor;
