@@ -1,4 +1,4 @@
-import type { SpeechEvalReport } from './speech/run.js';
+import type { SpeechEvalReport } from './speech/types.js';
 
 /**
  * The speech evaluation (src/eval/speech) renders its own Markdown; it goes into the liveness report

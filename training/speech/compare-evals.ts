@@ -7,7 +7,7 @@
  * away before the new run overwrites it), NEW the run over the retrained folds.
  */
 import { readFileSync } from 'node:fs';
-import type { LanguageFigures, SpeechEvalReport } from '../../src/eval/speech/run.js';
+import type { LanguageFigures, SpeechEvalReport } from '../../src/eval/speech/types.js';
 
 /** What this reads of a report: the speech-eval.json that the evaluation writes holds all of it. */
 type EvalJson = Pick<SpeechEvalReport, 'recommendedThreshold' | 'recommendedMandarinThreshold' | 'recommendedHmmMinMargin' | 'recommendedHmmMaxWarp' | 'languages' | 'voices'>;

@@ -14,7 +14,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveThresholds } from '../../src/config/index.js';
 import { defaultDataDir, repoRoot } from '../../src/eval/data-dir.js';
-import { configuredSetting, judge, scoreVoice, thresholdAtFar, voiceSeed, type Scored } from '../../src/eval/speech/run.js';
+import { configuredSetting, judge, thresholdAtFar } from '../../src/eval/speech/operating-point.js';
+import { scoreVoice, voiceSeed } from '../../src/eval/speech/scoring.js';
+import type { Scored } from '../../src/eval/speech/types.js';
 import { loadVoiceTable, voiceAvailable } from '../../src/eval/speech/voices.js';
 import { loadSpeechModel } from '../../src/speech/index.js';
 

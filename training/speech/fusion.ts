@@ -7,7 +7,7 @@
  * nats per nat-per-frame, so that two near misses can make a pass and a confident second
  * reading can outvote a doubtful model:
  *
- *   either:      score = the verdict's score today (scorer in src/eval/speech/run.ts)
+ *   either:      score = the verdict's score today (scorer in src/eval/speech/operating-point.ts)
  *   sum K:       score = model + K * hmm margin      (zh recordings: as the digit model names them)
  *   sum K, any:  the same for every recording
  *   either, zh shift: today's score, moved by a constant on recordings the digit model names
@@ -28,7 +28,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveThresholds } from '../../src/config/index.js';
-import { counted, foldModels, scoreVoice, scorer, thresholdAtFar, type HmmSetting, type Scored } from '../../src/eval/speech/run.js';
+import { counted, scorer, thresholdAtFar } from '../../src/eval/speech/operating-point.js';
+import { foldModels } from '../../src/eval/speech/run.js';
+import { scoreVoice } from '../../src/eval/speech/scoring.js';
+import type { HmmSetting, Scored } from '../../src/eval/speech/types.js';
 import { loadVoiceTable, voiceAvailable } from '../../src/eval/speech/voices.js';
 import { mandarinFitFails, type HmmReadings } from '../../src/speech/verify.js';
 

@@ -11,7 +11,7 @@
  */
 import { resolveThresholds } from '../../src/config/index.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
-import { oneDigitOff } from '../../src/eval/speech/run.js';
+import { oneDigitOff } from '../../src/eval/speech/scoring.js';
 import { genuineCases } from '../../src/eval/speech/strings.js';
 import { loadVoiceClips, loadVoiceTable } from '../../src/eval/speech/voices.js';
 import { verifyDigits } from '../../src/speech/index.js';

@@ -17,7 +17,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/core/seeded-random.js';
-import { oneDigitOff, thresholdAtFar } from '../../src/eval/speech/run.js';
+import { thresholdAtFar } from '../../src/eval/speech/operating-point.js';
+import { oneDigitOff } from '../../src/eval/speech/scoring.js';
 import { genuineCases, missingDigitCases } from '../../src/eval/speech/strings.js';
 import { loadVoiceClips, loadVoiceTable, voiceAvailable, type Lang } from '../../src/eval/speech/voices.js';
 import { bestDigitString, forcedScore, mergeLanguages } from '../../src/speech/ctc.js';

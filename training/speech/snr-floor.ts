@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { analyzeAudio } from '../../src/audio/index.js';
 import { resolveThresholds } from '../../src/config/index.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
-import { oneDigitOff } from '../../src/eval/speech/run.js';
+import { oneDigitOff } from '../../src/eval/speech/scoring.js';
 import { genuineCases } from '../../src/eval/speech/strings.js';
 import { loadVoiceClips, loadVoiceTable } from '../../src/eval/speech/voices.js';
 import { checkMouth } from '../../src/liveness/checks/mouth.js';

@@ -1,5 +1,5 @@
 import type { Proportion } from '../metrics.js';
-import type { SpeechEvalReport } from './run.js';
+import type { SpeechEvalReport } from './types.js';
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 /** A pooled rate with its count and 95% interval: "3.1% (13 of 420) [1.7%, 5.2%]". */

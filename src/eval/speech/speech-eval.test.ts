@@ -8,7 +8,9 @@ import { repoRoot } from '../../core/repo-root.js';
 import { defaultModelPath } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { confusions } from './confusions.js';
-import { foldModels, HMM_MARGIN_FLOORS, HMM_MAX_WARPS, MANDARIN_EXTRAS, operatingPoint, thresholdAtFar, type CaseScore, type Scored, scorer } from './run.js';
+import { HMM_MARGIN_FLOORS, HMM_MAX_WARPS, MANDARIN_EXTRAS, operatingPoint, scorer, thresholdAtFar } from './operating-point.js';
+import { foldModels } from './run.js';
+import type { CaseScore, Scored } from './types.js';
 import { genuineCases, missingDigitCases, nonDigitCases } from './strings.js';
 import { silentTake, trimSilence, type VoiceClips } from './voices.js';
 
