@@ -14,7 +14,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveThresholds } from '../../src/config/index.js';
 import { defaultDataDir, repoRoot } from '../../src/eval/data-dir.js';
-import { configuredSetting, judge, thresholdAtFar } from '../../src/eval/speech/operating-point.js';
+import { configuredSetting, FAR_TARGET, judge, thresholdAtFar } from '../../src/eval/speech/operating-point.js';
 import { scoreVoice, voiceSeed } from '../../src/eval/speech/scoring.js';
 import type { Scored } from '../../src/eval/speech/types.js';
 import { loadVoiceTable, voiceAvailable } from '../../src/eval/speech/voices.js';
@@ -62,7 +62,7 @@ function view(scored: Scored[]) {
   for (const lang of ['zh', 'en'] as const) {
     const cases = scored.filter((s) => s.voice.lang === lang).flatMap((s) => s.cases);
     if (cases.length === 0) continue;
-    const t = thresholdAtFar(cases.flatMap((c) => c.impostorModels), 0.02);
+    const t = thresholdAtFar(cases.flatMap((c) => c.impostorModels), FAR_TARGET);
     alone[lang] = { gar: share(cases.map((c) => c.model), t), threshold: t };
   }
   return { voices, alone };

@@ -28,7 +28,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveThresholds } from '../../src/config/index.js';
-import { counted, scorer, thresholdAtFar } from '../../src/eval/speech/operating-point.js';
+import { counted, FAR_TARGET as FAR, scorer, thresholdAtFar } from '../../src/eval/speech/operating-point.js';
 import { foldModels } from '../../src/eval/speech/run.js';
 import { scoreVoice } from '../../src/eval/speech/scoring.js';
 import type { HmmSetting, Scored } from '../../src/eval/speech/types.js';
@@ -39,7 +39,6 @@ const data = process.argv[2] ?? join('..', 'shared', 'data');
 const foldDir = process.argv[3] ?? join('models', 'speech-folds');
 const CACHE = join('training', 'work', 'fusion-scored.json');
 const SEED_BASE = 7000;
-const FAR = 0.02;
 const d = resolveThresholds().digits;
 
 async function scoredVoices(): Promise<Scored[]> {

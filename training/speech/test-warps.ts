@@ -12,8 +12,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/core/seeded-random.js';
 import { defaultDataDir, repoRoot } from '../../src/eval/data-dir.js';
-import { thresholdAtFar } from '../../src/eval/speech/operating-point.js';
-import { oneDigitOff, voiceSeed } from '../../src/eval/speech/scoring.js';
+import { mean, share } from '../../src/eval/speech/numbers.js';
+import { FAR_TARGET, thresholdAtFar } from '../../src/eval/speech/operating-point.js';
+import { DEFAULT_PER_PACE, IMPOSTORS_PER_READING, oneDigitOff, voiceSeed } from '../../src/eval/speech/scoring.js';
 import { genuineCases } from '../../src/eval/speech/strings.js';
 import { loadVoiceClips, loadVoiceTable, voiceAvailable } from '../../src/eval/speech/voices.js';
 import { loadSpeechModel } from '../../src/speech/model.js';
@@ -26,7 +27,7 @@ const work = opt('--work') ?? '/tmp/livecheck-test-warps';
 const WARPS = ['0.9', '1.0', '1.1', '1.2'];
 const SETS = [['1.0'], ['1.0', '1.1'], ['0.9', '1.0', '1.1'], ['1.0', '1.1', '1.2'], ['0.9', '1.0', '1.1', '1.2']];
 
-/** Per reading, per warp: the claim's margin and its eight one-digit-off claims' margins. */
+/** Per reading, per warp: the claim's margin and its one-digit-off claims' margins. */
 interface Reading {
   genuine: number[];
   impostors: number[][];
@@ -50,8 +51,8 @@ for (const [fold, ids] of table.folds.entries()) {
     const seed = voiceSeed(index);
     const rand = seededRandom(seed + 1);
     const readings: Reading[] = [];
-    for (const c of await genuineCases(await loadVoiceClips(voice, data), 20, seed)) {
-      const claims = oneDigitOff(c.digits, rand, 8);
+    for (const c of await genuineCases(await loadVoiceClips(voice, data), DEFAULT_PER_PACE, seed)) {
+      const claims = oneDigitOff(c.digits, rand, IMPOSTORS_PER_READING);
       const input = speechInput(c.pcm);
       const r: Reading = { genuine: [], impostors: [] };
       for (const m of models) {
@@ -77,14 +78,14 @@ for (const set of SETS) {
     let accepted = 0;
     let trials = 0;
     const gars = mine.map((v) => {
-      const t = thresholdAtFar(mine.filter((o) => o.fold !== v.fold).flatMap((o) => o.readings.flatMap(impostors)), 0.02);
+      const t = thresholdAtFar(mine.filter((o) => o.fold !== v.fold).flatMap((o) => o.readings.flatMap(impostors)), FAR_TARGET);
       const imp = v.readings.flatMap(impostors);
       accepted += imp.filter((x) => x > t).length;
       trials += imp.length;
-      return { id: v.id, gar: v.readings.filter((r) => genuine(r) > t).length / v.readings.length };
+      return { id: v.id, gar: share(v.readings.map(genuine), (x) => x > t) };
     });
     const worst = gars.reduce((a, b) => (b.gar < a.gar ? b : a));
-    return `${pct(gars.reduce((a, g) => a + g.gar, 0) / gars.length)} / ${worst.id} ${pct(worst.gar)} / ${pct(accepted / trials)}`;
+    return `${pct(mean(gars.map((g) => g.gar)))} / ${worst.id} ${pct(worst.gar)} / ${pct(accepted / trials)}`;
   });
   console.log(`| ${set.join(', ')} | ${cells.join(' | ')} |`);
 }

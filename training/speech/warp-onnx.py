@@ -18,6 +18,8 @@ def warped(src: str, alpha: float) -> onnx.ModelProto:
     m = onnx.load(src)
     for i, t in enumerate(m.graph.initializer):
         if t.name == 'front.mel':
+            # warp_table reads the module's alphas; model.py itself is left alone because train.sh
+            # hashes it into every run's stamp, and an edit would restart the pending runs.
             M.VTLP_ALPHAS = [alpha]
             mel = M.warp_table(torch.from_numpy(numpy_helper.to_array(t).copy()))[0]
             m.graph.initializer[i].CopyFrom(numpy_helper.from_array(mel.numpy(), 'front.mel'))

@@ -9,7 +9,8 @@ import type { ClaimScore, HmmSetting, Judged, JudgedCase, Scored } from './types
  * voices supports best: the 2% impostor point per language, the stricter of the two.
  */
 
-const FAR_TARGET = 0.02;
+/** The one-digit-off impostor rate every threshold is chosen at (per language). */
+export const FAR_TARGET = 0.02;
 /**
  * Margin floors of the second reading (nats per 10 ms frame of the challenge's digits) among
  * which each voice's is chosen with its threshold on the other folds: 0 is "the challenge must be

@@ -14,8 +14,8 @@ import { loadVoiceClips, type VoiceEntry } from './voices.js';
  * second reading per vocal-tract warp). No threshold is applied here (operating-point.ts judges).
  */
 
-const DEFAULT_PER_PACE = 20;
-const IMPOSTORS_PER_READING = 8;
+export const DEFAULT_PER_PACE = 20;
+export const IMPOSTORS_PER_READING = 8;
 /** Readings lacking a digit per genuine reading: half as many, enough to see a rate of a few percent per language. */
 const MISSING_PER_READING = 0.5;
 const NON_DIGIT_READINGS = 40;
