@@ -32,6 +32,8 @@ export interface EvalOptions {
   attacks?: AttackType[];
   /** Run the separate speech evaluation (runSpeechEval) and summarise it in the report. */
   speech?: boolean;
+  /** Folder where the speech evaluation keeps each voice's scores between runs (score-cache.ts). */
+  speechCache?: string;
   /** Passed on to the speech evaluation, which prints its own result. */
   json?: boolean;
   /** Where generated media goes; a temp dir (removed afterwards) when not given. */
@@ -57,7 +59,7 @@ async function speechSection(opts: EvalOptions, log: (line: string) => void): Pr
     log('speech: running runSpeechEval');
     const out = join(opts.outDir, 'speech');
     // runSpeechEval also prints its own result on stdout (JSON with --json): one line ahead of ours.
-    const report = await runSpeechEval({ data: opts.dataDir, digits: opts.thresholds.digits, out, json: opts.json });
+    const report = await runSpeechEval({ data: opts.dataDir, digits: opts.thresholds.digits, out, json: opts.json, cache: opts.speechCache });
     return { ok: true, markdown: summarizeSpeech(report, 'speech/') };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };

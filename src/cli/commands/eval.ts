@@ -17,6 +17,7 @@ interface EvalCliOptions {
   seed: string;
   attacks?: string;
   speech: boolean;
+  speechCache?: string;
   work?: string;
 }
 
@@ -81,6 +82,7 @@ export function registerEval(program: Command): void {
     .option('--seed <n>', 'seed of the challenge digits and digit recordings chosen', '1')
     .option('--attacks <types>', 'verify the genuine clips and only these attack types (comma-separated), e.g. the presentation attacks')
     .option('--no-speech', 'skip the separate speech evaluation')
+    .option('--speech-cache <dir>', 'the speech evaluation keeps each voice\'s scores here and reuses them (as `eval speech --cache`)')
     .option('--work <dir>', 'keep the generated media in this folder (and reuse those already there) instead of a removed temp folder')
     .action(async (_o: EvalCliOptions, cmd: Command) => {
       // optsWithGlobals: the program's own -d/--data takes `--data` when given before or after `eval`.
@@ -97,6 +99,7 @@ export function registerEval(program: Command): void {
           presentationVariants: intOption(opts.presentationVariants, '--presentation-variants', 0),
           attacks: attackList(opts.attacks),
           speech: opts.speech,
+          speechCache: opts.speechCache,
           json: opts.json,
           workDir: opts.work,
           log: (line) => process.stderr.write(`${line}\n`),
@@ -121,12 +124,13 @@ export function registerEval(program: Command): void {
     .option('--out <dir>', 'output folder for the speech report')
     .option('--folds <dir>', 'fold models (fold<k>/digits.onnx) from npm run train:speech (default training/work/folds when it holds any, else the committed models/speech-folds)')
     .option('--per-pace <n>', 'readings per pace per voice', (v) => Number.parseInt(v, 10))
+    .option('--cache <dir>', 'keep each voice\'s scores here and reuse them while its model, the scoring code and the settings are the same (a rerun after a threshold change or one retrained fold scores only what changed)')
     .option('--json', 'print the result as JSON')
     .action(async (_o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<{ data?: string; out?: string; folds?: string; perPace?: number; json?: boolean; config?: string }>();
+      const opts = cmd.optsWithGlobals<{ data?: string; out?: string; folds?: string; perPace?: number; json?: boolean; config?: string; cache?: string }>();
       try {
         const { runSpeechEval } = await loadSpeechEval();
-        await runSpeechEval({ data: opts.data ?? defaultDataDir(), digits: configuredThresholds(opts.config).digits, out: opts.out, folds: opts.folds, perPace: opts.perPace, json: opts.json });
+        await runSpeechEval({ data: opts.data ?? defaultDataDir(), digits: configuredThresholds(opts.config).digits, out: opts.out, folds: opts.folds, perPace: opts.perPace, json: opts.json, cache: opts.cache });
       } catch (err) {
         fail(err, opts.json);
       }

@@ -13,7 +13,8 @@ import { figures, languageFigures } from './figures.js';
 import { mean, round } from './numbers.js';
 import { configuredSetting, judge, operatingPoint, scorer } from './operating-point.js';
 import { renderSpeechReport } from './report.js';
-import { claimScores, randomDigits, scoreVoice, voiceSeed } from './scoring.js';
+import { cachedScore } from './score-cache.js';
+import { claimScores, DEFAULT_PER_PACE, randomDigits, scoreVoice, scoringWarps, voiceSeed } from './scoring.js';
 import type { Scored, SpeechEvalOptions, SpeechEvalReport, Times } from './types.js';
 import { loadVoiceTable, voiceAvailable } from './voices.js';
 
@@ -96,8 +97,11 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
       skipped.push(`${voice.id}: fold ${fold} has no model`);
       continue;
     }
+    const key = { modelPath: model.path, voice, seed, perPace: opts.perPace ?? DEFAULT_PER_PACE, warps: scoringWarps(opts.digits) };
     log(`speech eval: ${voice.id} (fold ${fold >= 0 ? fold : 'none'})`);
-    scored.push(await scoreVoice(voice, fold >= 0 ? fold : null, model, opts, seed, times));
+    const { scored: s, hit } = await cachedScore(opts.cache, key, times, (t) => scoreVoice(voice, fold >= 0 ? fold : null, model, opts, seed, t));
+    if (hit) log(`speech eval: ${voice.id} scores from the cache`);
+    scored.push(s);
   }
   // With a single fold trained there are no other folds' voices to choose a threshold on: its
   // voices are judged at the configured one, which was not chosen on them either.

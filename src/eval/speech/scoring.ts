@@ -2,7 +2,7 @@ import { seededRandom } from '../../core/seeded-random.js';
 import type { SpeechModel } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
 import { checkMandarin, vocalTractWarps, warpedReadings } from '../../speech/sphinx/index.js';
-import { heardDigits, inputPosteriors, scoreDigits, speechInput, type HmmEvidence } from '../../speech/verify.js';
+import { heardDigits, inputPosteriors, scoreDigits, speechInput, type DigitConfig, type HmmEvidence } from '../../speech/verify.js';
 import { HMM_MAX_WARPS } from './operating-point.js';
 import { genuineCases, missingDigitCases, nonDigitCases } from './strings.js';
 import type { CaseScore, ClaimScore, Scored, SpeechEvalOptions, Times } from './types.js';
@@ -59,12 +59,15 @@ function secondReading(pcm: Float32Array, warps: number[], claim = '0000', times
   return read;
 }
 
+/** Every warp the judging may ask about: the configured one and those the operating point tries. */
+export const scoringWarps = (d: Pick<DigitConfig, 'hmmMaxWarp'>): number[] => vocalTractWarps(Math.max(d.hmmMaxWarp, ...HMM_MAX_WARPS));
+
 export async function scoreVoice(voice: VoiceEntry, fold: number | null, model: SpeechModel, opts: SpeechEvalOptions, seed: number, times: Times = { model: [], mandarin: [] }): Promise<Scored> {
   const clips = await loadVoiceClips(voice, opts.data);
   const perPace = opts.perPace ?? DEFAULT_PER_PACE;
   const readings = await genuineCases(clips, perPace, seed);
   const rand = seededRandom(seed + 1);
-  const warps = vocalTractWarps(Math.max(opts.digits.hmmMaxWarp, ...HMM_MAX_WARPS));
+  const warps = scoringWarps(opts.digits);
   const cases: CaseScore[] = [];
   for (const c of readings) {
     const t0 = performance.now();

@@ -20,6 +20,8 @@ export interface SpeechEvalOptions {
   /** Readings per pace per voice (each also through the phone channel); default DEFAULT_PER_PACE. */
   perPace?: number;
   log?: (line: string) => void;
+  /** Folder keeping each voice's scores between runs (score-cache.ts); none by default. */
+  cache?: string;
 }
 
 export interface CaseScore {
