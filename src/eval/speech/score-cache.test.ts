@@ -63,6 +63,12 @@ test('the score cache gives back what was scored, infinities included, and score
     assert.equal(retrained.hit, false);
     assert.equal(calls, 3);
     assert.equal(readdirSync(join(dir, 'cache')).length, 3);
+
+    for (const n of readdirSync(join(dir, 'cache'))) writeFileSync(join(dir, 'cache', n), '{"scored": {"voi');
+    const rescored = await cachedScore(join(dir, 'cache'), key, times, score);
+    assert.equal(rescored.hit, false, 'a damaged entry is scored again');
+    assert.equal((await cachedScore(join(dir, 'cache'), key, times, score)).hit, true, 'and written anew');
+    assert.ok(readdirSync(join(dir, 'cache')).every((n) => n.endsWith('.json')), 'no part-written file is left');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Scored, Times } from './types.js';
@@ -13,8 +13,9 @@ import type { Scored, Times } from './types.js';
  * An entry is used only when everything scoring reads is the same: the model file's bytes, the
  * code of the digit check and of this scoring (the running module's own folders, so a tsx run and
  * a built one keep apart), the voice's table entry, its seed, readings per pace and the warps.
- * The shared recordings themselves are not hashed (they are read-only data): clear the folder if
- * they change.
+ * Not hashed, so clear the folder when they change: the shared recordings (read-only data) and
+ * the code beneath scoring outside those two folders (decoding in src/media, the seeded random
+ * numbers in src/core).
  */
 
 export interface ScoreKey {
@@ -73,8 +74,8 @@ const decode = (_k: string, v: unknown): unknown =>
 export async function cachedScore(dir: string | undefined, key: ScoreKey, times: Times, score: (t: Times) => Promise<Scored>): Promise<{ scored: Scored; hit: boolean }> {
   if (!dir) return { scored: await score(times), hit: false };
   const file = join(dir, `${key.voice.id}-${scoreKey(key)}.json`);
-  if (existsSync(file)) {
-    const entry = JSON.parse(await readFile(file, 'utf8'), decode) as Entry;
+  const entry = existsSync(file) ? await readEntry(file) : null;
+  if (entry) {
     times.model.push(...entry.times.model);
     times.mandarin.push(...entry.times.mandarin);
     return { scored: entry.scored, hit: true };
@@ -84,6 +85,18 @@ export async function cachedScore(dir: string | undefined, key: ScoreKey, times:
   times.model.push(...own.model);
   times.mandarin.push(...own.mandarin);
   await mkdir(dir, { recursive: true });
-  await writeFile(file, JSON.stringify({ scored, times: own } satisfies Entry, encode));
+  // Written aside and renamed, so that a run stopped mid-write leaves no half entry behind.
+  const part = `${file}.${process.pid}.part`;
+  await writeFile(part, JSON.stringify({ scored, times: own } satisfies Entry, encode));
+  await rename(part, file);
   return { scored, hit: false };
+}
+
+/** An entry that cannot be read (damaged by hand or by a full disk) is scored again, not trusted. */
+async function readEntry(file: string): Promise<Entry | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'), decode) as Entry;
+  } catch {
+    return null;
+  }
 }
