@@ -1,7 +1,7 @@
 /**
  * One fold's held-out voices scored by two digit models (the committed fold model and a
  * retrained one), on the same readings the speech evaluation builds for them (same seeds):
- *   node --import tsx training/speech/fold-ab.ts --fold 2 --new training/work/folds/fold2/digits.onnx [--data DIR] [--out FILE.json]
+ *   node --import tsx training/speech/fold-ab.ts --fold 2 --new training/work/folds/fold2/digits.onnx [--data DIR] [--out FILE.json] [--cache DIR]
  * Cheaper than `livecheck eval speech` (one fold's voices, no threshold choice over the other
  * folds), for deciding whether a recipe change is worth training all folds for. Two views:
  * - the combined decision (digit model, Mandarin second reading, fit check) at the configured
@@ -10,12 +10,13 @@
  * - the digit model alone, at each model's own 2% one-digit-off point over these readings
  *   (per language): a comparison of the two models' curves, not a figure to report as held out.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveThresholds } from '../../src/config/index.js';
 import { defaultDataDir, repoRoot } from '../../src/eval/data-dir.js';
 import { configuredSetting, FAR_TARGET, judge, thresholdAtFar } from '../../src/eval/speech/operating-point.js';
-import { scoreVoice, voiceSeed } from '../../src/eval/speech/scoring.js';
+import { cachedScore } from '../../src/eval/speech/score-cache.js';
+import { DEFAULT_PER_PACE, scoreVoice, scoringWarps, voiceSeed } from '../../src/eval/speech/scoring.js';
 import type { Scored } from '../../src/eval/speech/types.js';
 import { loadVoiceTable, voiceAvailable } from '../../src/eval/speech/voices.js';
 import { loadSpeechModel } from '../../src/speech/index.js';
@@ -26,10 +27,13 @@ const fold = Number(opt('--fold'));
 const fresh = opt('--new');
 const data = opt('--data') ?? defaultDataDir();
 if (!Number.isInteger(fold) || !fresh) {
-  console.error('usage: fold-ab.ts --fold K --new MODEL.onnx [--old MODEL.onnx] [--data DIR] [--out FILE.json] [--cache-old FILE.json]');
+  console.error('usage: fold-ab.ts --fold K --new MODEL.onnx [--old MODEL.onnx] [--data DIR] [--out FILE.json] [--cache DIR]');
   process.exit(2);
 }
 const old = opt('--old') ?? join(repoRoot(), 'models', 'speech-folds', `fold${fold}`, 'digits.onnx');
+// A score cache as livecheck eval speech --cache keeps (score-cache.ts): each model's voices scored once. Its keys
+// include the code that ran, so tsx runs of this tool and the built CLI keep separate entries.
+const cache = opt('--cache');
 const digits = resolveThresholds().digits;
 const table = await loadVoiceTable();
 
@@ -39,14 +43,14 @@ async function scoreAll(path: string): Promise<Scored[]> {
   for (const [index, voice] of table.voices.entries()) {
     if (!table.folds[fold]?.includes(voice.id) || !voiceAvailable(voice, data)) continue;
     console.error(`${path}: ${voice.id}`);
-    out.push(await scoreVoice(voice, fold, model, { data, digits }, voiceSeed(index)));
+    const key = { modelPath: path, voice, seed: voiceSeed(index), perPace: DEFAULT_PER_PACE, warps: scoringWarps(digits) };
+    const times = { model: [], mandarin: [] };
+    out.push((await cachedScore(cache, key, times, (t) => scoreVoice(voice, fold, model, { data, digits }, voiceSeed(index), t))).scored);
   }
   return out;
 }
 
-const cache = opt('--cache-old');
-const scoredOld: Scored[] = cache ? JSON.parse(await readFile(cache, 'utf8').catch(() => 'null')) ?? (await scoreAll(old)) : await scoreAll(old);
-if (cache) await writeFile(cache, JSON.stringify(scoredOld));
+const scoredOld = await scoreAll(old);
 const scoredNew = await scoreAll(fresh);
 
 const setting = configuredSetting(digits);

@@ -98,7 +98,7 @@ export function judge(s: Scored, at: HmmSetting, g: Guards): Judged {
 }
 
 /** The stricter (higher) of the languages' 2% impostor points over these voices. */
-function strictThreshold(judged: Judged[]): number {
+export function strictThreshold(judged: Judged[]): number {
   const langs = [...new Set(judged.map((s) => s.voice.lang))];
   return Math.max(...langs.map((l) => thresholdAtFar(judged.filter((s) => s.voice.lang === l).flatMap((s) => s.cases.flatMap((c) => c.impostors)), FAR_TARGET)));
 }

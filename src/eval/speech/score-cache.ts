@@ -73,8 +73,8 @@ const decode = (_k: string, v: unknown): unknown =>
  */
 export async function cachedScore(dir: string | undefined, key: ScoreKey, times: Times, score: (t: Times) => Promise<Scored>): Promise<{ scored: Scored; hit: boolean }> {
   if (!dir) return { scored: await score(times), hit: false };
-  const file = join(dir, `${key.voice.id}-${scoreKey(key)}.json`);
-  const entry = existsSync(file) ? await readEntry(file) : null;
+  const file = entryFile(dir, key);
+  const entry = await readEntry(file);
   if (entry) {
     times.model.push(...entry.times.model);
     times.mandarin.push(...entry.times.mandarin);
@@ -92,8 +92,16 @@ export async function cachedScore(dir: string | undefined, key: ScoreKey, times:
   return { scored, hit: false };
 }
 
-/** An entry that cannot be read (damaged by hand or by a full disk) is scored again, not trusted. */
+/** The voice's scores kept in `dir` under `key`, or null when there are none (for tools that only read). */
+export async function cachedOnly(dir: string, key: ScoreKey): Promise<Scored | null> {
+  return (await readEntry(entryFile(dir, key)))?.scored ?? null;
+}
+
+const entryFile = (dir: string, key: ScoreKey): string => join(dir, `${key.voice.id}-${scoreKey(key)}.json`);
+
+/** An entry that is missing or cannot be read (damaged by hand or by a full disk): null, so it is scored again, not trusted. */
 async function readEntry(file: string): Promise<Entry | null> {
+  if (!existsSync(file)) return null;
   try {
     return JSON.parse(await readFile(file, 'utf8'), decode) as Entry;
   } catch {
