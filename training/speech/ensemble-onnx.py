@@ -1,0 +1,87 @@
+"""One ONNX digit model that runs two trained ones on the same PCM and averages their
+log-posteriors per frame (renormalised, so CTC still reads a distribution):
+    /usr/bin/python3 training/speech/ensemble-onnx.py A.onnx B.onnx OUT.onnx
+Both must be this project's digit model (input `pcm`, output `logprobs`, same front end). The
+front end (framing DFT, mel filterbank, log, per-clip normalisation) has no trained weights and
+costs about half of a model's time, so it is computed once and both networks read it. Why one
+file rather than two sessions in src/speech: the runtime, the evaluation and the fold layout stay
+as they are, and the combination is a model like any other (docs/decisions.md, "Two digit models
+averaged")."""
+import sys
+
+import onnx
+from onnx import helper, numpy_helper
+
+
+def shared_outputs(m: onnx.ModelProto, same_init: set[str]) -> list[onnx.NodeProto]:
+    """The nodes that compute from the PCM and identical initializers only (the front end)."""
+    fixed = {'pcm', *same_init}
+    nodes = []
+    for n in m.graph.node:
+        if all(i in fixed for i in n.input if i):
+            fixed.update(n.output)
+            nodes.append(n)
+    return nodes
+
+
+def ensemble(a_path: str, b_path: str) -> onnx.ModelProto:
+    a, b = onnx.load(a_path), onnx.load(b_path)
+    for m, p in ((a, a_path), (b, b_path)):
+        names = ([i.name for i in m.graph.input], [o.name for o in m.graph.output])
+        if names != (['pcm'], ['logprobs']):
+            sys.exit(f'{p}: not a digit model (inputs/outputs {names})')
+    a_init = {t.name: numpy_helper.to_array(t) for t in a.graph.initializer}
+    b_init = {t.name: numpy_helper.to_array(t) for t in b.graph.initializer}
+    same = {k for k in a_init if k in b_init and a_init[k].shape == b_init[k].shape and (a_init[k] == b_init[k]).all()}
+    front_a, front_b = shared_outputs(a, same), shared_outputs(b, same)
+    if [n.SerializeToString() for n in front_a] != [n.SerializeToString() for n in front_b] or not front_a:
+        sys.exit('the two models do not share a front end')
+    front = {o for n in front_a for o in n.output}
+
+    def rename(m: onnx.ModelProto, tag: str) -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
+        def r(x: str) -> str:
+            return x if x in ('', 'pcm') or x in front or (x in same and x not in used_after) else f'{tag}/{x}'
+        body = [n for n in m.graph.node if n not in front_a and n not in front_b]
+        used_after = set()  # initializers the networks (not the front end) read: kept per model
+        for n in body:
+            used_after.update(i for i in n.input if i in same)
+        out = []
+        for n in body:
+            c = onnx.NodeProto()
+            c.CopyFrom(n)
+            c.name = f'{tag}/{n.name}'
+            c.input[:] = [r(i) for i in n.input]
+            c.output[:] = [r(o) for o in n.output]
+            out.append(c)
+        inits = []
+        for t in m.graph.initializer:
+            if r(t.name) != t.name or t.name in front:
+                c = onnx.TensorProto()
+                c.CopyFrom(t)
+                c.name = r(t.name)
+                inits.append(c)
+        return out, inits
+
+    a_nodes, a_inits = rename(a, 'a')
+    b_nodes, b_inits = rename(b, 'b')
+    front_inits = [t for t in a.graph.initializer if t.name in same and any(t.name in n.input for n in front_a)]
+    g = helper.make_graph(
+        nodes=[*front_a, *a_nodes, *b_nodes,
+               helper.make_node('Add', ['a/logprobs', 'b/logprobs'], ['sum']),
+               # LogSoftmax of the sum equals that of the mean: the halving cancels.
+               helper.make_node('LogSoftmax', ['sum'], ['logprobs'], axis=-1)],
+        name='digits-ensemble',
+        inputs=[a.graph.input[0]],
+        outputs=[a.graph.output[0]],
+        initializer=[*front_inits, *a_inits, *b_inits],
+    )
+    out = helper.make_model(g, opset_imports=a.opset_import, producer_name='livecheck ensemble-onnx.py')
+    out.ir_version = a.ir_version
+    onnx.checker.check_model(out)
+    return out
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    onnx.save(ensemble(sys.argv[1], sys.argv[2]), sys.argv[3])
