@@ -36,3 +36,22 @@ test('a string with a digit missing does not verify as the full string', () => {
   const p = frames([B, en(4), B, en(5), B, en(6), B, B]);
   assert.ok(scoreDigits(p, '4561').score < 0);
 });
+
+test('two networks: the score is the mean of their margins, each on its own frames, and Mandarin if either hears it', () => {
+  // The second network puts every spike one frame later: a frame-by-frame product would charge
+  // each digit for the other network's blanks; the mean of margins does not.
+  const a = frames([B, en(1), B, en(2), B, en(8), B, en(9), B, B]);
+  const b = frames([B, B, zh(1), B, zh(2), B, zh(8), B, zh(9), B]);
+  const alone = [scoreDigits(a, '1289'), scoreDigits(b, '1289')];
+  const pair = scoreDigits({ ...a, others: [b] }, '1289');
+  assert.ok(Math.abs(pair.score - (alone[0]!.score + alone[1]!.score) / 2) < 1e-9, `${pair.score} vs ${alone.map((s) => s.score)}`);
+  assert.ok(pair.score > 3);
+  assert.equal(alone[0]!.language, 'en');
+  assert.equal(pair.language, 'zh');
+  assert.deepEqual(pair.perDigit, alone[0]!.perDigit);
+  // One network hearing a different digit pulls the claim down from where the other put it.
+  const wrong = frames([B, en(1), B, en(2), B, en(8), B, en(8), B, B]);
+  const mixed = scoreDigits({ ...a, others: [wrong] }, '1289');
+  assert.ok(mixed.score < alone[0]!.score && mixed.score > scoreDigits(wrong, '1289').score);
+  assert.equal(mixed.language, 'en');
+});

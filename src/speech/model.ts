@@ -7,6 +7,14 @@ import { NUM_CLASSES } from './tokens.js';
 export interface Posteriors {
   frames: number;
   logp: Float32Array;
+  /**
+   * The other networks' posteriors of the same recording when the model file holds several
+   * (outputs logprobs, logprobs_1, ...: training/speech/ensemble-onnx.py). The digit check's margin
+   * is the mean of every network's margin and the language Mandarin if any network hears it
+   * (scoreDigits); what was heard, where each digit was said and the per-digit probabilities come
+   * from the first network alone.
+   */
+  others?: Posteriors[];
 }
 
 export const MODEL_FILE = 'digits.onnx';
@@ -30,15 +38,26 @@ export async function loadSpeechModel(path: string): Promise<SpeechModel> {
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
   });
+  const outputs = networkOutputs(session.outputNames);
+  if (outputs.length === 0) throw new Error(`${path}: no logprobs output`);
   return {
     path,
     async posteriors(pcm) {
       const out = await session.run({ pcm: new Tensor('float32', pcm, [1, pcm.length]) });
-      const t = out.logprobs;
-      if (!t || t.dims.length !== 3 || t.dims[2] !== NUM_CLASSES) throw new Error('speech model returned an unexpected output');
-      return { frames: t.dims[1] ?? 0, logp: t.data as Float32Array };
+      const [first, ...others] = outputs.map((name): Posteriors => {
+        const t = out[name];
+        if (!t || t.dims.length !== 3 || t.dims[2] !== NUM_CLASSES) throw new Error('speech model returned an unexpected output');
+        return { frames: t.dims[1] ?? 0, logp: t.data as Float32Array };
+      });
+      return others.length > 0 ? { ...first!, others } : first!;
     },
   };
+}
+
+/** The networks' outputs of a model file in order: logprobs, then logprobs_1, logprobs_2, ... */
+export function networkOutputs(names: readonly string[]): string[] {
+  const index = (n: string): number => (n === 'logprobs' ? 0 : Number(/^logprobs_(\d+)$/.exec(n)?.[1] ?? NaN));
+  return names.filter((n) => Number.isInteger(index(n))).sort((a, b) => index(a) - index(b));
 }
 
 // One session per thread: module state is per worker thread.

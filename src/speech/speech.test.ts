@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readAudioFile, recognizeDigits, SpeechError, verifyDigits } from './index.js';
+import { scoreDigits, speechPosteriors } from './verify.js';
 import { repoRoot } from '../eval/data-dir.js';
 import { resolveThresholds } from '../config/index.js';
 
@@ -38,6 +39,18 @@ test('an English 4-digit string verifies against itself', async () => {
   assert.equal(v.language, 'en');
   assert.equal(v.perDigit.length, 4);
   assert.ok(v.score > v.threshold);
+});
+
+test('the shipped model holds two networks and its score is the mean of their margins', async () => {
+  const p = await speechPosteriors(english);
+  assert.equal(p.others?.length, 1, 'models/digits.onnx should hold two networks (logprobs, logprobs_1)');
+  const second = p.others![0]!;
+  assert.equal(second.frames, p.frames);
+  const alone = [scoreDigits({ frames: p.frames, logp: p.logp }, '3591').score, scoreDigits(second, '3591').score];
+  assert.notEqual(alone[0], alone[1], 'two different networks');
+  assert.ok(Math.abs(scoreDigits(p, '3591').score - (alone[0]! + alone[1]!) / 2) < 1e-9);
+  const v = await verifyDigits(english, '3591', opts);
+  assert.ok(Math.abs(v.modelScore - (alone[0]! + alone[1]!) / 2) < 1e-3, JSON.stringify(v));
 });
 
 test('the same recording does not verify when one digit is changed', async () => {

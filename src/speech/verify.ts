@@ -106,10 +106,27 @@ const tokens = (digits: readonly number[]): number[] => digits.map((d) => digitT
  * "no digits at all" (filler or silence). The margin over the best of them is the score, so
  * non-digit speech and silence lose to the no-digit hypothesis. Digits are scored with their
  * Mandarin and English classes merged (see mergeLanguages); the language is reported apart.
+ * With several networks (Posteriors.others) each is scored on its own and the score is the
+ * mean of their margins: CTC networks trained apart put a digit's spike on different frames, so
+ * their posteriors are not combined frame by frame (docs/decisions.md). The language is Mandarin
+ * when any network hears Mandarin, which holds the acceptance to the stricter Mandarin threshold
+ * and to the second reading's fit; perDigit comes from the first network.
  */
 export function scoreDigits(raw: Posteriors, expected: string): { score: number; language: Language | 'unknown'; perDigit: number[] } {
-  const p = mergeLanguages(raw);
   const digits = [...expected].map(Number);
+  const first = networkScore(raw, digits, expected);
+  const others = (raw.others ?? []).map((p) => networkScore(p, digits, expected).score);
+  const languages = [raw, ...(raw.others ?? [])].map(languageOf);
+  return {
+    score: (first.score + others.reduce((a, s) => a + s, 0)) / (1 + others.length),
+    language: languages.includes('zh') ? 'zh' : (languages[0] ?? 'unknown'),
+    perDigit: first.perDigit,
+  };
+}
+
+/** One network's margin for `expected` and its per-digit probabilities. */
+function networkScore(raw: Posteriors, digits: number[], expected: string): { score: number; perDigit: number[] } {
+  const p = mergeLanguages(raw);
   const expectedScore = forcedScore(p, tokens(digits));
   let competitor = forcedScore(p, []);
   const free = bestDigitString(p, 'zh', digits.length);
@@ -129,7 +146,7 @@ export function scoreDigits(raw: Posteriors, expected: string): { score: number;
     const denom = Math.exp(expectedScore - m) + alt.reduce((a, s) => a + Math.exp(s - m), 0);
     perDigit.push(Math.exp(expectedScore - m) / denom);
   }
-  return { score: expectedScore - competitor, language: languageOf(raw), perDigit };
+  return { score: expectedScore - competitor, perDigit };
 }
 
 /** Greedy reading with the languages merged; the language is the one with most digit mass. */

@@ -1,12 +1,14 @@
-"""One ONNX digit model that runs two trained ones on the same PCM and averages their
-log-posteriors per frame (renormalised, so CTC still reads a distribution):
-    /usr/bin/python3 training/speech/ensemble-onnx.py A.onnx B.onnx OUT.onnx
+"""One ONNX file that runs two trained digit models on the same PCM:
+    /usr/bin/python3 training/speech/ensemble-onnx.py A.onnx B.onnx OUT.onnx [--frame-mean]
 Both must be this project's digit model (input `pcm`, output `logprobs`, same front end). The
 front end (framing DFT, mel filterbank, log, per-clip normalisation) has no trained weights and
-costs about half of a model's time, so it is computed once and both networks read it. Why one
-file rather than two sessions in src/speech: the runtime, the evaluation and the fold layout stay
-as they are, and the combination is a model like any other (docs/decisions.md, "Two digit models
-averaged")."""
+costs most of a model's time, so it is computed once and both networks read it.
+By default the file has two outputs, `logprobs` (A's) and `logprobs_1` (B's): src/speech scores a
+claim on each and takes the mean of the two margins (docs/decisions.md, "Two digit models by the
+mean of their margins"). With --frame-mean it has one output, the two log-posteriors added and
+renormalised per frame: measured and not used (decisions.md, "Two digit models averaged": CTC
+models trained apart put their spikes on different frames). One file rather than two keeps the
+fold layout (fold<k>/digits.onnx) and the runtime's one session per thread."""
 import sys
 
 import onnx
@@ -24,7 +26,7 @@ def shared_outputs(m: onnx.ModelProto, same_init: set[str]) -> list[onnx.NodePro
     return nodes
 
 
-def ensemble(a_path: str, b_path: str) -> onnx.ModelProto:
+def ensemble(a_path: str, b_path: str, frame_mean: bool = False) -> onnx.ModelProto:
     a, b = onnx.load(a_path), onnx.load(b_path)
     for m, p in ((a, a_path), (b, b_path)):
         names = ([i.name for i in m.graph.input], [o.name for o in m.graph.output])
@@ -65,14 +67,22 @@ def ensemble(a_path: str, b_path: str) -> onnx.ModelProto:
     a_nodes, a_inits = rename(a, 'a')
     b_nodes, b_inits = rename(b, 'b')
     front_inits = [t for t in a.graph.initializer if t.name in same and any(t.name in n.input for n in front_a)]
+    out_b = onnx.ValueInfoProto()
+    out_b.CopyFrom(a.graph.output[0])
+    out_b.name = 'logprobs_1'
+    tail = [
+        # LogSoftmax of the sum equals that of the mean: the halving cancels.
+        helper.make_node('Add', ['a/logprobs', 'b/logprobs'], ['sum']),
+        helper.make_node('LogSoftmax', ['sum'], ['logprobs'], axis=-1),
+    ] if frame_mean else [
+        helper.make_node('Identity', ['a/logprobs'], ['logprobs']),
+        helper.make_node('Identity', ['b/logprobs'], ['logprobs_1']),
+    ]
     g = helper.make_graph(
-        nodes=[*front_a, *a_nodes, *b_nodes,
-               helper.make_node('Add', ['a/logprobs', 'b/logprobs'], ['sum']),
-               # LogSoftmax of the sum equals that of the mean: the halving cancels.
-               helper.make_node('LogSoftmax', ['sum'], ['logprobs'], axis=-1)],
+        nodes=[*front_a, *a_nodes, *b_nodes, *tail],
         name='digits-ensemble',
         inputs=[a.graph.input[0]],
-        outputs=[a.graph.output[0]],
+        outputs=[a.graph.output[0]] if frame_mean else [a.graph.output[0], out_b],
         initializer=[*front_inits, *a_inits, *b_inits],
     )
     out = helper.make_model(g, opset_imports=a.opset_import, producer_name='livecheck ensemble-onnx.py')
@@ -82,6 +92,7 @@ def ensemble(a_path: str, b_path: str) -> onnx.ModelProto:
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 4:
+    args = [a for a in sys.argv[1:] if a != '--frame-mean']
+    if len(args) != 3:
         sys.exit(__doc__)
-    onnx.save(ensemble(sys.argv[1], sys.argv[2]), sys.argv[3])
+    onnx.save(ensemble(args[0], args[1], '--frame-mean' in sys.argv), args[2])

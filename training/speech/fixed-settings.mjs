@@ -6,6 +6,8 @@
  * (npm run build) because the cache was written by the built CLI and its keys include the
  * scoring code it ran. docs/speech.md, twenty-first status.
  *   node training/speech/fixed-settings.mjs [OLD_FOLDS_DIR] [NEW_FOLDS_DIR]
+ * The defaults are the 10,000- and 20,000-step single networks, restored from git as
+ * margin-mean.mjs says (the committed models are pairs of them since the twenty-second session).
  */
 import { join } from 'node:path';
 import { cachedOnly } from '../../dist/src/eval/speech/score-cache.js';
@@ -41,7 +43,7 @@ function heldOut(scored, at) {
   const pct = (x) => (100 * x).toFixed(1);
   return `zh ${pct(mean(gar.zh))}% en ${pct(mean(gar.en))}% (impostors ${pct(mean(impostors.zh))}% / ${pct(mean(impostors.en))}%)`;
 }
-const [oldDir = 'models/speech-folds', newDir = 'training/measured-20k'] = process.argv.slice(2);
+const [oldDir = 'training/work/singles/models/speech-folds', newDir = 'training/work/singles/training/measured-20k'] = process.argv.slice(2);
 const sets = { [oldDir]: await load(oldDir), [newDir]: await load(newDir) };
 for (const maxWarp of [1, 1.1, 1.2]) for (const zhExtra of [0.5, 1]) {
   const at = { floor: 0, maxWarp, zhExtra };

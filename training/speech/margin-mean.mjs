@@ -1,0 +1,93 @@
+/**
+ * Diagnostic before building anything: two sets of fold models combined by the mean of their
+ * margins, claim by claim, from the scores `livecheck eval speech --cache training/work/speech-cache`
+ * kept for each set, then judged exactly as the evaluation judges (each voice at the setting and
+ * threshold chosen on the other folds' voices; the evaluation's own figures). The Mandarin second
+ * reading does not depend on the digit model, so both sets must hold the same readings of it
+ * (checked). The cache keeps only each model's verdict on the language heard: where the two
+ * disagree the claim is settled both ways ("zh if either" / "zh if both") and both are printed.
+ * Plain JS over the built modules (npm run build), like fixed-settings.mjs. docs/decisions.md,
+ * "Two digit models by the mean of their margins".
+ *   node training/speech/margin-mean.mjs [A_FOLDS_DIR] [B_FOLDS_DIR]
+ * The defaults are the single-network fold models as they were before the pair shipped, restored
+ * from git, with their scores cached by the current code:
+ *   mkdir -p training/work/singles && git archive cede057 models/speech-folds training/measured-20k | tar -x -C training/work/singles
+ *   for d in models/speech-folds training/measured-20k; do node bin/livecheck.js eval speech --folds training/work/singles/$d --cache training/work/speech-cache --out /tmp/ev; done
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { join } from 'node:path';
+import { cachedOnly } from '../../dist/src/eval/speech/score-cache.js';
+import { loadVoiceTable } from '../../dist/src/eval/speech/voices.js';
+import { voiceSeed, scoringWarps, DEFAULT_PER_PACE } from '../../dist/src/eval/speech/scoring.js';
+import { judge, operatingPoint } from '../../dist/src/eval/speech/operating-point.js';
+import { figures, languageFigures } from '../../dist/src/eval/speech/figures.js';
+import { resolveThresholds } from '../../dist/src/config/index.js';
+
+const CACHE = join('training', 'work', 'speech-cache');
+const d = resolveThresholds().digits;
+const table = await loadVoiceTable();
+const [aDir = 'training/work/singles/models/speech-folds', bDir = 'training/work/singles/training/measured-20k'] = process.argv.slice(2);
+
+async function load(root) {
+  const out = [];
+  for (const [i, voice] of table.voices.entries()) {
+    const fold = table.folds.findIndex((f) => f.includes(voice.id));
+    const modelPath = join(root, `fold${fold}`, 'digits.onnx');
+    const scored = await cachedOnly(CACHE, { modelPath, voice, seed: voiceSeed(i), perPace: DEFAULT_PER_PACE, warps: scoringWarps(d) });
+    if (!scored) throw new Error(`${voice.id}: no cached scores for ${modelPath} (run livecheck eval speech --folds ${root} --cache ${CACHE})`);
+    out.push(scored);
+  }
+  return out;
+}
+
+let disagree = 0;
+let claims = 0;
+const lang = (a, b, either) => (a === b ? a : either ? a || b : a && b);
+function claim(a, b, either) {
+  if (!isDeepStrictEqual(a.hmm, b.hmm)) throw new Error('the two sets hold different second readings');
+  claims++;
+  if (a.zh !== b.zh) disagree++;
+  return { model: (a.model + b.model) / 2, hmm: a.hmm, zh: lang(a.zh, b.zh, either) };
+}
+function combined(sa, sb, either) {
+  return sa.map((a, v) => {
+    const b = sb[v];
+    const cases = a.cases.map((ca, i) => {
+      const cb = b.cases[i];
+      if (ca.digits !== cb.digits || ca.impostorModels.length !== cb.impostorModels.length) throw new Error(`${a.voice.id}: the two sets scored different claims`);
+      const c = claim(ca, cb, either);
+      return { ...ca, ...c, impostorModels: ca.impostorModels.map((m, k) => (m + cb.impostorModels[k]) / 2) };
+    });
+    const pairs = (xs, ys) => xs.map((x, k) => claim(x, ys[k], either));
+    // Which non-digit recordings a model heard as four digits differs by model: those claims are
+    // not paired, and the non-digit figures below come from the syllable strings alone.
+    return { ...a, cases, nonDigit: pairs(a.nonDigit, b.nonDigit), nonDigitHeard: [], missing: pairs(a.missing, b.missing) };
+  });
+}
+function evaluate(scored) {
+  const judged = scored.map((s) => {
+    const point = operatingPoint(scored.filter((o) => o.fold !== s.fold), d);
+    return { judged: judge(s, point.at, d), threshold: point.threshold };
+  });
+  const voices = judged.map((j) => figures(j.judged, j.threshold, 'other folds'));
+  const pct = (x) => (x === null || x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
+  const lines = [];
+  for (const l of ['zh', 'en']) {
+    const f = languageFigures(voices, judged.map((j) => j.judged), l);
+    lines.push(`${l}: mean ${pct(f.meanGar)}, worst ${f.worst.id} ${pct(f.worst.gar)}, fast ${pct(f.fastGar)}, phone ${pct(f.phoneGar)}, model alone ${pct(f.modelGar)}, impostors ${pct(f.impostors.rate)}, lacking a digit ${pct(f.missing.rate)}`);
+  }
+  const over = operatingPoint(scored, d);
+  lines.push(`chosen over all: threshold ${over.threshold.toFixed(3)} ${JSON.stringify(over.at)}; non-digit syllable strings accepted ${voices.reduce((a, v) => a + v.nonDigitAccepted, 0)} of ${voices.reduce((a, v) => a + v.nonDigitTrials, 0)}`);
+  lines.push(voices.map((v) => `${v.id} ${pct(v.gar)}`).join(', '));
+  return lines.join('\n');
+}
+
+const [sa, sb] = [await load(aDir), await load(bDir)];
+console.log(`# ${aDir} alone\n${evaluate(sa)}\n`);
+console.log(`# ${bDir} alone\n${evaluate(sb)}\n`);
+for (const either of [true, false]) {
+  disagree = 0;
+  claims = 0;
+  const text = evaluate(combined(sa, sb, either));
+  console.log(`# mean of margins, language Mandarin if ${either ? 'either' : 'both'} (the two disagree on ${disagree} of ${claims} claims)\n${text}\n`);
+}
