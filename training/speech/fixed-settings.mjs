@@ -9,27 +9,16 @@
  * The defaults are the 10,000- and 20,000-step single networks, restored from git as
  * margin-mean.mjs says (the committed models are pairs of them since the twenty-second session).
  */
-import { join } from 'node:path';
-import { cachedOnly } from '../../dist/src/eval/speech/score-cache.js';
-import { loadVoiceTable } from '../../dist/src/eval/speech/voices.js';
-import { voiceSeed, scoringWarps, DEFAULT_PER_PACE } from '../../dist/src/eval/speech/scoring.js';
+import { cachedFolds } from './cached-folds.mjs';
 import { judge, strictThreshold } from '../../dist/src/eval/speech/operating-point.js';
 import { mean, share } from '../../dist/src/eval/speech/numbers.js';
 import { resolveThresholds } from '../../dist/src/config/index.js';
 
-const CACHE = join('training', 'work', 'speech-cache');
 const d = resolveThresholds().digits;
-const table = await loadVoiceTable();
 async function load(root) {
-  const out = [];
-  for (const [i, voice] of table.voices.entries()) {
-    const fold = table.folds.findIndex((f) => f.includes(voice.id));
-    const modelPath = join(root, `fold${fold}`, 'digits.onnx');
-    const scored = await cachedOnly(CACHE, { modelPath, voice, seed: voiceSeed(i), perPace: DEFAULT_PER_PACE, warps: scoringWarps(d) });
-    if (scored) out.push(scored);
-    else console.error(`${voice.id}: no cached scores for ${modelPath} (run livecheck eval speech --folds ${root} --cache ${CACHE})`);
-  }
-  return out;
+  const { scored, missing } = await cachedFolds(root, d);
+  for (const m of missing) console.error(m);
+  return scored;
 }
 function heldOut(scored, at) {
   const js = scored.map((s) => judge(s, at, d));

@@ -15,29 +15,18 @@
  *   for d in models/speech-folds training/measured-20k; do node bin/livecheck.js eval speech --folds training/work/singles/$d --cache training/work/speech-cache --out /tmp/ev; done
  */
 import { isDeepStrictEqual } from 'node:util';
-import { join } from 'node:path';
-import { cachedOnly } from '../../dist/src/eval/speech/score-cache.js';
-import { loadVoiceTable } from '../../dist/src/eval/speech/voices.js';
-import { voiceSeed, scoringWarps, DEFAULT_PER_PACE } from '../../dist/src/eval/speech/scoring.js';
+import { cachedFolds } from './cached-folds.mjs';
 import { judge, operatingPoint } from '../../dist/src/eval/speech/operating-point.js';
 import { figures, languageFigures } from '../../dist/src/eval/speech/figures.js';
 import { resolveThresholds } from '../../dist/src/config/index.js';
 
-const CACHE = join('training', 'work', 'speech-cache');
 const d = resolveThresholds().digits;
-const table = await loadVoiceTable();
 const [aDir = 'training/work/singles/models/speech-folds', bDir = 'training/work/singles/training/measured-20k'] = process.argv.slice(2);
 
 async function load(root) {
-  const out = [];
-  for (const [i, voice] of table.voices.entries()) {
-    const fold = table.folds.findIndex((f) => f.includes(voice.id));
-    const modelPath = join(root, `fold${fold}`, 'digits.onnx');
-    const scored = await cachedOnly(CACHE, { modelPath, voice, seed: voiceSeed(i), perPace: DEFAULT_PER_PACE, warps: scoringWarps(d) });
-    if (!scored) throw new Error(`${voice.id}: no cached scores for ${modelPath} (run livecheck eval speech --folds ${root} --cache ${CACHE})`);
-    out.push(scored);
-  }
-  return out;
+  const { scored, missing } = await cachedFolds(root, d);
+  if (missing.length > 0) throw new Error(missing.join('\n'));
+  return scored;
 }
 
 let disagree = 0;
