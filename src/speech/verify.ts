@@ -14,7 +14,7 @@ export interface DigitVerdict {
    */
   score: number;
   threshold: number;
-  /** The digit model's margin alone. */
+  /** The digit model's margin alone (the mean of its networks' margins when the model file holds two). */
   modelScore: number;
   /**
    * The Mandarin second reading, run when the digit model alone did not accept; null otherwise.
