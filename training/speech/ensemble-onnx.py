@@ -41,12 +41,13 @@ def ensemble(a_path: str, b_path: str, frame_mean: bool = False) -> onnx.ModelPr
     front = {o for n in front_a for o in n.output}
 
     def rename(m: onnx.ModelProto, tag: str) -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
+        """The model's network (the nodes after the shared front end) and its initializers, under `tag/`."""
+        body = [n for n in m.graph.node if n.output[0] not in front]
+        # Identical initializers the networks read (not only the front end) stay one per model.
+        own = {i for n in body for i in n.input if i in same}
+
         def r(x: str) -> str:
-            return x if x in ('', 'pcm') or x in front or (x in same and x not in used_after) else f'{tag}/{x}'
-        body = [n for n in m.graph.node if n not in front_a and n not in front_b]
-        used_after = set()  # initializers the networks (not the front end) read: kept per model
-        for n in body:
-            used_after.update(i for i in n.input if i in same)
+            return x if x in ('', 'pcm') or x in front or (x in same and x not in own) else f'{tag}/{x}'
         out = []
         for n in body:
             c = onnx.NodeProto()
@@ -57,7 +58,7 @@ def ensemble(a_path: str, b_path: str, frame_mean: bool = False) -> onnx.ModelPr
             out.append(c)
         inits = []
         for t in m.graph.initializer:
-            if r(t.name) != t.name or t.name in front:
+            if r(t.name) != t.name:
                 c = onnx.TensorProto()
                 c.CopyFrom(t)
                 c.name = r(t.name)
