@@ -1,7 +1,7 @@
 import { vocalTractWarps } from '../../speech/sphinx/index.js';
 import { fusedScore, mandarinAccepts, mandarinFitFails, type DigitConfig, type HmmEvidence, type HmmReadings } from '../../speech/verify.js';
 import { mean, round, share } from './numbers.js';
-import type { ClaimScore, HmmSetting, Judged, JudgedCase, Scored } from './types.js';
+import type { ClaimScore, HmmSetting, Judged, JudgedCase, Scored, VoiceFigures } from './types.js';
 
 /**
  * How a voice's claims are judged at one setting of the decision (the Mandarin second reading's
@@ -124,4 +124,20 @@ export function operatingPoint(scored: Scored[], g: Guards): { at: HmmSetting; t
     }
   }
   return best ? { at: best.at, threshold: best.threshold } : { at: { floor: 0, maxWarp: 1, zhExtra: 0 }, threshold: Infinity };
+}
+
+/**
+ * Every voice judged held out: at the setting and threshold chosen on the other folds' voices
+ * only; a voice with no other fold to choose on (or every voice when `nested` is false: the
+ * shipped model scoring voices it heard) at the configured ones, which were not chosen on it either.
+ */
+export function judgeHeldOut(scored: Scored[], d: DigitConfig, nested = true): { judged: Judged; threshold: number; from: VoiceFigures['thresholdFrom'] }[] {
+  return scored.map((s) => {
+    const others = scored.filter((o) => o.fold !== s.fold);
+    if (others.length > 0 && nested) {
+      const point = operatingPoint(others, d);
+      return { judged: judge(s, point.at, d), threshold: point.threshold, from: 'other folds' };
+    }
+    return { judged: judge(s, configuredSetting(d), d), threshold: d.minMargin, from: 'configured' };
+  });
 }

@@ -11,7 +11,7 @@ import { repoRoot } from '../data-dir.js';
 import { confusions } from './confusions.js';
 import { figures, languageFigures } from './figures.js';
 import { mean, round } from './numbers.js';
-import { configuredSetting, judge, operatingPoint, scorer } from './operating-point.js';
+import { configuredSetting, judgeHeldOut, operatingPoint, scorer } from './operating-point.js';
 import { renderSpeechReport } from './report.js';
 import { cachedScore } from './score-cache.js';
 import { claimScores, DEFAULT_PER_PACE, randomDigits, scoreVoice, scoringWarps, voiceSeed } from './scoring.js';
@@ -105,14 +105,7 @@ export async function runSpeechEval(opts: SpeechEvalOptions): Promise<SpeechEval
   }
   // With a single fold trained there are no other folds' voices to choose a threshold on: its
   // voices are judged at the configured one, which was not chosen on them either.
-  const judged = scored.map((s) => {
-    const others = scored.filter((o) => o.fold !== s.fold);
-    if (others.length > 0 && folds) {
-      const point = operatingPoint(others, opts.digits);
-      return { judged: judge(s, point.at, opts.digits), threshold: point.threshold, from: 'other folds' as const };
-    }
-    return { judged: judge(s, configuredSetting(opts.digits), opts.digits), threshold: configured, from: 'configured' as const };
-  });
+  const judged = judgeHeldOut(scored, opts.digits, folds !== null);
   const voices = judged.map((j) => figures(j.judged, j.threshold, j.from));
   const judgedVoices = judged.map((j) => j.judged);
   const languages: SpeechEvalReport['languages'] = {};
