@@ -16,7 +16,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { cachedFolds } from './cached-folds.mjs';
-import { judge, operatingPoint } from '../../dist/src/eval/speech/operating-point.js';
+import { judgeHeldOut, operatingPoint } from '../../dist/src/eval/speech/operating-point.js';
 import { figures, languageFigures } from '../../dist/src/eval/speech/figures.js';
 import { resolveThresholds } from '../../dist/src/config/index.js';
 
@@ -29,13 +29,9 @@ async function load(root) {
   return scored;
 }
 
-let disagree = 0;
-let claims = 0;
 const lang = (a, b, either) => (a === b ? a : either ? a || b : a && b);
 function claim(a, b, either) {
   if (!isDeepStrictEqual(a.hmm, b.hmm)) throw new Error('the two sets hold different second readings');
-  claims++;
-  if (a.zh !== b.zh) disagree++;
   return { model: (a.model + b.model) / 2, hmm: a.hmm, zh: lang(a.zh, b.zh, either) };
 }
 function combined(sa, sb, either) {
@@ -53,12 +49,15 @@ function combined(sa, sb, either) {
     return { ...a, cases, nonDigit: pairs(a.nonDigit, b.nonDigit), nonDigitHeard: [], missing: pairs(a.missing, b.missing) };
   });
 }
+/** The claims combined above, and how many of them the two sets hear in different languages. */
+function languageSplit(sa, sb) {
+  const zh = (s) => s.flatMap((v) => [...v.cases, ...v.nonDigit, ...v.missing].map((c) => c.zh));
+  const [a, b] = [zh(sa), zh(sb)];
+  return { claims: a.length, disagree: a.filter((x, i) => x !== b[i]).length };
+}
 function evaluate(scored) {
-  const judged = scored.map((s) => {
-    const point = operatingPoint(scored.filter((o) => o.fold !== s.fold), d);
-    return { judged: judge(s, point.at, d), threshold: point.threshold };
-  });
-  const voices = judged.map((j) => figures(j.judged, j.threshold, 'other folds'));
+  const judged = judgeHeldOut(scored, d);
+  const voices = judged.map((j) => figures(j.judged, j.threshold, j.from));
   const pct = (x) => (x === null || x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
   const lines = [];
   for (const l of ['zh', 'en']) {
@@ -74,9 +73,7 @@ function evaluate(scored) {
 const [sa, sb] = [await load(aDir), await load(bDir)];
 console.log(`# ${aDir} alone\n${evaluate(sa)}\n`);
 console.log(`# ${bDir} alone\n${evaluate(sb)}\n`);
+const { claims, disagree } = languageSplit(sa, sb);
 for (const either of [true, false]) {
-  disagree = 0;
-  claims = 0;
-  const text = evaluate(combined(sa, sb, either));
-  console.log(`# mean of margins, language Mandarin if ${either ? 'either' : 'both'} (the two disagree on ${disagree} of ${claims} claims)\n${text}\n`);
+  console.log(`# mean of margins, language Mandarin if ${either ? 'either' : 'both'} (the two disagree on ${disagree} of ${claims} claims)\n${evaluate(combined(sa, sb, either))}\n`);
 }
