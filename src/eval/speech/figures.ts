@@ -11,6 +11,7 @@ export function figures(s: Judged, threshold: number, thresholdFrom: VoiceFigure
   for (const pace of PACES) garBy[pace] = round(share(s.cases.filter((c) => c.pace === pace).map((c) => c.genuine), ok));
   for (const ch of ['clean', 'phone'] as const) garBy[ch] = round(share(s.cases.filter((c) => c.channel === ch).map((c) => c.genuine), ok));
   const imp = s.cases.flatMap((c) => c.impostors);
+  const whole = s.cases.filter((c) => !s.cutDigits.some((d) => c.digits.includes(String(d))));
   return {
     id: s.voice.id,
     lang: s.voice.lang,
@@ -35,6 +36,10 @@ export function figures(s: Judged, threshold: number, thresholdFrom: VoiceFigure
     missingTrials: s.missing.length,
     missingAccepted: s.missing.filter(ok).length,
     silentTakes: s.silentTakes,
+    cutTakes: s.cutTakes,
+    cutDigits: s.cutDigits,
+    wholeReadings: whole.length,
+    wholeGar: whole.length === 0 ? null : round(share(whole.map((c) => c.genuine), ok)),
   };
 }
 
@@ -42,6 +47,13 @@ export function languageFigures(voices: VoiceFigures[], scored: Judged[], lang: 
   const vs = voices.filter((v) => v.lang === lang);
   if (vs.length === 0) return undefined;
   const worst = vs.reduce((a, b) => (b.gar < a.gar ? b : a));
+  const withWhole = vs.filter((v) => v.wholeGar !== null).map((v) => ({ id: v.id, gar: v.wholeGar ?? 0 }));
+  const whole = withWhole.length === 0 ? null : {
+    voices: withWhole.length,
+    meanGar: round(withWhole.reduce((a, v) => a + v.gar, 0) / withWhole.length),
+    worst: withWhole.reduce((a, b) => (b.gar < a.gar ? b : a)),
+    voicesWithout: vs.length - withWhole.length,
+  };
   /** How many of the picked scores pass their voice's threshold, pooled over the voices. */
   const accepted = (pick: (s: Judged) => number[]): Proportion => {
     let k = 0;
@@ -73,5 +85,6 @@ export function languageFigures(voices: VoiceFigures[], scored: Judged[], lang: 
     phoneGar: pooled((c) => c.channel === 'phone'),
     impostors,
     missing: accepted((s) => s.missing),
+    whole,
   };
 }

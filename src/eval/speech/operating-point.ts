@@ -94,7 +94,7 @@ export function judge(s: Scored, at: HmmSetting, g: Guards): Judged {
     };
   });
   const verdict = (n: ClaimScore): number => score(n.model, n.hmm, n.zh);
-  return { voice: s.voice, fold: s.fold, at, cases, nonDigit: s.nonDigit.map(verdict), nonDigitHeard: s.nonDigitHeard.map(verdict), nonDigitRecordings: s.nonDigitRecordings, missing: s.missing.map(verdict), silentTakes: s.silentTakes };
+  return { voice: s.voice, fold: s.fold, at, cases, nonDigit: s.nonDigit.map(verdict), nonDigitHeard: s.nonDigitHeard.map(verdict), nonDigitRecordings: s.nonDigitRecordings, missing: s.missing.map(verdict), silentTakes: s.silentTakes, cutTakes: s.cutTakes, cutDigits: s.cutDigits };
 }
 
 /** The stricter (higher) of the languages' 2% impostor points over these voices. */

@@ -1,5 +1,6 @@
 import type { Proportion } from '../metrics.js';
 import type { SpeechEvalReport } from './types.js';
+import { CUT_TAKE_DB } from './voices.js';
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 /** A pooled rate with its count and 95% interval: "3.1% (13 of 420) [1.7%, 5.2%]". */
@@ -50,7 +51,14 @@ export function renderSpeechReport(r: Omit<SpeechEvalReport, 'markdown'>): strin
     const f = r.languages[lang];
     if (f) lines.push(`| ${LANG[lang]} | ${f.voices} | ${pct(f.meanGar)} | ${f.worst.id} ${pct(f.worst.gar)} | ${pct(f.pooledGar)} | ${pct(f.fastGar)} | ${pct(f.phoneGar)} | ${counted(f.impostors)} | ${counted(f.missing)} | ${pct(f.modelGar)} | ${pct(f.mandarinGar)} (${pct(f.mandarinFar)}) |`);
   }
+  const whole = (['zh', 'en'] as const).flatMap((lang) => {
+    const w = r.languages[lang]?.whole;
+    return w ? [`${LANG[lang]} ${pct(w.meanGar)} over ${w.voices} voices, worst ${w.worst.id} ${pct(w.worst.gar)}${w.voicesWithout > 0 ? ` (${w.voicesWithout} voice${w.voicesWithout > 1 ? 's' : ''} with no such reading: ${r.voices.filter((v) => v.lang === lang && v.wholeGar === null).map((v) => v.id).join(', ')})` : ''}`] : [];
+  });
+  const cut = r.voices.filter((v) => v.cutTakes.length > 0);
   lines.push(
+    '',
+    `Takes cut off while the voice still sounds (from its loudest 20 ms to the end of the file the voice stays ${CUT_TAKE_DB} dB above the take's quiet, and ends within ${CUT_TAKE_DB} dB of its loudest; a reading spliced from such a take holds a syllable no one says): ${cut.map((v) => `${v.id} ${v.cutTakes.length} (${v.cutDigits.length === 0 ? 'no digit with all its takes cut' : `every take of ${v.cutDigits.join(', ')}; ${v.wholeGar === null ? 'no reading without them' : `readings without them ${pct(v.wholeGar)} of ${v.wholeReadings}, all readings ${pct(v.gar)}`}`})`).join('; ') || 'none'}. Genuine readings holding no digit whose every take is cut, accepted at the same thresholds (the figures above count every reading): ${whole.join('; ') || '-'}.`,
     '',
     `Digit takes left out as silent tracks (loudest sample under audio.silentPeakDb, which the service refuses as silent: no honest reading can hold them): ${r.voices.flatMap((v) => v.silentTakes.map((p) => `${v.id} ${p.replace(/^.*\/speech\//, 'speech/')}`)).join('; ') || 'none'}.`,
     '',

@@ -31,6 +31,8 @@ function scored(): Scored {
     nonDigitRecordings: 1,
     missing: [],
     silentTakes: [],
+    cutTakes: [],
+    cutDigits: [],
   };
 }
 

@@ -101,7 +101,7 @@ export async function scoreVoice(voice: VoiceEntry, fold: number | null, model: 
   }
   const missing: ClaimScore[] = [];
   for (const c of await missingDigitCases(clips, Math.ceil(perPace * MISSING_PER_READING), seed + 3)) missing.push(...(await claimScores(c.pcm, model, warps, [c.digits])).scores);
-  return { voice, fold, cases, nonDigit, nonDigitHeard, nonDigitRecordings: syllables.length, missing, silentTakes: clips.silentTakes };
+  return { voice, fold, cases, nonDigit, nonDigitHeard, nonDigitRecordings: syllables.length, missing, silentTakes: clips.silentTakes, cutTakes: clips.cutTakes, cutDigits: clips.cutDigits };
 }
 
 /**

@@ -12,7 +12,9 @@ import { HMM_MARGIN_FLOORS, HMM_MAX_WARPS, MANDARIN_EXTRAS, operatingPoint, scor
 import { foldModels } from './run.js';
 import type { CaseScore, Scored } from './types.js';
 import { genuineCases, missingDigitCases, nonDigitCases } from './strings.js';
-import { silentTake, trimSilence, type VoiceClips } from './voices.js';
+import { cutTake, silentTake, trimSilence, type VoiceClips } from './voices.js';
+import { figures, languageFigures } from './figures.js';
+import { judge } from './operating-point.js';
 
 /** A 0.5 s tone burst standing in for a syllable (the builders never look at what is said). */
 function syllable(freq: number): Float32Array {
@@ -23,6 +25,8 @@ const voice = (digits: number[]): VoiceClips => ({
   voice: { id: 'test-voice', lang: 'zh', sex: 'female', accent: 'Mandarin', licence: 'test', digits: {}, nondigit: [] },
   digits: new Map(digits.map((d) => [d, [syllable(200 + 50 * d)]])),
   silentTakes: [],
+  cutTakes: [],
+  cutDigits: [],
   nondigit: [syllable(900), syllable(1100)],
 });
 
@@ -154,7 +158,7 @@ function scoredVoice(lang: 'zh' | 'en', fold: number, model: number, impostorMod
     hmm: read(hmm),
     impostorHmms: Array.from({ length: 8 }, () => read(impostorHmm)),
   }));
-  return { voice: { id: `${lang}-${fold}`, lang, sex: 'female', accent: '', licence: '', digits: {}, nondigit: [] }, fold, cases, nonDigit: [], nonDigitHeard: [], nonDigitRecordings: 0, missing: [], silentTakes: [] };
+  return { voice: { id: `${lang}-${fold}`, lang, sex: 'female', accent: '', licence: '', digits: {}, nondigit: [] }, fold, cases, nonDigit: [], nonDigitHeard: [], nonDigitRecordings: 0, missing: [], silentTakes: [], cutTakes: [], cutDigits: [] };
 }
 
 test('the second reading\'s margin floor is chosen with the threshold, for the most genuine readings averaged over the languages', () => {
@@ -227,4 +231,46 @@ test('a take under the service\'s silent-track floor is no reading: left out of 
   // training/speech/prepare.py cannot read the TypeScript config: it carries the same floor.
   const prepare = readFileSync(join(repoRoot(), 'training', 'speech', 'prepare.py'), 'utf8');
   assert.match(prepare, new RegExp(`^SILENT_PEAK_DB = ${resolveThresholds().audio.silentPeakDb}(\\.0)?$`, 'm'));
+});
+
+test('a take that stops while the voice still sounds is called cut; one that fades into its background, or sits in steady noise, is not', () => {
+  // 0.1 s of quiet, then a 0.3 s vowel: cut at full strength, or followed by a 60 ms fade to the quiet.
+  const vowel = (fadeSec: number): Float32Array => {
+    const lead = SAMPLE_RATE / 10;
+    const body = Math.round(0.3 * SAMPLE_RATE);
+    const fade = Math.round(fadeSec * SAMPLE_RATE);
+    return Float32Array.from({ length: lead + body + fade + (fade > 0 ? SAMPLE_RATE / 10 : 0) }, (_, i) => {
+      const hiss = 1e-4 * Math.sin(i * 1.7);
+      if (i < lead) return hiss;
+      const g = i < lead + body ? 1 : i < lead + body + fade ? 1 - (i - lead - body) / fade : 0;
+      return hiss + 0.3 * g * Math.sin((2 * Math.PI * 220 * i) / SAMPLE_RATE);
+    });
+  };
+  assert.equal(cutTake(vowel(0)), true, 'stops at full level');
+  assert.equal(cutTake(vowel(0.06)), false, 'fades into the quiet');
+  // A word that ends, then another sound (a click or breath) running to the end of the file.
+  const click = vowel(0.06);
+  for (let i = click.length - SAMPLE_RATE / 25; i < click.length; i++) click[i] = (click[i] ?? 0) + 0.1 * Math.sin(i);
+  assert.equal(cutTake(click), false, 'the word fell back to the quiet before the file ended');
+  // A quiet recording in steady noise (gcin-voice's voice 3: 9 dB between speech and background) ends at its background.
+  const noisy = Float32Array.from({ length: SAMPLE_RATE / 2 }, (_, i) => 0.03 * Math.sin(i * 2.3) + (i > 1000 && i < 6000 ? 0.05 * Math.sin(i / 5) : 0));
+  assert.equal(cutTake(noisy), false, 'too little between loud and quiet to tell');
+  assert.equal(cutTake(new Float32Array(800)), false, 'too short to tell');
+});
+
+test('readings holding a digit whose every take is cut are reported apart: per voice and per language, the voices with none of them left out', () => {
+  const at = { floor: 0, maxWarp: 1, zhExtra: 0 };
+  const g = { hmmMinFit: -1.5, hmmMinDigitSec: 0.1 };
+  const cut = scoredVoice('en', 0, 1, () => -5, null, null);
+  // Half the readings hold a 6 (cut) and are rejected; the others are accepted.
+  cut.cases = cut.cases.map((c, i) => (i % 2 === 0 ? { ...c, digits: '1236', model: -5 } : c));
+  cut.cutDigits = [6];
+  const allCut = scoredVoice('en', 1, -5, () => -5, null, null);
+  allCut.cutDigits = [1, 2, 3, 4];
+  const whole = scoredVoice('en', 2, 1, () => -5, null, null);
+  const voices = [cut, allCut, whole].map((s) => figures(judge(s, at, g), 0, 'other folds'));
+  assert.deepEqual(voices.map((v) => [v.gar, v.wholeReadings, v.wholeGar]), [[0.5, 25, 1], [0, 0, null], [1, 50, 1]]);
+  const f = languageFigures(voices, [cut, allCut, whole].map((s) => judge(s, at, g)), 'en');
+  assert.deepEqual(f?.whole, { voices: 2, meanGar: 1, worst: { id: 'en-0', gar: 1 }, voicesWithout: 1 });
+  assert.equal(f?.meanGar, 0.5, 'the figures over every reading are unchanged');
 });

@@ -85,6 +85,12 @@ export interface VoiceFigures {
   missingAccepted: number;
   /** Digit takes of the voice left out as silent tracks (silentTake), by path. */
   silentTakes: string[];
+  /** Takes cut off while the voice still sounds (cutTake), by path, and the digits all of whose takes are. */
+  cutTakes: string[];
+  cutDigits: number[];
+  /** Genuine readings holding none of cutDigits, and the share of them accepted (null when there are none). */
+  wholeReadings: number;
+  wholeGar: number | null;
 }
 
 export interface LanguageFigures {
@@ -103,6 +109,11 @@ export interface LanguageFigures {
   impostors: Proportion;
   /** Readings lacking one digit that were accepted, pooled over the voices, with its 95% interval. */
   missing: Proportion;
+  /**
+   * The same over readings spliced only from takes that end (no digit of cutDigits): mean and
+   * worst over the voices that have such readings; how many voices have none.
+   */
+  whole: { voices: number; meanGar: number; worst: { id: string; gar: number }; voicesWithout: number } | null;
 }
 
 export interface SpeechEvalReport {
@@ -166,6 +177,9 @@ export interface Scored {
   /** Readings lacking one digit, each claimed as the whole string: an attack the threshold is not chosen on. */
   missing: ClaimScore[];
   silentTakes: string[];
+  /** Takes cut off while the voice still sounds (voices.ts cutTake), and the digits all of whose takes are. */
+  cutTakes: string[];
+  cutDigits: number[];
 }
 
 /** A voice's readings judged at one setting of the second reading. */
@@ -179,4 +193,6 @@ export interface Judged {
   nonDigitRecordings: number;
   missing: number[];
   silentTakes: string[];
+  cutTakes: string[];
+  cutDigits: number[];
 }

@@ -39,6 +39,10 @@ export interface VoiceClips {
   nondigit: Float32Array[];
   /** Digit takes left out because the service would call them a silent track (silentTake). */
   silentTakes: string[];
+  /** Takes whose recording stops while the voice is still sounding (cutTake), by path. */
+  cutTakes: string[];
+  /** Digits every take of which is cut: each reading holding one is spliced from a syllable that never ends. */
+  cutDigits: number[];
 }
 
 /**
@@ -50,6 +54,41 @@ export interface VoiceClips {
  */
 export function silentTake(x: Float32Array): boolean {
   return peakDb(x, SAMPLE_RATE) < resolveThresholds().audio.silentPeakDb;
+}
+
+/** Level (dB) of each 20 ms frame. */
+function frameLevels(x: Float32Array): number[] {
+  const frame = SAMPLE_RATE / 50;
+  const out: number[] = [];
+  for (let at = 0; at + frame <= x.length; at += frame) {
+    let s = 0;
+    for (let k = at; k < at + frame; k++) s += (x[k] ?? 0) ** 2;
+    out.push(10 * Math.log10(s / frame + 1e-12));
+  }
+  return out;
+}
+
+/** dB a cut take's last 20 ms may lie under its loudest 20 ms, and must lie over its quietest tenth. */
+export const CUT_TAKE_DB = 20;
+
+/**
+ * A take cut off before its syllable ends: from its loudest 20 ms to the end of the file the
+ * voice never falls back to within 20 dB of the quiet in the file (its 10th-percentile frame),
+ * and the last 20 ms are still within 20 dB of the loudest, where a spoken word decays into the
+ * background. A reading spliced from it holds a syllable no one says (gcin-voice's voice 5 has
+ * every syllable cut this way, mid-vowel, before the coda and the end of the tone), so the
+ * evaluation reports figures without such readings beside the others. A word that ends and is
+ * followed by another sound (a breath, a click) is not cut. A file too short (under 0.1 s) or
+ * too flat (under 20 dB between loud and quiet) is not called cut.
+ */
+export function cutTake(x: Float32Array): boolean {
+  const levels = frameLevels(x);
+  if (levels.length < 5) return false;
+  const loudest = Math.max(...levels);
+  const quiet = [...levels].sort((a, b) => a - b)[Math.floor(levels.length / 10)] ?? loudest;
+  const tail = levels.slice(levels.indexOf(loudest));
+  const last = tail[tail.length - 1] ?? quiet;
+  return last > loudest - CUT_TAKE_DB && Math.min(...tail) > quiet + CUT_TAKE_DB;
 }
 
 export const VOICE_TABLE = join('training', 'speech', 'voices.json');
@@ -70,17 +109,27 @@ export async function loadVoiceClips(v: VoiceEntry, dataDir: string): Promise<Vo
   const decoded = await decodeMany([...digitPaths.map((x) => x.p), ...v.nondigit.map((p) => resolvePath(p, dataDir))]);
   const digits = new Map<number, Float32Array[]>();
   const silentTakes: string[] = [];
+  const cutTakes: string[] = [];
+  const takes = new Map<number, { n: number; cut: number }>();
   digitPaths.forEach(({ d, p }, i) => {
     const raw = decoded[i] ?? new Float32Array(0);
     if (silentTake(raw)) {
       silentTakes.push(p);
       return;
     }
+    const count = takes.get(d) ?? { n: 0, cut: 0 };
+    count.n++;
+    if (cutTake(raw)) {
+      count.cut++;
+      cutTakes.push(p);
+    }
+    takes.set(d, count);
     const x = trimSilence(raw);
     if (x.length > 400) digits.set(d, [...(digits.get(d) ?? []), x]);
   });
   const nondigit = decoded.slice(digitPaths.length).map(trimSilence).filter((x) => x.length > 800);
-  return { voice: v, digits, nondigit, silentTakes };
+  const cutDigits = [...takes].filter(([, c]) => c.cut === c.n).map(([d]) => d).sort((a, b) => a - b);
+  return { voice: v, digits, nondigit, silentTakes, cutTakes, cutDigits };
 }
 
 /**
