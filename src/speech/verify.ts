@@ -114,13 +114,13 @@ const tokens = (digits: readonly number[]): number[] => digits.map((d) => digitT
  */
 export function scoreDigits(raw: Posteriors, expected: string): { score: number; language: Language | 'unknown'; perDigit: number[] } {
   const digits = [...expected].map(Number);
-  const first = networkScore(raw, digits, expected);
-  const others = (raw.others ?? []).map((p) => networkScore(p, digits, expected).score);
-  const languages = [raw, ...(raw.others ?? [])].map(languageOf);
+  const networks = [raw, ...(raw.others ?? [])];
+  const scores = networks.map((p) => networkScore(p, digits, expected));
+  const languages = networks.map(languageOf);
   return {
-    score: (first.score + others.reduce((a, s) => a + s, 0)) / (1 + others.length),
+    score: scores.reduce((a, s) => a + s.score, 0) / scores.length,
     language: languages.includes('zh') ? 'zh' : (languages[0] ?? 'unknown'),
-    perDigit: first.perDigit,
+    perDigit: scores[0]?.perDigit ?? [],
   };
 }
 
