@@ -15,9 +15,8 @@
  *   for d in models/speech-folds training/measured-20k; do node bin/livecheck.js eval speech --folds training/work/singles/$d --cache training/work/speech-cache --out /tmp/ev; done
  */
 import { isDeepStrictEqual } from 'node:util';
-import { cachedFolds } from './cached-folds.mjs';
+import { cachedFolds, languageLines, pct } from './cached-folds.mjs';
 import { judgeHeldOut, operatingPoint } from '../../dist/src/eval/speech/operating-point.js';
-import { figures, languageFigures } from '../../dist/src/eval/speech/figures.js';
 import { resolveThresholds } from '../../dist/src/config/index.js';
 
 const d = resolveThresholds().digits;
@@ -56,14 +55,7 @@ function languageSplit(sa, sb) {
   return { claims: a.length, disagree: a.filter((x, i) => x !== b[i]).length };
 }
 function evaluate(scored) {
-  const judged = judgeHeldOut(scored, d);
-  const voices = judged.map((j) => figures(j.judged, j.threshold, j.from));
-  const pct = (x) => (x === null || x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
-  const lines = [];
-  for (const l of ['zh', 'en']) {
-    const f = languageFigures(voices, judged.map((j) => j.judged), l);
-    lines.push(`${l}: mean ${pct(f.meanGar)}, worst ${f.worst.id} ${pct(f.worst.gar)}, fast ${pct(f.fastGar)}, phone ${pct(f.phoneGar)}, model alone ${pct(f.modelGar)}, impostors ${pct(f.impostors.rate)}, lacking a digit ${pct(f.missing.rate)}`);
-  }
+  const { voices, lines } = languageLines(judgeHeldOut(scored, d));
   const over = operatingPoint(scored, d);
   lines.push(`chosen over all: threshold ${over.threshold.toFixed(3)} ${JSON.stringify(over.at)}; non-digit syllable strings accepted ${voices.reduce((a, v) => a + v.nonDigitAccepted, 0)} of ${voices.reduce((a, v) => a + v.nonDigitTrials, 0)}`);
   lines.push(voices.map((v) => `${v.id} ${pct(v.gar)}`).join(', '));

@@ -8,9 +8,8 @@
  * thresholds set this way. Plain JS over the built modules (npm run build), like margin-mean.mjs.
  *   node training/speech/own-points.mjs [FOLDS_DIR]
  */
-import { cachedFolds } from './cached-folds.mjs';
+import { cachedFolds, languageLines, pct } from './cached-folds.mjs';
 import { HMM_MARGIN_FLOORS, HMM_MAX_WARPS, judge, judgeHeldOut, operatingPoint } from '../../dist/src/eval/speech/operating-point.js';
-import { figures, languageFigures } from '../../dist/src/eval/speech/figures.js';
 import { mean, share } from '../../dist/src/eval/speech/numbers.js';
 import { resolveThresholds } from '../../dist/src/config/index.js';
 
@@ -66,13 +65,8 @@ export function ownOperatingPoint(scored) {
 }
 
 function report(title, judged, over) {
-  const voices = judged.map((j) => figures(j.judged, j.threshold, j.from));
-  const pct = (x) => (x === null || x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
-  const lines = [`# ${title}`];
-  for (const l of ['zh', 'en']) {
-    const f = languageFigures(voices, judged.map((j) => j.judged), l);
-    lines.push(`${l}: mean ${pct(f.meanGar)}, worst ${f.worst.id} ${pct(f.worst.gar)}, fast ${pct(f.fastGar)}, phone ${pct(f.phoneGar)}, model alone ${pct(f.modelGar)}, impostors ${pct(f.impostors.rate)}, lacking a digit ${pct(f.missing.rate)}`);
-  }
+  const { voices, lines: languages } = languageLines(judged);
+  const lines = [`# ${title}`, ...languages];
   lines.push(`chosen over all: minMargin ${over.threshold.toFixed(3)}, Mandarin ${(over.threshold + over.at.zhExtra).toFixed(3)}, floor ${over.at.floor}, warps to ${over.at.maxWarp}; non-digit syllable strings accepted ${voices.reduce((a, v) => a + v.nonDigitAccepted, 0)} of ${voices.reduce((a, v) => a + v.nonDigitTrials, 0)}`);
   lines.push(`per voice (threshold, Mandarin extra, floor, warp): ${judged.map((j) => `${j.judged.voice.id} ${pct(voices.find((v) => v.id === j.judged.voice.id).gar)} (${j.threshold.toFixed(2)}, ${j.judged.at.zhExtra.toFixed(2)}, ${j.judged.at.floor}, ${j.judged.at.maxWarp})`).join('; ')}`);
   return lines.join('\n');
