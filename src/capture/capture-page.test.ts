@@ -263,7 +263,8 @@ describe('capture page in headless Chromium (camera: generated test pattern, mic
         await waitForHeading(page, t('positionHeading'));
         await page.setViewportSize({ width: 844, height: 390 });
         await page.locator('livecheck-capture .rotate').waitFor({ state: 'visible' });
-        assert.match((await page.locator('livecheck-capture [role=alert]').textContent()) ?? '', new RegExp(t('rotateHeading')));
+        // The picture follows CSS at once; the announcement follows the media-query listener, a task later.
+        await page.locator('livecheck-capture [role=alert]', { hasText: t('rotateHeading') }).waitFor({ state: 'attached', timeout: 5_000 });
         await screenshot(page, `${shot}-rotate`);
         await page.setViewportSize({ width: 390, height: 844 });
         await page.locator('livecheck-capture .rotate').waitFor({ state: 'hidden' });
