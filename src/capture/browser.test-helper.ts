@@ -51,6 +51,18 @@ export function generatedFakeMedia(f: Fixtures): FakeMedia {
   return { video, audio };
 }
 
+/**
+ * Microphones for the recording-length test: espeak-ng reading digits on and on without a
+ * sentence break (a reader still going when the time is up), and a quiet room (noise at about
+ * -60 dBFS, no voice).
+ */
+export function talkingAndQuietAudio(f: Fixtures): { talking: string; quiet: string } {
+  const speech = f.speech(Array.from({ length: 6 }, () => 'seven two nine four one eight three six five zero').join(' '), 'talking-16k.wav');
+  const talking = f.ffmpeg(['-stream_loop', '10', '-i', speech, '-ac', '1', '-ar', '48000', '-t', '90', '-c:a', 'pcm_s16le'], 'talking.wav');
+  const quiet = f.ffmpeg(['-f', 'lavfi', '-i', 'anoisesrc=color=pink:amplitude=0.001:sample_rate=48000:duration=90', '-ac', '1', '-c:a', 'pcm_s16le'], 'quiet.wav');
+  return { talking, quiet };
+}
+
 /** A camera delivering 5 frames per second (Chromium plays a .y4m at the rate in its header). */
 export function slowCameraMedia(f: Fixtures, audio: string): FakeMedia {
   const video = f.ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=480x480:rate=5:duration=4', '-pix_fmt', 'yuv420p'], 'slow.y4m');

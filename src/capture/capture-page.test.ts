@@ -9,10 +9,11 @@ import type { Inference } from '../core/inference.js';
 import { createFixtures, SHARED_DATA_MISSING, sharedData } from '../media/fixtures.test-helper.js';
 import type { SessionRepository } from '../store/index.js';
 import { createInference } from '../workers/index.js';
-import { fakeMediaFromClip, focusedControl, generatedFakeMedia, heading, launchChromium, screenshot, slowCameraMedia, waitForHeading, type FakeMedia } from './browser.test-helper.js';
+import { fakeMediaFromClip, focusedControl, generatedFakeMedia, heading, launchChromium, screenshot, slowCameraMedia, talkingAndQuietAudio, waitForHeading, type FakeMedia } from './browser.test-helper.js';
 import { buildCaptureAssets } from './build.js';
 import { AppBackend } from './callback-receiver.test-helper.js';
 import { translator, type Lang, type Translate } from './web/strings.js';
+import { VOICE_TAIL } from './web/voice-tail.js';
 
 /**
  * The hosted capture flow end to end in real headless Chromium: the app's backend creates a
@@ -286,6 +287,32 @@ describe('capture page in headless Chromium (camera: generated test pattern, mic
       }
     });
   }
+
+  it('a reader still speaking when the time is up is recorded on, up to the longest recording; a quiet room stops on time', async () => {
+    const { talking, quiet } = talkingAndQuietAudio(f);
+    const t = translator('en');
+    for (const [audio, fromMs, toMs] of [
+      [talking, VOICE_TAIL.maxMs - 300, VOICE_TAIL.maxMs + 1000],
+      [quiet, VOICE_TAIL.plannedMs - 200, VOICE_TAIL.plannedMs + 1000],
+    ] as const) {
+      const b = await launchChromium({ video: media.video, audio });
+      try {
+        const session = await createSession('en');
+        const { page } = await openPage(b);
+        // Nothing is verified: the upload is refused, the recording's length is what is measured.
+        await page.route('**/api/upload', (r) => r.abort());
+        await page.goto(session.url);
+        await pressEnterOn(page, t('start'));
+        await recordOnce(page, t, session, null);
+        const started = Date.now();
+        await waitForHeading(page, t('uploadFailedHeading'), 20_000);
+        const ms = Date.now() - started;
+        assert.ok(ms >= fromMs && ms <= toMs, `${audio === talking ? 'talking' : 'quiet'}: recorded for about ${ms} ms, expected ${fromMs}-${toMs}`);
+      } finally {
+        await b.close();
+      }
+    }
+  });
 
   it('a camera too slow for the presentation check is told to add light', async () => {
     const slow = await launchChromium(slowCameraMedia(f, media.audio));

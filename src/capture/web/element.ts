@@ -4,8 +4,8 @@ import { Guidance, type Guide } from './guidance.js';
 import { CameraError, openCamera, record, recordingFormat, stopCamera, type CameraProblem } from './media.js';
 import { pickLang, translator, type Lang, type StringKey, type Translate } from './strings.js';
 import { CSS } from './styles.js';
+import { VOICE_TAIL } from './voice-tail.js';
 
-const RECORD_MS = 5000;
 const COUNTDOWN_FROM = 3;
 const GUIDE_EVERY_MS = 700;
 /** Envelope codes that end the flow: the token is unknown (14), expired (9) or spent (13). */
@@ -227,11 +227,11 @@ export class LivecheckCapture extends HTMLElement {
     // Width through the CSSOM (CSP allows it); the stylesheet smooths the steps unless reduced motion is asked for.
     const started = performance.now();
     const tick = setInterval(() => {
-      this.bar.style.width = `${Math.min(100, ((performance.now() - started) / RECORD_MS) * 100)}%`;
+      this.bar.style.width = `${Math.min(100, ((performance.now() - started) / VOICE_TAIL.plannedMs) * 100)}%`;
     }, 250);
     try {
       if (abort.signal.aborted) throw abort.signal.reason as Interrupted;
-      return await record(stream, RECORD_MS, abort.signal);
+      return await record(stream, abort.signal);
     } catch (err) {
       throw abort.signal.aborted ? (abort.signal.reason as Interrupted) : err;
     } finally {

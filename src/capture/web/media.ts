@@ -1,4 +1,8 @@
 /** Camera, microphone and recording: the browser APIs and how their failures read to a user. */
+import { levelDb, VoiceTail } from './voice-tail.js';
+
+/** How often the recording's level is read (the rule's figures were measured at this rate). */
+const METER_MS = 50;
 
 export type CameraProblem = 'denied' | 'missing' | 'busy' | 'unsupported' | 'insecure';
 
@@ -55,23 +59,59 @@ export function stopCamera(stream: MediaStream | null): void {
   stream?.getTracks().forEach((t) => t.stop());
 }
 
+/** The microphone's level as the page's meter reads it, or null where Web Audio cannot listen (then recordings are never extended). */
+function levelMeter(stream: MediaStream): { level(): number; close(): void } | null {
+  const Context = window.AudioContext as typeof AudioContext | undefined;
+  if (!Context || stream.getAudioTracks().length === 0) return null;
+  try {
+    const context = new Context();
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 1024;
+    context.createMediaStreamSource(stream).connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    void context.resume().catch(() => undefined);
+    return {
+      level: () => {
+        analyser.getFloatTimeDomainData(samples);
+        return levelDb(samples);
+      },
+      close: () => void context.close().catch(() => undefined),
+    };
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Records `ms` of the stream. About 1.2 Mb/s keeps a 5 s clip near 1 MB, far under the upload
- * limit, at a quality the face and lip checks do not suffer from. Rejects with an AbortError
- * when `signal` fires (page hidden, phone turned) so nothing partial is sent.
+ * Records the stream for VOICE_TAIL.plannedMs, and on (up to maxMs) while the reader is still
+ * speaking, so a slow reader's last digit is not cut off (src/capture/web/voice-tail.ts has the
+ * rule and its figures). About 1.2 Mb/s keeps a 5 s clip near 1 MB, far under the upload limit,
+ * at a quality the face and lip checks do not suffer from. Rejects with an AbortError when
+ * `signal` fires (page hidden, phone turned) so nothing partial is sent.
  */
-export function record(stream: MediaStream, ms: number, signal: AbortSignal): Promise<Blob> {
+export function record(stream: MediaStream, signal: AbortSignal): Promise<Blob> {
   const format = recordingFormat();
   if (!format) return Promise.reject(new CameraError('unsupported'));
   return new Promise((resolve, reject) => {
     const chunks: Blob[] = [];
     const recorder = new MediaRecorder(stream, { mimeType: format.mimeType, videoBitsPerSecond: 1_200_000, audioBitsPerSecond: 64_000 });
+    const meter = levelMeter(stream);
+    const tail = new VoiceTail();
+    const started = performance.now();
     let aborted = false;
-    const timer = setTimeout(() => recorder.state !== 'inactive' && recorder.stop(), ms);
+    const stop = (): void => {
+      clearInterval(timer);
+      meter?.close();
+      if (recorder.state !== 'inactive') recorder.stop();
+    };
+    const timer = setInterval(() => {
+      const t = performance.now() - started;
+      if (meter) tail.push(meter.level(), t);
+      if (tail.shouldStop(t)) stop();
+    }, METER_MS);
     const onAbort = (): void => {
       aborted = true;
-      clearTimeout(timer);
-      if (recorder.state !== 'inactive') recorder.stop();
+      stop();
     };
     signal.addEventListener('abort', onAbort, { once: true });
     recorder.ondataavailable = (e) => {
@@ -83,7 +123,8 @@ export function record(stream: MediaStream, ms: number, signal: AbortSignal): Pr
       else resolve(new Blob(chunks, { type: format.mimeType.split(';')[0] }));
     };
     recorder.onerror = () => {
-      clearTimeout(timer);
+      clearInterval(timer);
+      meter?.close();
       reject(new CameraError('busy'));
     };
     recorder.start(1000);
