@@ -1,0 +1,80 @@
+/**
+ * Do honest users pass when they record through the capture page, in a room the page does not
+ * call dark? Every real clip of DATA/video is recorded again as the page records (a 960x960
+ * square at 30 fps, about the pixels of the page's 720x1280 portrait, VP8 at 1.2 Mb/s with the
+ * realtime encoder settings a browser uses, Opus at 64 kb/s in WebM), once as it is and once
+ * dimmed until the preview's oval reads just above the page's "too dark" limit
+ * (src/capture/web/lighting.ts) with the grain of a sensor in low light, and verified by the
+ * pipeline. The clips do not read challenge digits, so every check but the digit check judges
+ * them, as the evaluation judges its bona fide clips.
+ *   node --import tsx src/eval/capture-conditions.ts [DATA_DIR] [WORK_DIR]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LIGHTING, ovalLuma } from '../capture/web/lighting.js';
+import { resolveThresholds } from '../config/index.js';
+import { GENUINE_JUDGING } from './attacks/index.js';
+import { ffmpeg, input } from './attacks/ffmpeg.js';
+import { defaultDataDir } from './data-dir.js';
+import { createPipeline } from './pipeline.js';
+
+/** The page's recording (src/capture/web/media.ts), at about its pixel count. */
+const PAGE_RECORDING = ['-c:v', 'libvpx', '-b:v', '1200k', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', '-b:a', '64k', '-ar', '48000'];
+const SQUARE = 'scale=960:960:force_original_aspect_ratio=increase,crop=960:960,fps=30';
+/** The oval's mean luma the dimmed copies are brought to: 5 over the page's dark limit. */
+const DIM_TARGET = LIGHTING.dark + 5;
+/** Temporal grain of a phone sensor at high gain (ffmpeg noise strength, 0-100). */
+const LOW_LIGHT_GRAIN = 10;
+
+/** The page's oval statistic over the clip (median over frames at 2 fps), on its 36x48 portrait sample. */
+function medianOvalLuma(path: string): number {
+  const [w, h] = [36, 48];
+  const vf = `crop='min(iw,ih*3/4)':'min(ih,iw*4/3)',scale=${w}:${h},fps=2,format=gray`;
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-vf', vf, '-f', 'rawvideo', '-'], { maxBuffer: 64 << 20 });
+  const inside = Array.from({ length: Math.floor(raw.length / (w * h)) }, (_, k) => ovalLuma(raw.subarray(k * w * h, (k + 1) * w * h), w, h, 1).inside).sort((a, b) => a - b);
+  return inside[Math.floor(inside.length / 2)] ?? 0;
+}
+
+const data = process.argv[2] ?? defaultDataDir();
+const work = process.argv[3] ?? join(process.env.TMPDIR ?? '/tmp', 'livecheck-capture-conditions');
+const clips = ['grid', 'talking'].flatMap((set) => {
+  const dir = join(data, 'video', set);
+  return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.mp4')).sort().map((n) => ({ name: `${set}-${n.replace(/\.mp4$/, '')}`, path: join(dir, n) })) : [];
+});
+if (clips.length === 0) {
+  console.log(`no clips under ${join(data, 'video')}: nothing to measure`);
+  process.exit(0);
+}
+mkdirSync(work, { recursive: true });
+const pipeline = await createPipeline({ workers: 1, thresholds: resolveThresholds() });
+const judged = new Set<string>(GENUINE_JUDGING.judgedBy);
+const refused: Record<string, string[]> = {};
+const presentation: Record<string, number[]> = {};
+try {
+  for (const clip of clips) {
+    const gain = Math.min(1, DIM_TARGET / medianOvalLuma(clip.path));
+    const conditions: Record<string, string> = {
+      'page recording': SQUARE,
+      [`page recording, dimmed to oval luma ${DIM_TARGET}`]: `${SQUARE},colorchannelmixer=rr=${gain.toFixed(3)}:gg=${gain.toFixed(3)}:bb=${gain.toFixed(3)},noise=alls=${LOW_LIGHT_GRAIN}:allf=t`,
+    };
+    for (const [label, vf] of Object.entries(conditions)) {
+      const out = join(work, `${clip.name}-${label.startsWith('page recording,') ? 'dim' : 'page'}.webm`);
+      if (!existsSync(out)) await ffmpeg([...input(clip.path), '-vf', vf, ...PAGE_RECORDING, out]);
+      const r = await pipeline.verifyVideo({ videoPath: out, digits: '1234' });
+      const failed = r.checks.filter((c) => judged.has(c.name) && c.passed === false).map((c) => `${c.name} ${c.score}`);
+      const pad = r.checks.find((c) => c.name === 'presentation')?.score;
+      if (typeof pad === 'number') (presentation[label] ??= []).push(pad);
+      if (failed.length > 0) (refused[label] ??= []).push(`${clip.name} (${failed.join(', ')})`);
+      console.log(`${clip.name}\t${label}\t${r.checks.filter((c) => c.name !== 'digits').map((c) => `${c.name}:${c.passed === false ? 'FAIL' : 'ok'}(${c.score})`).join(' ')}`);
+    }
+  }
+} finally {
+  await pipeline.close();
+}
+const threshold = resolveThresholds().presentation.minLive;
+for (const label of Object.keys(presentation)) {
+  const scores = [...(presentation[label] ?? [])].sort((a, b) => a - b);
+  const bad = refused[label] ?? [];
+  console.log(`${label}: refused ${bad.length} of ${clips.length}${bad.length ? ` (${bad.join('; ')})` : ''}; presentation lowest ${scores[0]?.toFixed(3)}, second lowest ${scores[1]?.toFixed(3)} (threshold ${threshold})`);
+}
