@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RgbFrame } from '../core/frames.js';
-import { contextWindow, cropBgr, meshBox, padCrops } from './pad-crop.js';
+import { contextWindow, cropBgr, exposeFace, FACE_LUMA, faceLuma, meshBox, padCrops } from './pad-crop.js';
 
 /** A 400x300 picture whose channels follow different formulas, so that any mix-up shows. */
 function pattern(): RgbFrame {
@@ -74,5 +74,24 @@ describe('presentation-attack crops (upstream Silent-Face geometry, OpenCV resiz
     assert.equal(c.crops.v2.length, 3 * 80 * 80);
     assert.equal(c.crops.v1se.length, 3 * 80 * 80);
     assert.notDeepEqual(c.crops.v2, c.crops.v1se, 'the 4.0x crop sees more of the picture than the 2.7x one');
+  });
+
+  it('scales both crops together to one face exposure, darker faces up and brighter ones down', () => {
+    const plane = 80 * 80;
+    // A face region of one grey level inside a darker surround, in both crops.
+    const crop = (face: number): Float32Array => {
+      const c = new Float32Array(3 * plane).fill(face / 2);
+      for (let y = 25; y < 55; y++) for (let x = 25; x < 55; x++) for (let ch = 0; ch < 3; ch++) c[ch * plane + y * 80 + x] = face;
+      return c;
+    };
+    for (const face of [40, 144, 200]) {
+      const out = exposeFace({ v2: crop(face), v1se: crop(face) });
+      assert.ok(Math.abs(faceLuma(out) - FACE_LUMA) < 0.01, `face ${face} -> ${faceLuma(out)}`);
+      assert.ok(Math.abs((out.v1se[0] as number) - FACE_LUMA / 2) < 0.01, 'the 4.0x crop gets the same gain, the surround keeps its ratio to the face');
+    }
+    const black = { v2: new Float32Array(3 * plane), v1se: new Float32Array(3 * plane) };
+    assert.equal(exposeFace(black), black, 'a black face is left as it is');
+    const bright = exposeFace({ v2: crop(20).map((v) => (v === 10 ? 250 : v)), v1se: crop(20) });
+    assert.equal(Math.max(...bright.v2), 255, 'values stay within 0-255');
   });
 });

@@ -8,7 +8,9 @@ import type { Box } from './image-stats.js';
  * small), shifted back inside the picture, cut out inclusive of its last row and column, resized
  * to 80x80 by OpenCV's `cv2.resize` (bilinear, no anti-aliasing), as BGR float 0-255 without
  * normalisation. The models read screen edges, moire and paper borders from that context, so a
- * wrong crop ruins them silently: tools/pad-parity checks this file against OpenCV.
+ * wrong crop ruins them silently: tools/pad-parity checks this file against OpenCV. One step is
+ * this project's, not upstream's: `padCrops` scales each frame's two crops to one face exposure
+ * (`exposeFace`), because the models score a dimly lit face as less live.
  */
 
 export const PAD_INPUT = 80;
@@ -207,9 +209,47 @@ export function cropBgr(frame: RgbFrame, win: Window, size = PAD_INPUT): Float32
   return out;
 }
 
+/**
+ * The face exposure every crop pair is brought to: the median over the 11 genuine clips of their
+ * median face luma (144.2, src/eval/pad/face-luma-study.ts). The models score a dim face as less
+ * live (an honest clip dimmed to the capture page's "too dark" limit fell from 0.919 to 0.765), so
+ * each frame is scaled as an auto-exposed camera would have given it. docs/decisions.md, "Every
+ * presentation crop at one face exposure".
+ */
+export const FACE_LUMA = 144;
+
+/** Mean luma (0-255) of the face box's part of the 2.7x crop: its central 1/2.7 when not clamped. */
+export function faceLuma(crops: PadCrop['crops']): number {
+  const crop = crops.v2;
+  const side = Math.round(PAD_INPUT / PAD_MODELS[0].scale);
+  const from = Math.floor((PAD_INPUT - side) / 2);
+  const plane = PAD_INPUT * PAD_INPUT;
+  let sum = 0;
+  for (let y = from; y < from + side; y++) {
+    for (let x = from; x < from + side; x++) {
+      const i = y * PAD_INPUT + x;
+      sum += 0.114 * (crop[i] as number) + 0.587 * (crop[plane + i] as number) + 0.299 * (crop[2 * plane + i] as number);
+    }
+  }
+  return sum / (side * side);
+}
+
+/** Both crops scaled together so that the face's luma is FACE_LUMA (a black face is left as it is). */
+export function exposeFace(crops: PadCrop['crops']): PadCrop['crops'] {
+  const luma = faceLuma(crops);
+  if (luma <= 1) return crops;
+  const gain = FACE_LUMA / luma;
+  const scale = (c: Float32Array): Float32Array => {
+    const out = new Float32Array(c.length);
+    for (let i = 0; i < c.length; i++) out[i] = Math.min(255, (c[i] as number) * gain);
+    return out;
+  };
+  return { v2: scale(crops.v2), v1se: scale(crops.v1se) };
+}
+
 /** Both models' crops of the face whose mesh is given. */
 export function padCrops(frame: RgbFrame, mesh: ReadonlyArray<readonly [number, number, number?]>): PadCrop {
   const box = meshBox(mesh);
   const crop = (scale: number): Float32Array => cropBgr(frame, contextWindow(frame.width, frame.height, box, scale));
-  return { t: frame.t, crops: { v2: crop(PAD_MODELS[0].scale), v1se: crop(PAD_MODELS[1].scale) } };
+  return { t: frame.t, crops: exposeFace({ v2: crop(PAD_MODELS[0].scale), v1se: crop(PAD_MODELS[1].scale) }) };
 }
