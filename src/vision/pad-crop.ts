@@ -29,6 +29,8 @@ export type PadModelName = (typeof PAD_MODELS)[number]['name'];
 /** The crops of one frame, one per model, planar BGR float (3 x 80 x 80). */
 export interface PadCrop {
   t: number;
+  /** Mean luma of the face in the 2.7x crop as cut, before both crops were scaled to FACE_LUMA. */
+  faceLuma: number;
   crops: Record<PadModelName, Float32Array>;
 }
 
@@ -235,8 +237,7 @@ export function faceLuma(crops: PadCrop['crops']): number {
 }
 
 /** Both crops scaled together so that the face's luma is FACE_LUMA (a black face is left as it is). */
-export function exposeFace(crops: PadCrop['crops']): PadCrop['crops'] {
-  const luma = faceLuma(crops);
+export function exposeFace(crops: PadCrop['crops'], luma = faceLuma(crops)): PadCrop['crops'] {
   if (luma <= 1) return crops;
   const gain = FACE_LUMA / luma;
   const scale = (c: Float32Array): Float32Array => {
@@ -251,5 +252,7 @@ export function exposeFace(crops: PadCrop['crops']): PadCrop['crops'] {
 export function padCrops(frame: RgbFrame, mesh: ReadonlyArray<readonly [number, number, number?]>): PadCrop {
   const box = meshBox(mesh);
   const crop = (scale: number): Float32Array => cropBgr(frame, contextWindow(frame.width, frame.height, box, scale));
-  return { t: frame.t, crops: exposeFace({ v2: crop(PAD_MODELS[0].scale), v1se: crop(PAD_MODELS[1].scale) }) };
+  const cut = { v2: crop(PAD_MODELS[0].scale), v1se: crop(PAD_MODELS[1].scale) };
+  const luma = faceLuma(cut);
+  return { t: frame.t, faceLuma: luma, crops: exposeFace(cut, luma) };
 }

@@ -1,6 +1,6 @@
 /**
- * Mean luma of the face inside the presentation-attack crops (the central 1/2.7 of the 2.7x
- * crop, where the face box sits when the crop is not clamped), per sampled frame, for the
+ * Mean luma of the face inside the presentation-attack crops as cut, before their exposure
+ * scaling (`faceLuma` of src/vision/pad-crop.ts: the central 1/2.7 of the 2.7x crop), per sampled frame, for the
  * evaluation's bona fide clips, its presentation attacks and any extra clips given:
  *   node --import tsx src/eval/pad/face-luma-study.ts --data DIR --work DIR [EXTRA.webm ...]
  * One line per case: kind, id, lowest and median face luma over its sampled frames.
@@ -9,34 +9,17 @@ import { resolveThresholds } from '../../config/index.js';
 import { probeLimits } from '../../liveness/index.js';
 import { padSpacing, PIPELINE } from '../../liveness/settings.js';
 import { decodeFrames, probeVideo } from '../../media/index.js';
-import { PAD_INPUT, PAD_MODELS, type PadCrop } from '../../vision/pad-crop.js';
 import { trackFaces } from '../../vision/index.js';
 import { buildCases } from '../cases.js';
 import { PRESENTATION_ATTACKS } from './scores.js';
 
 const th = resolveThresholds();
 
-/** Mean luma (0-255) of the face box's part of the 2.7x crop. */
-export function faceLuma(p: PadCrop): number {
-  const crop = p.crops.v2;
-  const side = Math.round(PAD_INPUT / PAD_MODELS[0].scale);
-  const from = Math.floor((PAD_INPUT - side) / 2);
-  const plane = PAD_INPUT * PAD_INPUT;
-  let sum = 0;
-  for (let y = from; y < from + side; y++) {
-    for (let x = from; x < from + side; x++) {
-      const i = y * PAD_INPUT + x;
-      sum += 0.114 * (crop[i] as number) + 0.587 * (crop[plane + i] as number) + 0.299 * (crop[2 * plane + i] as number);
-    }
-  }
-  return sum / (side * side);
-}
-
 async function lumas(path: string): Promise<number[]> {
   const info = await probeVideo(path, probeLimits(th));
   const frames = decodeFrames(path, info, { maxDurationSec: th.video.maxDurationSec, timeoutMs: PIPELINE.decodeTimeoutMs, fps: PIPELINE.fps, longSide: PIPELINE.longSide });
   const track = await trackFaces(frames, { minFaceScore: th.face.minFaceScore, keepBest: 1, keyframeEvery: PIPELINE.keyframeEvery, padEverySec: padSpacing(info.durationSec) });
-  return track.pad.map(faceLuma);
+  return track.pad.map((p) => p.faceLuma);
 }
 
 const args = process.argv.slice(2);
