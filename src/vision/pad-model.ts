@@ -9,6 +9,8 @@ export interface PadFrameScore {
   v2: number;
   v1se: number;
   live: number;
+  /** The face's mean luma in the crop as cut, before it was scaled to one exposure (pad-crop.ts). */
+  faceLuma?: number;
 }
 
 function modelDir(): string {
@@ -67,6 +69,6 @@ export async function scorePadCrops(frames: PadCrop[]): Promise<PadFrameScore[]>
   return frames.map((f, i) => {
     const a = liveProbability(v2, i);
     const b = liveProbability(v1se, i);
-    return { t: f.t, v2: a, v1se: b, live: (a + b) / 2 };
+    return { t: f.t, v2: a, v1se: b, live: (a + b) / 2, faceLuma: f.faceLuma };
   });
 }

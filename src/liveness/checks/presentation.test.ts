@@ -59,6 +59,13 @@ describe('presentation check', () => {
     assert.equal(r.report.threshold, t);
   });
 
+  it('shows how dim each frame\'s face was before its crops were brought to one exposure', () => {
+    const ev = evidence([0.9, 0.8]);
+    ev.attack = { pad: [{ t: 0, v2: 0.9, v1se: 0.9, live: 0.9, faceLuma: 41.26 }, { t: 0.5, v2: 0.8, v1se: 0.8, live: 0.8, faceLuma: 150 }] };
+    const frames = checkPresentation(ev, th).report.extra?.frames as Array<{ faceLuma?: number }>;
+    assert.deepEqual(frames.map((f) => f.faceLuma), [41.3, 150]);
+  });
+
   it('cannot run without frames the models saw', () => {
     assert.equal(checkPresentation(evidence([]), th).report.passed, null);
   });

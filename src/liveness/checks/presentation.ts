@@ -19,7 +19,8 @@ export function checkPresentation(ev: Evidence, th: Thresholds): CheckOutcome {
   const motion = faceChange(ev.track.faces);
   const extra = {
     live: round(live),
-    frames: frames.map((f) => ({ t: round(f.t, 2), live: round(f.live), v2: round(f.v2), v1se: round(f.v1se) })),
+    // faceLuma: how dim the face was before its crops were scaled to one exposure, for whoever reads a refusal.
+    frames: frames.map((f) => ({ t: round(f.t, 2), live: round(f.live), v2: round(f.v2), v1se: round(f.v1se), ...(f.faceLuma === undefined ? {} : { faceLuma: round(f.faceLuma, 1) }) })),
     faceChange: motion === null ? null : round(motion, 5),
     minFaceChange: t.minFaceChange,
   };
