@@ -4,7 +4,8 @@
  * square at 30 fps, about the pixels of the page's 720x1280 portrait, VP8 at 1.2 Mb/s with the
  * realtime encoder settings a browser uses, Opus at 64 kb/s in WebM), once as it is and once
  * dimmed until the preview's oval reads just above the page's "too dark" limit
- * (src/capture/web/lighting.ts) with the grain of a sensor in low light, and verified by the
+ * (src/capture/web/lighting.ts) with the grain of a sensor in low light, and once brightened
+ * towards its "too bright" limit (highlights clip, as an overexposed camera's do), and verified by the
  * pipeline. The clips do not read challenge digits, so every check but the digit check judges
  * them, as the evaluation judges its bona fide clips.
  *   node --import tsx src/eval/capture-conditions.ts [DATA_DIR] [WORK_DIR]
@@ -24,6 +25,8 @@ const PAGE_RECORDING = ['-c:v', 'libvpx', '-b:v', '1200k', '-deadline', 'realtim
 const SQUARE = 'scale=960:960:force_original_aspect_ratio=increase,crop=960:960,fps=30';
 /** The oval's mean luma the dimmed copies are brought to: 5 over the page's dark limit. */
 const DIM_TARGET = LIGHTING.dark + 5;
+/** The oval's mean luma the brightened copies are brought to: 5 under the page's "too bright" limit. */
+const BRIGHT_TARGET = LIGHTING.bright - 5;
 /** Temporal grain of a phone sensor at high gain (ffmpeg noise strength, 0-100). */
 const LOW_LIGHT_GRAIN = 10;
 
@@ -53,13 +56,16 @@ const refused: Record<string, string[]> = {};
 const presentation: Record<string, number[]> = {};
 try {
   for (const clip of clips) {
-    const gain = Math.min(1, DIM_TARGET / medianOvalLuma(clip.path));
-    const conditions: Record<string, string> = {
-      'page recording': SQUARE,
-      [`page recording, dimmed to oval luma ${DIM_TARGET}`]: `${SQUARE},colorchannelmixer=rr=${gain.toFixed(3)}:gg=${gain.toFixed(3)}:bb=${gain.toFixed(3)},noise=alls=${LOW_LIGHT_GRAIN}:allf=t`,
-    };
-    for (const [label, vf] of Object.entries(conditions)) {
-      const out = join(work, `${clip.name}-${label.startsWith('page recording,') ? 'dim' : 'page'}.webm`);
+    const oval = medianOvalLuma(clip.path);
+    const gain = (g: number): string => `colorchannelmixer=rr=${g.toFixed(3)}:gg=${g.toFixed(3)}:bb=${g.toFixed(3)}`;
+    // [label, file suffix, filter]; ffmpeg's channel mixer takes gains up to 2.
+    const conditions: Array<[string, string, string]> = [
+      ['page recording', 'page', SQUARE],
+      [`page recording, dimmed to oval luma ${DIM_TARGET}`, 'dim', `${SQUARE},${gain(Math.min(1, DIM_TARGET / oval))},noise=alls=${LOW_LIGHT_GRAIN}:allf=t`],
+      [`page recording, brightened towards oval luma ${BRIGHT_TARGET} (highlights clip)`, 'bright', `${SQUARE},${gain(Math.min(2, Math.max(1, BRIGHT_TARGET / oval)))}`],
+    ];
+    for (const [label, suffix, vf] of conditions) {
+      const out = join(work, `${clip.name}-${suffix}.webm`);
       if (!existsSync(out)) await ffmpeg([...input(clip.path), '-vf', vf, ...PAGE_RECORDING, out]);
       const r = await pipeline.verifyVideo({ videoPath: out, digits: '1234' });
       const failed = r.checks.filter((c) => judged.has(c.name) && c.passed === false).map((c) => `${c.name} ${c.score}`);
