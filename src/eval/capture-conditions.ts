@@ -10,12 +10,12 @@
  * them, as the evaluation judges its bona fide clips.
  *   node --import tsx src/eval/capture-conditions.ts [DATA_DIR] [WORK_DIR]
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LIGHTING, ovalLuma } from '../capture/web/lighting.js';
+import { LIGHTING } from '../capture/web/lighting.js';
 import { resolveThresholds } from '../config/index.js';
 import { GENUINE_JUDGING } from './attacks/index.js';
+import { previewFrames, previewOval, realClips } from './capture-preview.js';
 import { ffmpeg, input } from './attacks/ffmpeg.js';
 import { defaultDataDir } from './data-dir.js';
 import { createPipeline } from './pipeline.js';
@@ -30,21 +30,15 @@ const BRIGHT_TARGET = LIGHTING.bright - 5;
 /** Temporal grain of a phone sensor at high gain (ffmpeg noise strength, 0-100). */
 const LOW_LIGHT_GRAIN = 10;
 
-/** The page's oval statistic over the clip (median over frames at 2 fps), on its 36x48 portrait sample. */
+/** The page's oval statistic over the clip: the median over its preview samples. */
 function medianOvalLuma(path: string): number {
-  const [w, h] = [36, 48];
-  const vf = `crop='min(iw,ih*3/4)':'min(ih,iw*4/3)',scale=${w}:${h},fps=2,format=gray`;
-  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-vf', vf, '-f', 'rawvideo', '-'], { maxBuffer: 64 << 20 });
-  const inside = Array.from({ length: Math.floor(raw.length / (w * h)) }, (_, k) => ovalLuma(raw.subarray(k * w * h, (k + 1) * w * h), w, h, 1).inside).sort((a, b) => a - b);
+  const inside = previewFrames(path).map((f) => previewOval(f).inside).sort((a, b) => a - b);
   return inside[Math.floor(inside.length / 2)] ?? 0;
 }
 
 const data = process.argv[2] ?? defaultDataDir();
 const work = process.argv[3] ?? join(process.env.TMPDIR ?? '/tmp', 'livecheck-capture-conditions');
-const clips = ['grid', 'talking'].flatMap((set) => {
-  const dir = join(data, 'video', set);
-  return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.mp4')).sort().map((n) => ({ name: `${set}-${n.replace(/\.mp4$/, '')}`, path: join(dir, n) })) : [];
-});
+const clips = realClips(data);
 if (clips.length === 0) {
   console.log(`no clips under ${join(data, 'video')}: nothing to measure`);
   process.exit(0);
