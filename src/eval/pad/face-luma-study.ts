@@ -6,20 +6,13 @@
  * One line per case: kind, id, lowest and median face luma over its sampled frames.
  */
 import { resolveThresholds } from '../../config/index.js';
-import { probeLimits } from '../../liveness/index.js';
-import { padSpacing, PIPELINE } from '../../liveness/settings.js';
-import { decodeFrames, probeVideo } from '../../media/index.js';
-import { trackFaces } from '../../vision/index.js';
 import { buildCases } from '../cases.js';
-import { PRESENTATION_ATTACKS } from './scores.js';
+import { padTrack, PRESENTATION_ATTACKS } from './scores.js';
 
 const th = resolveThresholds();
 
 async function lumas(path: string): Promise<number[]> {
-  const info = await probeVideo(path, probeLimits(th));
-  const frames = decodeFrames(path, info, { maxDurationSec: th.video.maxDurationSec, timeoutMs: PIPELINE.decodeTimeoutMs, fps: PIPELINE.fps, longSide: PIPELINE.longSide });
-  const track = await trackFaces(frames, { minFaceScore: th.face.minFaceScore, keepBest: 1, keyframeEvery: PIPELINE.keyframeEvery, padEverySec: padSpacing(info.durationSec) });
-  return track.pad.map((p) => p.faceLuma);
+  return (await padTrack(path)).track.pad.map((p) => p.faceLuma);
 }
 
 const args = process.argv.slice(2);

@@ -16,8 +16,8 @@ import { checkPresentation } from '../../liveness/checks/presentation.js';
 import type { Evidence } from '../../liveness/evidence.js';
 import { probeLimits } from '../../liveness/index.js';
 import { padSpacing, PIPELINE } from '../../liveness/settings.js';
-import { decodeFrames, probeVideo } from '../../media/index.js';
-import { attackScores, trackFaces } from '../../vision/index.js';
+import { decodeFrames, probeVideo, type VideoInfo } from '../../media/index.js';
+import { attackScores, trackFaces, type TrackResult } from '../../vision/index.js';
 import { buildCases } from '../cases.js';
 import type { AttackType, CaseResult, EvalCase } from '../types.js';
 
@@ -35,13 +35,18 @@ export const PRESENTATION_ATTACKS: readonly AttackType[] = [
 
 const th = resolveThresholds();
 
+/** The pipeline's video side up to the presentation-attack crops: probe, decode at its rate, track with the crops cut. */
+export async function padTrack(path: string): Promise<{ info: VideoInfo; track: TrackResult }> {
+  const info = await probeVideo(path, probeLimits(th));
+  const frames = decodeFrames(path, info, { maxDurationSec: th.video.maxDurationSec, timeoutMs: PIPELINE.decodeTimeoutMs, fps: PIPELINE.fps, longSide: PIPELINE.longSide });
+  return { info, track: await trackFaces(frames, { minFaceScore: th.face.minFaceScore, keepBest: 1, keyframeEvery: PIPELINE.keyframeEvery, padEverySec: padSpacing(info.durationSec) }) };
+}
+
 async function scoreCase(c: EvalCase): Promise<CaseResult> {
   const t0 = performance.now();
   const base = { id: c.id, kind: c.kind, attack: c.attack, judgedBy: c.judgedBy, targets: c.targets, sources: c.sources, live: null };
   try {
-    const info = await probeVideo(c.videoPath, probeLimits(th));
-    const frames = decodeFrames(c.videoPath, info, { maxDurationSec: th.video.maxDurationSec, timeoutMs: PIPELINE.decodeTimeoutMs, fps: PIPELINE.fps, longSide: PIPELINE.longSide });
-    const track = await trackFaces(frames, { minFaceScore: th.face.minFaceScore, keepBest: 1, keyframeEvery: PIPELINE.keyframeEvery, padEverySec: padSpacing(info.durationSec) });
+    const { info, track } = await padTrack(c.videoPath);
     const attack = track.pad.length > 0 ? await attackScores(track, PIPELINE.padFrames) : null;
     const ev: Evidence = { info, invalidReason: null, pcm: null, audio: null, track, fps: PIPELINE.fps, attack, digits: null, stageMs: {} };
     const { report } = checkPresentation(ev, th);
