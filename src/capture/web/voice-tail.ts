@@ -9,8 +9,11 @@ export const VOICE_TAIL = {
   plannedMs: 5000,
   /** Longest recording: a careful four-digit reading takes 3-8 s (the server's maxDurationSec is 30). */
   maxMs: 8000,
-  // What counts as speech is what the digit check keeps as speech (src/speech/speech-span.ts), so
-  // the page stops where the server would start cutting silence away.
+  // Speech is gated with the digit check's constants (src/speech/speech-span.ts over
+  // src/audio's voice activity), so the page stops about where the server would start cutting
+  // silence away. The estimates differ, since the page sees the level as it comes: the loudest
+  // single reading and the 10th-percentile level here, the mean of the loudest and of the
+  // quietest tenth of the frames (after a 100 Hz high-pass) there.
   /** A pause this long ends the reading (the speech span's longest kept pause, MAX_PAUSE_SEC). */
   quietMs: 1000,
   /** Voice is within this of the loudest level so far (SILENCE_BELOW_LOUD_DB) ... */
