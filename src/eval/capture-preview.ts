@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ovalLuma } from '../capture/web/lighting.js';
+import { inOval, ovalLuma } from '../capture/web/lighting.js';
 
 /**
  * The capture page's view of a clip for the studies of its advice (capture-lighting.ts,
@@ -26,4 +26,23 @@ export function realClips(data: string): Array<{ name: string; path: string }> {
     const dir = join(data, 'video', set);
     return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.mp4')).sort().map((n) => ({ name: `${set}-${n.replace(/\.mp4$/, '')}`, path: join(dir, n) })) : [];
   });
+}
+
+/**
+ * Share of the oval's cells of one preview sample at or above `luma`: at 36x48 a cell is about
+ * 27x27 pixels of a 960-pixel frame, a blown patch of the face rather than a glint. Measured for
+ * a "too bright" warning that was not adopted (docs/decisions.md, "A blown face warning").
+ */
+export function previewBlown(frame: Uint8Array, luma = 250): number {
+  const { width, height } = PREVIEW;
+  let n = 0;
+  let blown = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!inOval(x, y, width, height)) continue;
+      n++;
+      if (frame[y * width + x] >= luma) blown++;
+    }
+  }
+  return blown / Math.max(1, n);
 }

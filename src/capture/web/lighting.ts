@@ -14,7 +14,11 @@ export type LightingGuide = 'guideDark' | 'guideBright' | 'guideBacklit';
  */
 export const LIGHTING = { dark: 55, bright: 225, backlit: 60 };
 
-/** Mean luma inside the oval drawn on the preview (60% wide, 70% high, centred) and outside it. */
+/** Whether a sample's cell lies in the oval drawn on the preview (60% wide, 70% high, centred). */
+export const inOval = (x: number, y: number, width: number, height: number): boolean =>
+  ((x + 0.5) / width - 0.5) ** 2 / 0.09 + ((y + 0.5) / height - 0.5) ** 2 / 0.1225 <= 1;
+
+/** Mean luma inside the oval and outside it. */
 export function ovalLuma(pixels: ArrayLike<number>, width: number, height: number, channels: 1 | 4): { inside: number; outside: number } {
   let inSum = 0;
   let inN = 0;
@@ -24,7 +28,7 @@ export function ovalLuma(pixels: ArrayLike<number>, width: number, height: numbe
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * channels;
       const l = channels === 1 ? pixels[i] : 0.299 * pixels[i] + 0.587 * pixels[i + 1] + 0.114 * pixels[i + 2];
-      if (((x + 0.5) / width - 0.5) ** 2 / 0.09 + ((y + 0.5) / height - 0.5) ** 2 / 0.1225 <= 1) {
+      if (inOval(x, y, width, height)) {
         inSum += l;
         inN++;
       } else {
