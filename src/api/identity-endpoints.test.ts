@@ -139,6 +139,28 @@ describe('POST /face/livedetectpicture', () => {
     assert.equal((await s.client.livedetectpicture({ url: 'https://img.test/p.jpg' })).code, -4011);
   });
 
+  it('takes base64 text in a JSON image on both photo endpoints; other text is -5805 and a non-string 21', async () => {
+    const json = (path: string, body: Record<string, unknown>) =>
+      post(s.baseUrl, path, { headers: { authorization: signToken(s.creds), 'content-type': 'application/json' }, body: JSON.stringify({ appid: s.creds.appid, ...body }) });
+    const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
+    for (const image of [photo.toString('base64'), `data:image/jpeg;base64,${photo.toString('base64')}`]) {
+      const picture = await json('/face/livedetectpicture', { image });
+      assert.equal(picture.body.code, 0, picture.body.message);
+      assert.deepEqual(Buffer.from(s.inference.photos.at(-1) ?? []), photo);
+      const compare = await json('/face/idcardcompare', { idcard_number: ID, idcard_name: NAME, image, session_id: 's' });
+      assert.equal(compare.body.code, 0, compare.body.message);
+      assert.deepEqual(Buffer.from(s.inference.photos.at(-1) ?? []), photo);
+    }
+    // Before 2026-12-04 a JSON image reached the code that reads an uploaded file: HTTP 500.
+    const text = await json('/face/livedetectpicture', { image: '棄쯐崪 not base64' });
+    assert.deepEqual([text.status, text.body.code], [200, -5805]);
+    assert.match(text.body.message, /not base64/);
+    assert.equal((await json('/face/idcardcompare', { idcard_number: ID, idcard_name: NAME, image: { bytes: 1 } })).body.code, 21);
+    const both = await json('/face/livedetectpicture', { url: 'https://img.test/p.jpg', image: photo.toString('base64') });
+    assert.equal(both.body.code, 0);
+    assert.deepEqual(Buffer.from(s.inference.photos.at(-1) ?? []), Buffer.from([1, 2, 3]), 'url wins over image, as in multipart');
+  });
+
   it('answers 21 for a url of the wrong type', async () => {
     const r = await post(s.baseUrl, '/face/livedetectpicture', {
       headers: { authorization: signToken(s.creds), 'content-type': 'application/json' },

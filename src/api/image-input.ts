@@ -10,17 +10,18 @@ import type { ApiDeps } from './deps.js';
 import { isMultipart, readMultipart } from './multipart.js';
 import type { UploadFile } from './uploads.js';
 
+/** The photo as a request carries it: an uploaded part, or base64 text in a JSON body. */
+export type ImageInput = UploadFile | string;
+
 /**
- * idcardcompare and livedetectpicture take JSON (with `url`) or multipart (with `image`). A
- * JSON request is validated, then authenticated against its appid; a multipart one is
- * authenticated before its upload is read.
+ * idcardcompare and livedetectpicture take JSON (with `url`, or `image` as base64 text, as a
+ * capture session's `card`) or multipart (with `image`). A JSON request is validated, then
+ * authenticated against its appid; a multipart one is authenticated before its upload is read.
  */
-export async function readImageRequest<J extends z.ZodType<{ appid: string }, z.ZodTypeDef, unknown>>(
-  deps: ApiDeps,
-  req: FastifyRequest,
-  service: Service,
-  schemas: { json: J; multipart: z.ZodType<z.output<J> & { image?: UploadFile }, z.ZodTypeDef, unknown> },
-): Promise<z.output<J> & { image?: UploadFile }> {
+export async function readImageRequest<
+  J extends z.ZodType<{ appid: string; image?: string }, z.ZodTypeDef, unknown>,
+  M extends z.ZodType<{ appid: string; image?: UploadFile }, z.ZodTypeDef, unknown>,
+>(deps: ApiDeps, req: FastifyRequest, service: Service, schemas: { json: J; multipart: M }): Promise<z.output<J> | z.output<M>> {
   if (!isMultipart(req)) {
     const fields = schemas.json.parse(req.body ?? {});
     await authenticateRequest(deps, req, service, fields.appid);
@@ -59,7 +60,7 @@ async function imageBytes(file: UploadFile): Promise<Uint8Array> {
  * The photo to work on: `url` wins over an uploaded image (SPEC). Every way of not having
  * an image (no url and no part, a failed download, an empty part) is -5805.
  */
-export async function resolveImage(deps: ApiDeps, req: FastifyRequest, url: string | undefined, image: UploadFile | undefined): Promise<Uint8Array> {
+export async function resolveImage(deps: ApiDeps, req: FastifyRequest, url: string | undefined, image: ImageInput | undefined): Promise<Uint8Array> {
   if (url) {
     try {
       return await deps.fetchImage(url, deps.config.fetch);
@@ -71,7 +72,7 @@ export async function resolveImage(deps: ApiDeps, req: FastifyRequest, url: stri
     }
   }
   if (!image) throw new ApiError('ID_IMAGE_MISSING', 'send url or an image part');
-  const data = await imageBytes(image);
+  const data = typeof image === 'string' ? base64Image(image) : await imageBytes(image);
   if (data.length === 0) throw new ApiError('ID_IMAGE_MISSING', 'the image part is empty');
   return data;
 }

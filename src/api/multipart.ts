@@ -24,6 +24,14 @@ export const FILE_PARTS: readonly string[] = ['video', 'card', 'image'];
 
 /** Longest text field we take; the longest real one is a 2048-character url. */
 const FIELD_BYTES = 64 * 1024;
+/**
+ * The body is handed to the parser in slices of this size. @fastify/busboy 3.2.6 stalls for good
+ * (no 'drain', no 'finish', no error) when one write carries more than a part's 16 KB buffer of a
+ * part it skips (a disposition other than form-data, or none) together with that part's end: the
+ * request then hung until the server's timeout closed it unanswered. Half the part buffer per
+ * write never fills it (docs/decisions.md, "Multipart bodies are fed to the parser in 8 KB slices").
+ */
+const SLICE_BYTES = 8 * 1024;
 /** RFC 2046: 1-70 characters from this set, not ending in a space. */
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 
@@ -86,7 +94,9 @@ export async function readMultipart(req: FastifyRequest, opts: MultipartOptions)
     const onData = (chunk: Buffer): void => {
       req.lc.bodyBytes += chunk.length;
       if (req.lc.bodyBytes > opts.limitBytes) return fail(new ApiError('BODY_TOO_LARGE', `at most ${opts.limitBytes} bytes`));
-      if (!bb.write(chunk)) raw.pause();
+      let more = true;
+      for (let at = 0; at < chunk.length && !settled; at += SLICE_BYTES) more = bb.write(chunk.subarray(at, at + SLICE_BYTES));
+      if (!more) raw.pause();
     };
     const onEnd = (): void => {
       bb.end();
@@ -103,6 +113,10 @@ export async function readMultipart(req: FastifyRequest, opts: MultipartOptions)
       fields[name] = value;
     });
     bb.on('file', (name: string, stream: Readable) => {
+      // The parser errors a file part that the body ends inside, at once when the whole body came
+      // in one chunk, before the upload file below exists: heard here, first and synchronously,
+      // since an unheard 'error' ends the process, and a part cut short is the client's mistake.
+      stream.on('error', () => fail(new ApiError('BAD_REQUEST', `the multipart body ended inside the ${name} part`)));
       seen(name);
       if (settled) {
         stream.resume();

@@ -21,5 +21,8 @@ export const compareFlag = z.enum(['true', 'false'], { message: 'compare_flag mu
  */
 export const upload = z.instanceof(UploadFile).openapi({ type: 'string', format: 'binary', description: 'the bytes, as a file part or a plain part' });
 
+/** A photo as base64 text in a JSON body; a `data:` URL prefix is accepted, the body limit bounds its size. */
+export const base64Text = z.string().min(1).openapi({ description: 'the photo as base64 text (a data: URL prefix is accepted)' });
+
 /** A part that must hold bytes: an empty one is a missing one. */
 export const requiredUpload = upload.refine((f) => f.bytes > 0, { message: 'is empty' });

@@ -11,7 +11,7 @@ import { sendOk } from '../envelope.js';
 import type { Handler } from '../hooks.js';
 import { lookupIdentity } from '../identity-lookup.js';
 import { base64Image } from '../image-input.js';
-import { appid, idcardName, idcardNumber, seq, url } from '../params.js';
+import { appid, base64Text, idcardName, idcardNumber, seq, url } from '../params.js';
 import type { RouteDoc } from '../openapi.js';
 import { CaptureResultData, CaptureSessionCreatedData } from '../responses.js';
 import { runInference } from '../run-inference.js';
@@ -29,8 +29,8 @@ const CreateBody = z
     max_attempts: z.number().int().min(1).optional(),
     idcard_number: idcardNumber,
     idcard_name: idcardName,
-    /** Card photo for a comparison, base64 (a data: URL prefix is accepted). */
-    card: z.string().min(1).optional(),
+    /** Card photo for a comparison. */
+    card: base64Text.optional(),
   })
   .passthrough();
 

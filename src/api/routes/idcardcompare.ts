@@ -6,12 +6,12 @@ import type { Handler } from '../hooks.js';
 import { lookupIdentity } from '../identity-lookup.js';
 import { readImageRequest, resolveImage } from '../image-input.js';
 import type { RouteDoc } from '../openapi.js';
-import { appid, idcardName, idcardNumber, sessionId, upload, url } from '../params.js';
+import { appid, base64Text, idcardName, idcardNumber, sessionId, upload, url } from '../params.js';
 import { IdcardCompareData } from '../responses.js';
 import { runInference } from '../run-inference.js';
 import { z } from '../zod.js';
 
-const Json = z.object({ appid, idcard_number: idcardNumber, idcard_name: idcardName, url: url.optional(), session_id: sessionId }).passthrough();
+const Json = z.object({ appid, idcard_number: idcardNumber, idcard_name: idcardName, url: url.optional(), image: base64Text.optional(), session_id: sessionId }).passthrough();
 const Form = Json.extend({ image: upload.optional() });
 
 const doc: RouteDoc = {

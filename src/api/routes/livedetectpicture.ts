@@ -5,12 +5,12 @@ import { sendOk } from '../envelope.js';
 import type { Handler } from '../hooks.js';
 import { readImageRequest, resolveImage } from '../image-input.js';
 import type { RouteDoc } from '../openapi.js';
-import { appid, sessionId, upload, url } from '../params.js';
+import { appid, base64Text, sessionId, upload, url } from '../params.js';
 import { LiveDetectPictureData } from '../responses.js';
 import { runInference } from '../run-inference.js';
 import { z } from '../zod.js';
 
-const Json = z.object({ appid, url: url.optional(), session_id: sessionId }).passthrough();
+const Json = z.object({ appid, url: url.optional(), image: base64Text.optional(), session_id: sessionId }).passthrough();
 const Form = Json.extend({ image: upload.optional() });
 
 /** SPEC: session_id is echoed, or this placeholder when the caller sent none. */
