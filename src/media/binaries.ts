@@ -49,3 +49,16 @@ export function ffprobePath(): string {
 
 /** Network and device protocols are refused: uploads may be playlists pointing elsewhere. */
 export const PROTOCOL_WHITELIST = ['-protocol_whitelist', 'file,pipe'];
+
+/**
+ * Largest picture decoded: 8192x4320, H.264's largest level (6.2) and above 8K UHD, so every phone
+ * recording fits. A few hundred kB of video can declare any size: 16000x8000 took 625 MB in one
+ * ffmpeg, and a decoder holding 16 reference pictures of that size would take 3 GB.
+ */
+export const MAX_VIDEO_PIXELS = 8192 * 4320;
+
+/**
+ * Input options of every decoding ffmpeg run on an upload: local files only, pictures bounded in
+ * the decoder itself. (ffprobe, for tools only, reads the size so that judgeInput can name it.)
+ */
+export const INPUT_GUARDS = [...PROTOCOL_WHITELIST, '-max_pixels', String(MAX_VIDEO_PIXELS)];

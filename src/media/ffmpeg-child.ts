@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { ffmpegPath, PROTOCOL_WHITELIST } from './binaries.js';
+import { ffmpegPath, INPUT_GUARDS } from './binaries.js';
 import { MediaError } from './errors.js';
 import { InputDumpReader } from './input-dump.js';
 import type { InputFacts, VideoInfo } from './probe.js';
@@ -117,7 +117,7 @@ export function inputArgs(path: string, fromSec = 0, describeInput = false): str
   const seek = fromSec > 0 ? ['-ss', fromSec.toFixed(3)] : [];
   // With describeInput ffmpeg also writes what ffprobe would say (see input-dump.ts), every line tagged with its level.
   const log = describeInput ? ['-loglevel', 'level+info', '-nostats'] : ['-v', 'error'];
-  return ['-nostdin', '-hide_banner', ...log, ...PROTOCOL_WHITELIST, '-threads', '1', ...seek, '-i', path];
+  return ['-nostdin', '-hide_banner', ...log, ...INPUT_GUARDS, '-threads', '1', ...seek, '-i', path];
 }
 
 /** Analysed frame size: scaled down (never up) to the long side, even dimensions. */

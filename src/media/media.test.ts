@@ -105,6 +105,16 @@ describe('media: probe and decode', () => {
     await assert.rejects(probeVideo(long, LIMITS), (e: unknown) => e instanceof MediaError && e.errorName === 'VIDEO_INVALID' && /limit is 30 s/.test(e.message));
   });
 
+  it('refuses a video over 8192x4320 pixels (-5001), in the probe and in the decoder itself', async () => {
+    const huge = f.ffmpeg(['-f', 'lavfi', '-i', 'color=size=8208x4336:rate=2:duration=1', ...tone(1), '-shortest', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '51'], 'huge.mp4');
+    await assert.rejects(probeVideo(huge, LIMITS), (e: unknown) => e instanceof MediaError && e.errorName === 'VIDEO_INVALID' && /8208x4336, more pixels than 8192x4320/.test(e.message));
+    // A container may claim a small picture and carry a large one: the decoder's own limit holds.
+    const claimed = { ...(await probeVideo(f.ffmpeg([...testsrc('640x480'), ...tone(1), '-shortest'], 'small.mp4'), LIMITS)) };
+    await rejectsWith((async () => {
+      for await (const frame of decodeFrames(huge, claimed, DECODE)) assert.ok(frame);
+    })(), 'VIDEO_INVALID');
+  });
+
   it('stops a decode that exceeds its time limit (-5001)', async () => {
     const path = f.ffmpeg([...testsrc('640x480', 3), ...tone(3), '-shortest'], 'slow.mp4');
     const info = await probeVideo(path, LIMITS);

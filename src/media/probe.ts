@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { ffprobePath, PROTOCOL_WHITELIST } from './binaries.js';
+import { ffprobePath, MAX_VIDEO_PIXELS, PROTOCOL_WHITELIST } from './binaries.js';
 import { MediaError } from './errors.js';
 import { runTool } from './run.js';
 
@@ -87,6 +87,7 @@ export function judgeInput(facts: InputFacts, limits: Omit<ProbeLimits, 'timeout
   if (facts.durationSec !== null && facts.durationSec > limits.maxDurationSec) {
     throw invalid(`video is ${facts.durationSec.toFixed(1)} s long, the limit is ${limits.maxDurationSec} s`);
   }
+  if (width * height > MAX_VIDEO_PIXELS) throw invalid(`video is ${width}x${height}, more pixels than 8192x4320`);
   const short = Math.min(width, height);
   const long = Math.max(width, height);
   return {
