@@ -7,12 +7,16 @@ import { startTestServer, type TestServer } from './test-server.test-helper.js';
  * Whatever a client sends, it gets an envelope: a JSON body with a numeric code and a message,
  * never HTTP 500 and never a connection closed unanswered. Requests are drawn from a seeded
  * generator (fields of every type, broken JSON, random bytes, hand-written multipart with odd
- * dispositions and truncations), mostly signed so that they get past authentication. The
- * three defects it found are pinned by name below and in identity-endpoints.test.ts.
+ * dispositions and truncations), mostly signed (or with a live capture token) so that they get
+ * past authentication, some with digits livegetfour issued. The three defects it found are
+ * pinned by name below and in identity-endpoints.test.ts.
  */
 let s: TestServer;
+/** Live capture-session tokens, so that the page API's requests get past the token check. */
+const tokens: string[] = [];
 before(async () => {
   s = await startTestServer();
+  for (let i = 0; i < 3; i++) tokens.push(((await s.client.createCaptureSession({ maxAttempts: 3 })).data as { token: string }).token);
 });
 after(() => s.close());
 
@@ -43,7 +47,11 @@ const DISPOSITIONS = (name: string): string[] => [
 
 class RequestMaker {
   private readonly rng: () => number;
-  constructor(seed: number) {
+  /** Digits issued by livegetfour, so that some verifications reach the inference. */
+  constructor(
+    seed: number,
+    private readonly challenges: string[],
+  ) {
     this.rng = seededRandom(seed);
   }
   private pick<T>(xs: readonly T[]): T {
@@ -86,6 +94,7 @@ class RequestMaker {
     const o: Record<string, unknown> = {};
     for (const f of FIELDS) if (this.rng() < 0.4) Object.defineProperty(o, f, { value: this.value(depth), enumerable: true, writable: true, configurable: true });
     if (this.rng() < 0.7) o.appid = s.creds.appid;
+    if (this.rng() < 0.2) o.validate_data = this.pick(this.challenges);
     return o;
   }
   private text(v: unknown): string {
@@ -106,7 +115,8 @@ class RequestMaker {
   next(): { path: string; init: RequestInit; what: string } {
     const path = this.pick(PATHS);
     const headers: Record<string, string> = {};
-    if (this.rng() < 0.85) headers.authorization = s.client.authorization();
+    if (path.startsWith('/capture/api/') && this.rng() < 0.8) headers.authorization = `Bearer ${this.pick(tokens)}`;
+    else if (this.rng() < 0.85) headers.authorization = s.client.authorization();
     else if (this.rng() < 0.5) headers.authorization = this.text(this.value(0)).replace(/[^\x20-\x7e]/g, '?');
     let body: string | Buffer | FormData | undefined;
     const kind = this.int(6);
@@ -145,8 +155,9 @@ async function answer(path: string, init: RequestInit): Promise<{ status: number
 
 describe('random requests', { timeout: 120_000 }, () => {
   it('600 drawn requests: each answered with an envelope, none with HTTP 500', async () => {
+    const challenges = await Promise.all(Array.from({ length: 20 }, async () => ((await s.client.livegetfour()).data as { validate_data: string }).validate_data));
     for (const seed of [1, 2, 3]) {
-      const maker = new RequestMaker(seed);
+      const maker = new RequestMaker(seed, challenges);
       for (let i = 0; i < 200; i++) {
         const { path, init, what } = maker.next();
         let got;
