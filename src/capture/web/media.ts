@@ -44,6 +44,8 @@ export async function openCamera(): Promise<MediaStream> {
     // Portrait 720x1280 where the camera offers it; the server needs at least 270x480.
     return await navigator.mediaDevices.getUserMedia({
       video: { facingMode: 'user', width: { ideal: 720 }, height: { ideal: 1280 }, frameRate: { ideal: 30, max: 30 } },
+      // The browser's own voice processing stays on: in a noisy room its noise suppression is what
+      // gets a reading past the server's noise check (docs/decisions.md, "The page's microphone").
       audio: true,
     });
   } catch (err) {
