@@ -10,24 +10,18 @@
  *   node --import tsx src/eval/capture-audio-processing.ts [DATA_DIR] [WORK_DIR]
  * About 20 minutes: the recordings run in real time (four at once).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { analyzeAudio } from '../audio/index.js';
 import { resolveThresholds } from '../config/index.js';
-import { seededRandom } from '../core/seeded-random.js';
 import { decodeAudio } from '../media/index.js';
 import { encodeWav } from '../media/wav.js';
 import { SAMPLE_RATE } from '../speech/tokens.js';
-import { defaultDataDir, repoRoot } from './data-dir.js';
-import { scorer } from './speech/operating-point.js';
-import { foldModels } from './speech/run.js';
-import { claimScores, IMPOSTORS_PER_READING, oneDigitOff, scoringWarps, voiceSeed } from './speech/scoring.js';
-import { concat, genuineCases } from './speech/strings.js';
-import type { VoiceFigures } from './speech/types.js';
-import { loadVoiceClips, loadVoiceTable, voiceAvailable, type Lang } from './speech/voices.js';
+import { defaultDataDir } from './data-dir.js';
 import { filterPcm } from './speech/ffmpeg-pcm.js';
+import { heldOutReadings, pinkNoise, speechRms, type ReadingVerdict } from './speech/held-out.js';
+import { concat } from './speech/strings.js';
 
 /** Debian's chromium, as the capture page's browser tests use (LIVECHECK_CHROMIUM points elsewhere). */
 const CHROMIUM = process.env.LIVECHECK_CHROMIUM ?? '/usr/bin/chromium';
@@ -43,13 +37,8 @@ const SETTINGS = [
   { id: 'raw', label: 'raw (echo cancellation, noise suppression, gain control off)', audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } },
 ] as const;
 
-interface Reading {
-  voice: string;
-  lang: Lang;
-  fold: number;
-  digits: string;
-  impostors: string[];
-  /** Span in the track, in samples at 16 kHz. */
+/** A held-out reading's span in the track, in samples at 16 kHz. */
+interface Span {
   start: number;
   end: number;
 }
@@ -99,40 +88,6 @@ function bestLag(ref: Float32Array, rec: Float32Array, from: number, to: number,
   return best;
 }
 
-/** Pink noise (Paul Kellet's filter on seeded white noise), scaled to `rms`. */
-function pinkNoise(samples: number, rms: number, seed: number): Float32Array {
-  const rand = seededRandom(seed);
-  const b = [0, 0, 0, 0, 0, 0, 0];
-  const out = new Float32Array(samples);
-  for (let i = 0; i < samples; i++) {
-    const w = rand() * 2 - 1;
-    b[0] = 0.99886 * b[0] + w * 0.0555179;
-    b[1] = 0.99332 * b[1] + w * 0.0750759;
-    b[2] = 0.969 * b[2] + w * 0.153852;
-    b[3] = 0.8665 * b[3] + w * 0.3104856;
-    b[4] = 0.55 * b[4] + w * 0.5329522;
-    b[5] = -0.7616 * b[5] - w * 0.016898;
-    out[i] = b[0] + b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + w * 0.5362;
-    b[6] = w * 0.115926;
-  }
-  const have = Math.sqrt(out.reduce((a, x) => a + x * x, 0) / Math.max(1, samples));
-  return out.map((x) => (x * rms) / have);
-}
-
-/** RMS of the loud 20 ms frames (within 30 dB of the loudest): the speech's level. */
-function speechRms(pcm: Float32Array): number {
-  const hop = sec(0.02);
-  const powers: number[] = [];
-  for (let i = 0; i + hop <= pcm.length; i += hop) {
-    let e = 0;
-    for (let k = i; k < i + hop; k++) e += pcm[k] * pcm[k];
-    powers.push(e / hop);
-  }
-  const top = Math.max(...powers);
-  const loud = powers.filter((p) => p >= top / 1000);
-  return Math.sqrt(loud.reduce((a, p) => a + p, 0) / loud.length);
-}
-
 const PAGE = `<!doctype html><meta charset="utf-8"><script>
 window.record = async (audio, ms) => {
   const stream = await navigator.mediaDevices.getUserMedia({ audio });
@@ -174,26 +129,16 @@ const data = process.argv[2] ?? defaultDataDir();
 const work = process.argv[3] ?? join(process.env.TMPDIR ?? '/tmp', 'livecheck-capture-audio');
 mkdirSync(work, { recursive: true });
 const th = resolveThresholds();
-const table = await loadVoiceTable();
-const folds = await foldModels(join(repoRoot(), 'models', 'speech-folds'));
-if (!folds) throw new Error('models/speech-folds has no fold models');
-const committed = JSON.parse(readFileSync(join(repoRoot(), 'docs', 'evaluation', 'speech', 'speech-eval.json'), 'utf8')) as { voices: VoiceFigures[] };
-const setting = new Map(committed.voices.map((v) => [v.id, v]));
+const { readings, judge } = await heldOutReadings(data, PER_PACE, th);
 
 // The readings, in one track.
-const readings: Reading[] = [];
+const spans: Span[] = [];
 const parts: Float32Array[] = [new Float32Array(sec(LEAD_SEC))];
 let at = sec(LEAD_SEC);
-for (const [index, voice] of table.voices.entries()) {
-  if (!voiceAvailable(voice, data) || !setting.has(voice.id)) continue;
-  const fold = table.folds.findIndex((f) => f.includes(voice.id));
-  const rand = seededRandom(voiceSeed(index) + 1);
-  const cases = (await genuineCases(await loadVoiceClips(voice, data), PER_PACE, voiceSeed(index))).filter((c) => c.channel === 'clean');
-  for (const c of cases) {
-    readings.push({ voice: voice.id, lang: voice.lang, fold, digits: c.digits, impostors: oneDigitOff(c.digits, rand, IMPOSTORS_PER_READING), start: at, end: at + c.pcm.length });
-    parts.push(c.pcm, new Float32Array(sec(GAP_SEC)));
-    at += c.pcm.length + sec(GAP_SEC);
-  }
+for (const r of readings) {
+  spans.push({ start: at, end: at + r.pcm.length });
+  parts.push(r.pcm, new Float32Array(sec(GAP_SEC)));
+  at += r.pcm.length + sec(GAP_SEC);
 }
 const speech = concat(parts);
 const level = speechRms(speech);
@@ -222,15 +167,20 @@ for (const db of NOISE_DB) {
 await Promise.all(jobs);
 server.close();
 
-// Judging: the fold's model, the fold's committed threshold and second-reading setting.
-const warps = scoringWarps(th.digits);
-const guards = { hmmMinFit: th.digits.hmmMinFit, hmmMinDigitSec: th.digits.hmmMinDigitSec };
 type Tally = { readings: number; audioRefused: number; accepted: number; impostors: number; impostorsAccepted: number };
 const tallies = new Map<string, Tally>();
 const tally = (key: string): Tally => {
   let t = tallies.get(key);
   if (!t) tallies.set(key, (t = { readings: 0, audioRefused: 0, accepted: 0, impostors: 0, impostorsAccepted: 0 }));
   return t;
+};
+const count = (key: string, impostors: number, v: ReadingVerdict): void => {
+  const t = tally(key);
+  t.readings++;
+  if (!v.audioOk) t.audioRefused++;
+  if (v.accepted) t.accepted++;
+  t.impostors += impostors;
+  t.impostorsAccepted += v.impostorsAccepted;
 };
 const paired: Record<string, { processedOnly: number; rawOnly: number }> = {};
 
@@ -249,26 +199,13 @@ for (const db of NOISE_DB) {
     // minute, then each reading's own within 0.2 s of it (a drift of the device's clock).
     const lag0 = src.id === 'track' ? 0 : bestLag(refEnv, env, 0, Math.min(refEnv.length, 6000), -50, 300);
     const accepted: boolean[] = [];
-    for (const r of readings) {
-      const from = Math.floor(r.start / 160);
-      const to = Math.ceil(r.end / 160);
-      const lag = src.id === 'track' ? 0 : bestLag(refEnv, env, from, to, lag0 - 20, lag0 + 20);
-      const start = Math.max(0, r.start + lag * 160 - sec(CUT_MARGIN_SEC));
-      const cut = src.pcm.subarray(start, Math.min(src.pcm.length, r.end + lag * 160 + sec(CUT_MARGIN_SEC)));
-      const a = analyzeAudio(cut, SAMPLE_RATE);
-      const audioOk = a.peakDb >= th.audio.silentPeakDb && a.speechLevelDb >= th.audio.minSpeechLevelDb && a.snrDb >= th.audio.minSnrDb;
-      const v = setting.get(r.voice) as VoiceFigures;
-      const score = scorer({ floor: v.hmmMinMargin, maxWarp: v.hmmMaxWarp, zhExtra: v.mandarinThreshold - v.threshold }, guards);
-      const { scores } = await claimScores(cut, folds.get(r.fold), warps, [r.digits, ...r.impostors]);
-      const [genuine, ...others] = scores;
-      const ok = audioOk && score(genuine.model, genuine.hmm, genuine.zh) > v.threshold;
-      const t = tally(`${db}|${src.id}|${r.lang}`);
-      t.readings++;
-      if (!audioOk) t.audioRefused++;
-      if (ok) t.accepted++;
-      t.impostors += others.length;
-      t.impostorsAccepted += others.filter((o) => audioOk && score(o.model, o.hmm, genuine.zh) > v.threshold).length;
-      accepted.push(ok);
+    for (const [i, r] of readings.entries()) {
+      const { start: s0, end: e0 } = spans[i];
+      const lag = src.id === 'track' ? 0 : bestLag(refEnv, env, Math.floor(s0 / 160), Math.ceil(e0 / 160), lag0 - 20, lag0 + 20);
+      const start = Math.max(0, s0 + lag * 160 - sec(CUT_MARGIN_SEC));
+      const v = await judge(r, src.pcm.subarray(start, Math.min(src.pcm.length, e0 + lag * 160 + sec(CUT_MARGIN_SEC))));
+      count(`${db}|${src.id}|${r.lang}`, r.impostors.length, v);
+      accepted.push(v.accepted);
     }
     verdicts.set(src.id, accepted);
     console.log(`${db} dB ${src.id}: aligned at ${(lag0 / 100).toFixed(2)} s`);

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeAudio } from '../../audio/index.js';
+import type { Thresholds } from '../../config/index.js';
+import { repoRoot } from '../../core/repo-root.js';
+import { seededRandom } from '../../core/seeded-random.js';
+import type { SpeechModel } from '../../speech/model.js';
+import { SAMPLE_RATE } from '../../speech/tokens.js';
+import { scorer } from './operating-point.js';
+import { foldModels } from './run.js';
+import { claimScores, IMPOSTORS_PER_READING, oneDigitOff, scoringWarps, voiceSeed } from './scoring.js';
+import { genuineCases } from './strings.js';
+import type { VoiceFigures } from './types.js';
+import { loadVoiceClips, loadVoiceTable, voiceAvailable, type Lang } from './voices.js';
+
+/**
+ * Held-out readings for the studies of how a reading fares on its way to the service (through a
+ * browser, under noise): the speech evaluation's own readings of each voice (clean channel), each
+ * judged as the evaluation judges it, by the model of the fold that never heard the voice at that
+ * fold's committed threshold and second-reading setting (docs/evaluation/speech), so that the
+ * studies choose nothing.
+ */
+export interface HeldOutReading {
+  voice: string;
+  lang: Lang;
+  fold: number;
+  digits: string;
+  /** One-digit-off claims on the same recording. */
+  impostors: string[];
+  pcm: Float32Array;
+}
+
+export interface ReadingVerdict {
+  /** The service's audio checks (silent, too quiet, too noisy) pass. */
+  audioOk: boolean;
+  /** The audio checks pass and the digit check accepts the reading's own digits. */
+  accepted: boolean;
+  impostorsAccepted: number;
+}
+
+export interface HeldOutJudge {
+  readings: HeldOutReading[];
+  judge(reading: HeldOutReading, pcm: Float32Array): Promise<ReadingVerdict>;
+}
+
+export async function heldOutReadings(data: string, perPace: number, th: Thresholds): Promise<HeldOutJudge> {
+  const table = await loadVoiceTable();
+  const folds = await foldModels(join(repoRoot(), 'models', 'speech-folds'));
+  if (!folds) throw new Error('models/speech-folds has no fold models');
+  const committed = JSON.parse(readFileSync(join(repoRoot(), 'docs', 'evaluation', 'speech', 'speech-eval.json'), 'utf8')) as { voices: VoiceFigures[] };
+  const settings = new Map(committed.voices.map((v) => [v.id, v]));
+  const readings: HeldOutReading[] = [];
+  for (const [index, voice] of table.voices.entries()) {
+    if (!voiceAvailable(voice, data) || !settings.has(voice.id)) continue;
+    const fold = table.folds.findIndex((f) => f.includes(voice.id));
+    const rand = seededRandom(voiceSeed(index) + 1);
+    for (const c of await genuineCases(await loadVoiceClips(voice, data), perPace, voiceSeed(index))) {
+      if (c.channel === 'clean') readings.push({ voice: voice.id, lang: voice.lang, fold, digits: c.digits, impostors: oneDigitOff(c.digits, rand, IMPOSTORS_PER_READING), pcm: c.pcm });
+    }
+  }
+  const warps = scoringWarps(th.digits);
+  const guards = { hmmMinFit: th.digits.hmmMinFit, hmmMinDigitSec: th.digits.hmmMinDigitSec };
+  const judge = async (r: HeldOutReading, pcm: Float32Array): Promise<ReadingVerdict> => {
+    const a = analyzeAudio(pcm, SAMPLE_RATE);
+    const audioOk = a.peakDb >= th.audio.silentPeakDb && a.speechLevelDb >= th.audio.minSpeechLevelDb && a.snrDb >= th.audio.minSnrDb;
+    const v = settings.get(r.voice) as VoiceFigures;
+    const score = scorer({ floor: v.hmmMinMargin, maxWarp: v.hmmMaxWarp, zhExtra: v.mandarinThreshold - v.threshold }, guards);
+    const { scores } = await claimScores(pcm, folds.get(r.fold) as SpeechModel, warps, [r.digits, ...r.impostors]);
+    const [genuine, ...others] = scores;
+    // As the evaluation judges: every claim in the language the digit model heard the reading in.
+    const passes = (c: (typeof scores)[number]): boolean => audioOk && score(c.model, c.hmm, genuine.zh) > v.threshold;
+    return { audioOk, accepted: passes(genuine), impostorsAccepted: others.filter(passes).length };
+  };
+  return { readings, judge };
+}
+
+/** Pink noise (Paul Kellet's filter on seeded white noise) at `rms`. */
+export function pinkNoise(samples: number, rms: number, seed: number): Float32Array {
+  const rand = seededRandom(seed);
+  const b = [0, 0, 0, 0, 0, 0, 0];
+  const out = new Float32Array(samples);
+  for (let i = 0; i < samples; i++) {
+    const w = rand() * 2 - 1;
+    b[0] = 0.99886 * b[0] + w * 0.0555179;
+    b[1] = 0.99332 * b[1] + w * 0.0750759;
+    b[2] = 0.969 * b[2] + w * 0.153852;
+    b[3] = 0.8665 * b[3] + w * 0.3104856;
+    b[4] = 0.55 * b[4] + w * 0.5329522;
+    b[5] = -0.7616 * b[5] - w * 0.016898;
+    out[i] = b[0] + b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + w * 0.5362;
+    b[6] = w * 0.115926;
+  }
+  return scaled(out, rms);
+}
+
+export const rmsOf = (pcm: Float32Array): number => Math.sqrt(pcm.reduce((a, x) => a + x * x, 0) / Math.max(1, pcm.length));
+
+/** `pcm` scaled to `rms`. */
+export function scaled(pcm: Float32Array, rms: number): Float32Array {
+  const have = rmsOf(pcm);
+  return pcm.map((x) => (x * rms) / Math.max(1e-12, have));
+}
+
+/** RMS of the loud 20 ms frames (within 30 dB of the loudest): a reading's speech level. */
+export function speechRms(pcm: Float32Array): number {
+  const hop = Math.round(0.02 * SAMPLE_RATE);
+  const powers: number[] = [];
+  for (let i = 0; i + hop <= pcm.length; i += hop) {
+    let e = 0;
+    for (let k = i; k < i + hop; k++) e += pcm[k] * pcm[k];
+    powers.push(e / hop);
+  }
+  const top = Math.max(...powers);
+  const loud = powers.filter((p) => p >= top / 1000);
+  return Math.sqrt(loud.reduce((a, p) => a + p, 0) / Math.max(1, loud.length));
+}
