@@ -93,7 +93,7 @@ export function pinkNoise(samples: number, rms: number, seed: number): Float32Ar
   return scaled(out, rms);
 }
 
-export const rmsOf = (pcm: Float32Array): number => Math.sqrt(pcm.reduce((a, x) => a + x * x, 0) / Math.max(1, pcm.length));
+const rmsOf = (pcm: Float32Array): number => Math.sqrt(pcm.reduce((a, x) => a + x * x, 0) / Math.max(1, pcm.length));
 
 /** `pcm` scaled to `rms`. */
 export function scaled(pcm: Float32Array, rms: number): Float32Array {
