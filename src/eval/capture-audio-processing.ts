@@ -20,7 +20,8 @@ import { encodeWav } from '../media/wav.js';
 import { SAMPLE_RATE } from '../speech/tokens.js';
 import { defaultDataDir } from './data-dir.js';
 import { filterPcm } from './speech/ffmpeg-pcm.js';
-import { heldOutReadings, pinkNoise, speechRms, type ReadingVerdict } from './speech/held-out.js';
+import { heldOutReadings, type ReadingVerdict } from './speech/held-out.js';
+import { pinkNoise, speechRms } from './speech/noise.js';
 import { concat } from './speech/strings.js';
 
 /** Debian's chromium, as the capture page's browser tests use (LIVECHECK_CHROMIUM points elsewhere). */

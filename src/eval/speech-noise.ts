@@ -8,14 +8,12 @@
  * only; this is the figure for a room.
  *   node --import tsx src/eval/speech-noise.ts [DATA_DIR]
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { resolveThresholds } from '../config/index.js';
 import { seededRandom } from '../core/seeded-random.js';
-import { decodeAudio } from '../media/index.js';
 import { SAMPLE_RATE } from '../speech/tokens.js';
 import { defaultDataDir } from './data-dir.js';
-import { heldOutReadings, pinkNoise, scaled, speechRms } from './speech/held-out.js';
+import { heldOutReadings } from './speech/held-out.js';
+import { babble, otherTalkers, pinkNoise, scaled, speechRms } from './speech/noise.js';
 import { concat } from './speech/strings.js';
 
 const PER_PACE = 2;
@@ -27,29 +25,14 @@ const data = process.argv[2] ?? defaultDataDir();
 const th = resolveThresholds();
 const { readings, judge } = await heldOutReadings(data, PER_PACE, th);
 
-const talkers: Float32Array[] = [];
-for (const sub of ['english', 'mandarin']) {
-  const dir = join(data, 'speech', sub);
-  if (!existsSync(dir)) continue;
-  for (const n of readdirSync(dir).filter((f) => f.endsWith('.wav')).sort()) talkers.push(scaled(await decodeAudio(join(dir, n), { maxDurationSec: 60, timeoutMs: 60_000 }), 0.1));
-}
-
-/** The talkers, each looped from its own random point, summed, `samples` long. */
-function babble(samples: number, rand: () => number): Float32Array {
-  const out = new Float32Array(samples);
-  for (const t of talkers) {
-    const offset = Math.floor(rand() * t.length);
-    for (let i = 0; i < samples; i++) out[i] += t[(offset + i) % t.length];
-  }
-  return out;
-}
+const talkers = await otherTalkers(data);
 
 type Tally = { readings: number; audioRefused: number; accepted: number; impostors: number; impostorsAccepted: number };
 const tallies = new Map<string, Tally>();
 const conditions: Array<{ id: string; noise: ((n: number, rms: number, rand: () => number) => Float32Array) | null; db: number }> = [
   { id: 'no noise', noise: null, db: Infinity },
   ...SNR_DB.map((db) => ({ id: `pink noise ${db} dB under`, noise: (n: number, rms: number, rand: () => number) => pinkNoise(n, rms, Math.floor(rand() * 1e9)), db })),
-  ...(talkers.length > 0 ? SNR_DB.map((db) => ({ id: `${talkers.length} other talkers ${db} dB under`, noise: (n: number, rms: number, rand: () => number) => scaled(babble(n, rand), rms), db })) : []),
+  ...(talkers.length > 0 ? SNR_DB.map((db) => ({ id: `${talkers.length} other talkers ${db} dB under`, noise: (n: number, rms: number, rand: () => number) => scaled(babble(talkers, n, rand), rms), db })) : []),
 ];
 console.log(`${readings.length} readings of ${new Set(readings.map((r) => r.voice)).size} voices; ${conditions.length} conditions`);
 for (const c of conditions) {
