@@ -36,7 +36,11 @@ export function rasterFormat(b: Uint8Array): 'jpeg' | 'png' | 'gif' | 'webp' | '
   return null;
 }
 
-/** Decodes a JPEG, PNG, WebP, GIF (first frame), TIFF or HEIF/AVIF photo to upright RGB, or null. */
+/**
+ * Decodes a JPEG, PNG, WebP, GIF (first frame), TIFF or AVIF photo to upright RGB, or null. HEIF
+ * is let through to the decoder, but sharp's bundled libvips reads only its AV1 kind (AVIF), not
+ * the HEVC kind iPhones save (HEIC): those answer null like any undecodable upload.
+ */
 export async function decodeImage(image: Uint8Array): Promise<RgbFrame | null> {
   const format = rasterFormat(image);
   if (format === null) return null;
