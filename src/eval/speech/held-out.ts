@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { analyzeAudio } from '../../audio/index.js';
 import type { Thresholds } from '../../config/index.js';
 import { repoRoot } from '../../core/repo-root.js';
+import { audioFault } from '../../liveness/checks/audio.js';
 import { seededRandom } from '../../core/seeded-random.js';
 import type { SpeechModel } from '../../speech/model.js';
 import { SAMPLE_RATE } from '../../speech/tokens.js';
@@ -61,8 +62,7 @@ export async function heldOutReadings(data: string, perPace: number, th: Thresho
   const warps = scoringWarps(th.digits);
   const guards = { hmmMinFit: th.digits.hmmMinFit, hmmMinDigitSec: th.digits.hmmMinDigitSec };
   const judge = async (r: HeldOutReading, pcm: Float32Array): Promise<ReadingVerdict> => {
-    const a = analyzeAudio(pcm, SAMPLE_RATE);
-    const audioOk = a.peakDb >= th.audio.silentPeakDb && a.speechLevelDb >= th.audio.minSpeechLevelDb && a.snrDb >= th.audio.minSnrDb;
+    const audioOk = audioFault(analyzeAudio(pcm, SAMPLE_RATE), th) === null;
     const v = settings.get(r.voice) as VoiceFigures;
     const score = scorer({ floor: v.hmmMinMargin, maxWarp: v.hmmMaxWarp, zhExtra: v.mandarinThreshold - v.threshold }, guards);
     const { scores } = await claimScores(pcm, folds.get(r.fold) as SpeechModel, warps, [r.digits, ...r.impostors]);

@@ -1,3 +1,4 @@
+import type { AudioAnalysis } from '../../audio/index.js';
 import type { Thresholds } from '../../config/index.js';
 import { notRun, round, type CheckOutcome, type Evidence } from '../evidence.js';
 
@@ -18,14 +19,24 @@ export function checkAudio(ev: Evidence, th: Thresholds): CheckOutcome {
     segments: a.segments.length,
   };
   const report = { name: 'audio' as const, score: round(a.snrDb, 1), threshold: t.minSnrDb, ms, extra };
-  if (a.peakDb < t.silentPeakDb) {
-    return { report: { ...report, passed: false, message: `silent track: peak ${a.peakDb.toFixed(1)} dBFS < ${t.silentPeakDb}` }, error: 'NO_SOUND' };
+  const fault = audioFault(a, th);
+  if (fault === 'NO_SOUND') {
+    return { report: { ...report, passed: false, message: `silent track: peak ${a.peakDb.toFixed(1)} dBFS < ${t.silentPeakDb}` }, error: fault };
   }
-  if (a.speechLevelDb < t.minSpeechLevelDb) {
-    return { report: { ...report, passed: false, message: `speech level ${a.speechLevelDb.toFixed(1)} dBFS < ${t.minSpeechLevelDb}` }, error: 'TOO_QUIET' };
+  if (fault === 'TOO_QUIET') {
+    return { report: { ...report, passed: false, message: `speech level ${a.speechLevelDb.toFixed(1)} dBFS < ${t.minSpeechLevelDb}` }, error: fault };
   }
-  if (a.snrDb < t.minSnrDb) {
-    return { report: { ...report, passed: false, message: `signal to noise ${a.snrDb.toFixed(1)} dB < ${t.minSnrDb}` }, error: 'TOO_NOISY' };
+  if (fault === 'TOO_NOISY') {
+    return { report: { ...report, passed: false, message: `signal to noise ${a.snrDb.toFixed(1)} dB < ${t.minSnrDb}` }, error: fault };
   }
   return { report: { ...report, passed: true, message: `speech ${a.speechLevelDb.toFixed(1)} dBFS, ${a.snrDb.toFixed(1)} dB above the noise` } };
+}
+
+/** What the audio check refuses an analysed track for, in its order (silent, too quiet, too noisy), or null. */
+export function audioFault(a: Pick<AudioAnalysis, 'peakDb' | 'speechLevelDb' | 'snrDb'>, th: Thresholds): 'NO_SOUND' | 'TOO_QUIET' | 'TOO_NOISY' | null {
+  const t = th.audio;
+  if (a.peakDb < t.silentPeakDb) return 'NO_SOUND';
+  if (a.speechLevelDb < t.minSpeechLevelDb) return 'TOO_QUIET';
+  if (a.snrDb < t.minSnrDb) return 'TOO_NOISY';
+  return null;
 }
