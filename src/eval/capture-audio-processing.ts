@@ -15,6 +15,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { resolveThresholds } from '../config/index.js';
+import { pearson } from '../core/pearson.js';
 import { decodeAudio } from '../media/index.js';
 import { encodeWav } from '../media/wav.js';
 import { SAMPLE_RATE } from '../speech/tokens.js';
@@ -58,29 +59,19 @@ function envelope(pcm: Float32Array): Float32Array {
   return out;
 }
 
-/** The lag (in 10 ms frames, 0..maxLag) at which `rec` best follows `ref` over frames [from, to). */
+/**
+ * The lag in [lo, hi] (10 ms frames) at which `rec` best follows `ref` over ref's frames
+ * [from, to): rec is cut where the lowest lag needs it, so that every lag pairs the same frames of
+ * ref with rec's frames from index 0 on.
+ */
 function bestLag(ref: Float32Array, rec: Float32Array, from: number, to: number, lo: number, hi: number): number {
+  const base = Math.max(lo, -from);
+  const a = ref.subarray(from, to);
+  const b = rec.subarray(from + base);
   let best = lo;
   let bestCorr = -Infinity;
   for (let lag = lo; lag <= hi; lag++) {
-    let sxy = 0;
-    let sx = 0;
-    let sy = 0;
-    let sxx = 0;
-    let syy = 0;
-    let n = 0;
-    for (let i = from; i < to && i + lag < rec.length; i++) {
-      if (i + lag < 0) continue;
-      const x = ref[i];
-      const y = rec[i + lag];
-      sxy += x * y;
-      sx += x;
-      sy += y;
-      sxx += x * x;
-      syy += y * y;
-      n++;
-    }
-    const corr = (sxy - (sx * sy) / n) / Math.sqrt((sxx - (sx * sx) / n) * (syy - (sy * sy) / n) + 1e-9);
+    const corr = pearson(a, b, lag - base);
     if (corr > bestCorr) {
       bestCorr = corr;
       best = lag;

@@ -1,3 +1,5 @@
+import { pearson } from '../core/pearson.js';
+
 /**
  * Lip-sync score: how well the mouth opening follows the loudness of the speech. Both signals
  * are brought to the video frame rate, normalised, and compared by Pearson correlation at every
@@ -41,8 +43,6 @@ export interface SyncScore {
 
 /** Level below which sound counts as silence: differences in room noise must not correlate. */
 const FLOOR = 1e-3;
-/** Per-sample variance below which a signal counts as flat. */
-const FLAT = 1e-12;
 
 /** Fills gaps by linear interpolation (holding the ends); null when most frames are missing. */
 export function fillGaps(series: ReadonlyArray<number | null>): number[] | null {
@@ -78,32 +78,6 @@ export function envelopeAtFrames(envelope: ArrayLike<number>, rate: number, fps:
 
 /** Central difference: the change at each frame. */
 const changes = (x: number[]): number[] => x.map((_, i) => (x[Math.min(x.length - 1, i + 1)] - x[Math.max(0, i - 1)]) / 2);
-
-function pearson(a: number[], b: number[], lag: number): number {
-  let n = 0;
-  let sa = 0;
-  let sb = 0;
-  for (let i = Math.max(0, -lag); i < a.length && i + lag < b.length; i++) {
-    sa += a[i];
-    sb += b[i + lag];
-    n++;
-  }
-  if (n < 3) return 0;
-  const ma = sa / n;
-  const mb = sb / n;
-  let cov = 0;
-  let va = 0;
-  let vb = 0;
-  for (let i = Math.max(0, -lag); i < a.length && i + lag < b.length; i++) {
-    const x = a[i] - ma;
-    const y = b[i + lag] - mb;
-    cov += x * y;
-    va += x * x;
-    vb += y * y;
-  }
-  // A flat signal (a still mouth, digital silence) correlates with nothing, whatever rounding says.
-  return va > FLAT * n && vb > FLAT * n ? cov / Math.sqrt(va * vb) : 0;
-}
 
 export function syncScore(input: SyncInput): SyncScore | null {
   const mouth = fillGaps(input.mouth);
