@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { inOval, ovalLuma } from '../capture/web/lighting.js';
+import { ffmpegPath, PROTOCOL_WHITELIST } from '../media/binaries.js';
 
 /**
  * The capture page's view of a clip for the studies of its advice (capture-lighting.ts,
@@ -13,7 +14,7 @@ export const PREVIEW = { width: 36, height: 48 };
 export function previewFrames(path: string, extraFilter = ''): Uint8Array[] {
   const { width: w, height: h } = PREVIEW;
   const vf = `crop='min(iw,ih*3/4)':'min(ih,iw*4/3)',scale=${w}:${h},fps=2${extraFilter},format=gray`;
-  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-vf', vf, '-f', 'rawvideo', '-'], { maxBuffer: 64 << 20 });
+  const raw = execFileSync(ffmpegPath(), ['-v', 'error', ...PROTOCOL_WHITELIST, '-i', path, '-vf', vf, '-f', 'rawvideo', '-'], { maxBuffer: 64 << 20 });
   return Array.from({ length: Math.floor(raw.length / (w * h)) }, (_, k) => raw.subarray(k * w * h, (k + 1) * w * h));
 }
 
